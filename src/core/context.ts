@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import type { Database } from '../db/connect.js';
+import type { ResolvedConfig } from './config.js';
+import type { Output } from './output.js';
+
+export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/**
+ * Per-process shared resources. The Redis clients and the database are opened on first use
+ * (so a command that needs no SQL never loads pg or kysely) and closed once, when the command ends.
+ */
+export class Context {
+  private redisClient?: Promise<Redis>;
+  private brokerClient?: Promise<Redis>;
+  private database?: Promise<Database>;
+  private readonly closers: (() => Promise<void> | void)[] = [];
+  private closed = false;
+  private readonly abortController = new AbortController();
+  /** Set by a command that handles signals itself (lock run forwards them to its child). */
+  signalHandler?: (signal: SignalName) => void;
+
+  constructor(readonly config: ResolvedConfig, readonly out: Output) {}
+
+  /** Aborted when the operator interrupts the command; long loops check it. */
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  abort(): void {
+    this.abortController.abort();
+  }
+
+  /** The Redis that holds LoonFlow's serial counters and the locks (LoonFlow's pool: db 0). */
+  redis(): Promise<Redis> {
+    this.redisClient ??= this.open(this.config.redisUrl.value, 'redis');
+    return this.redisClient;
+  }
+
+  /** The Redis that is Celery's broker. Shares the client when both URLs are the same. */
+  broker(): Promise<Redis> {
+    if (this.config.brokerUrl.value === this.config.redisUrl.value) return this.redis();
+    this.brokerClient ??= this.open(this.config.brokerUrl.value, 'broker');
+    return this.brokerClient;
+  }
+
+  db(): Promise<Database> {
+    this.database ??= (async () => {
+      const { connectDatabase } = await import('../db/connect.js');
+      return connectDatabase(this.config.databaseUrl.value, this.config.timeoutMs.value);
+    })();
+    return this.database;
+  }
+
+  /** Whether a database connection was asked for (doctor reports on it without opening one twice). */
+  get hasDb(): boolean {
+    return this.database !== undefined;
+  }
+
+  onClose(fn: () => Promise<void> | void): void {
+    this.closers.push(fn);
+  }
+
+  private async open(url: string, role: string): Promise<Redis> {
+    const { connectRedis } = await import('../redis/connect.js');
+    return connectRedis(url, { timeoutMs: this.config.timeoutMs.value, sentinelMaster: this.config.sentinelMaster.value, role });
+  }
+
+  /** Closes everything that was opened. Safe to call twice; never throws. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fn of this.closers.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => {});
+    const quit = async (p?: Promise<Redis>) => {
+      if (!p) return;
+      const client = await p.catch(() => undefined);
+      if (!client) return;
+      await Promise.race([client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]);
+      client.disconnect();
+    };
+    await Promise.all([quit(this.redisClient), quit(this.brokerClient)]);
+    if (this.database) {
+      const db = await this.database.catch(() => undefined);
+      await db?.destroy().catch(() => {});
+    }
+  }
+}

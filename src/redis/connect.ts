@@ -1,0 +1,70 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { UnavailableError } from '../core/errors.js';
+import { maskUrl } from '../core/mask.js';
+import { redisOptionsFromUrl } from './url.js';
+
+export interface RedisConnectOptions {
+  timeoutMs: number;
+  sentinelMaster?: string;
+  /** What this connection is for, named in error messages ("redis", "broker"). */
+  role: string;
+}
+
+/** Maps a driver error from connecting or talking to Redis into our typed error. */
+export function redisUnavailable(err: unknown, url: string, role: string): UnavailableError {
+  const msg = (err as Error)?.message ?? String(err);
+  const where = `${role} ${maskUrl(url)}`;
+  if (/WRONGPASS|NOAUTH|invalid password|AUTH.*without any password|invalid username-password/i.test(msg)) {
+    return new UnavailableError(`${where}: authentication failed`, 'check the password in the URL or REDIS_PASSWORD', { cause: err });
+  }
+  if (/timeout|ETIMEDOUT/i.test(msg)) {
+    return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });
+  }
+  return new UnavailableError(`cannot reach ${where}: ${msg}`, 'is Redis running? check --redis-url / --broker-url', { cause: err });
+}
+
+/**
+ * Opens one ioredis client and waits until it is ready. Fails fast: bounded connect timeout,
+ * no reconnect loop, no offline queue that would hang a CLI forever on a dead server.
+ */
+export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
+  const base = redisOptionsFromUrl(url, opts.sentinelMaster);
+  const { Redis: IORedis } = await import('ioredis');
+  const options: RedisOptions = {
+    ...base,
+    lazyConnect: true,
+    connectTimeout: opts.timeoutMs,
+    commandTimeout: undefined,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
+    reconnectOnError: () => false,
+    connectionName: 'loonctl',
+    enableAutoPipelining: false,
+  };
+  const client = new IORedis(options);
+  let lastError: unknown;
+  client.on('error', (e: unknown) => {
+    lastError = e;
+  });
+  try {
+    await withTimeout(client.connect(), opts.timeoutMs + 250);
+  } catch (e) {
+    client.disconnect();
+    // "Connection is closed" says nothing; the error event carries the real reason.
+    const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
+    throw redisUnavailable(cause, url, opts.role);
+  }
+  return client;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('connect timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

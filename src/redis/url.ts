@@ -1,0 +1,74 @@
+import type { RedisOptions } from 'ioredis';
+import { UsageError } from '../core/errors.js';
+import { maskUrl } from '../core/mask.js';
+
+/**
+ * Turns a Redis URL into ioredis options. Accepts `redis://`, `rediss://` (TLS), `unix://` and
+ * `socket://` (socket path), and Celery's sentinel form `sentinel://:pw@h1:26379;sentinel://h2:26379/0`.
+ * No I/O happens here, so a malformed URL is a usage error before anything connects.
+ */
+export function redisOptionsFromUrl(url: string, sentinelMaster?: string): RedisOptions {
+  const bad = (why: string) => new UsageError(`malformed Redis URL ${maskUrl(url)}: ${why}`, 'expected redis://[:password@]host[:port][/db]');
+  const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) throw bad('no scheme');
+
+  if (scheme === 'sentinel') {
+    const parts = url.split(';').map((p) => p.trim()).filter(Boolean);
+    const sentinels: { host: string; port: number }[] = [];
+    let password: string | undefined;
+    let db = 0;
+    for (const p of parts) {
+      let u: URL;
+      try {
+        u = new URL(p);
+      } catch {
+        throw bad('cannot parse sentinel address');
+      }
+      if (u.protocol !== 'sentinel:') throw bad('every address in a sentinel list must be sentinel://');
+      sentinels.push({ host: u.hostname, port: Number(u.port || 26379) });
+      if (u.password) password = decodeURIComponent(u.password);
+      if (u.pathname.length > 1) db = parseDb(u.pathname.slice(1), bad);
+    }
+    if (!sentinelMaster) {
+      throw new UsageError('a sentinel:// URL needs the master name', 'pass --sentinel-master or set LOONCTL_SENTINEL_MASTER');
+    }
+    return { sentinels, name: sentinelMaster, password, db };
+  }
+
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw bad('cannot parse');
+  }
+  const username = u.username ? decodeURIComponent(u.username) : undefined;
+  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  const dbParam = u.searchParams.get('db');
+
+  if (scheme === 'unix' || scheme === 'socket') {
+    const path = decodeURIComponent(u.pathname);
+    if (!path || path === '/') throw bad('no socket path');
+    return { path, username, password, db: dbParam ? parseDb(dbParam, bad) : 0 };
+  }
+  if (scheme !== 'redis' && scheme !== 'rediss') throw bad(`unsupported scheme '${scheme}'`);
+  if (!u.hostname) throw bad('no host');
+  const port = u.port ? Number(u.port) : 6379;
+  const dbPath = u.pathname.length > 1 ? u.pathname.slice(1) : dbParam;
+  const opts: RedisOptions = {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    username: username || undefined,
+    password,
+    db: dbPath ? parseDb(dbPath, bad) : 0,
+  };
+  if (scheme === 'rediss') {
+    const reqs = u.searchParams.get('ssl_cert_reqs');
+    opts.tls = reqs && /^(none|cert_none)$/i.test(reqs) ? { rejectUnauthorized: false } : {};
+  }
+  return opts;
+}
+
+function parseDb(text: string, bad: (why: string) => Error): number {
+  if (!/^\d+$/.test(text)) throw bad(`database index '${text}' is not a number`);
+  return Number(text);
+}
