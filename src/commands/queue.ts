@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerQueueWrite } from './queue-write.js';
 
 export function registerQueue(program: Command): void {
-  program.command('queue').description('queue commands (being built)');
+  const queue = program.command('queue').description('Celery queues in Redis: list, peek, show, stats, export; requeue, move, purge, import');
+  registerQueueWrite(queue);
 }
