@@ -86,6 +86,12 @@ async function runCommand(opts: GlobalOptions, fn: (ctx: Context) => Promise<voi
   }
 }
 
+/** The exit code for anything a command threw: typed errors carry theirs; anything else is a bug (70). */
+export function exitCodeFor(err: unknown): number {
+  return err instanceof LoonError ? err.exitCode : ExitCode.internal;
+}
+
+/** Prints one line for an error (stack only with --verbose) and returns its exit code. */
 function report(err: unknown, verbose: boolean): number {
   const write = (s: string) => (running.out ? running.out.error(s) : process.stderr.write(s + '\n'));
   if (err instanceof LoonError) {
@@ -93,12 +99,12 @@ function report(err: unknown, verbose: boolean): number {
       write(`loonctl: ${maskUrlsIn(err.message)}${err.hint ? ` (${maskUrlsIn(err.hint)})` : ''}`);
       if (verbose && err.cause instanceof Error && err.cause.stack) write(maskUrlsIn(err.cause.stack));
     }
-    return err.exitCode;
+  } else {
+    const e = err as Error;
+    write(`loonctl: internal error: ${maskUrlsIn(e?.message ?? String(err))} (${verbose ? 'stack below' : 'run with --verbose for the stack'})`);
+    if (verbose && e?.stack) write(maskUrlsIn(e.stack));
   }
-  const e = err as Error;
-  write(`loonctl: internal error: ${maskUrlsIn(e?.message ?? String(err))} (${verbose ? 'stack below' : 'run with --verbose for the stack'})`);
-  if (verbose && e?.stack) write(maskUrlsIn(e.stack));
-  return ExitCode.internal;
+  return exitCodeFor(err);
 }
 
 const SIGNAL_CODES: Record<SignalName, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
