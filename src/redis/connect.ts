@@ -42,6 +42,9 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     reconnectOnError: () => false,
     connectionName: 'loonctl',
     enableAutoPipelining: false,
+    // disconnect() half-closes and waits this long for the server before destroying the socket;
+    // a hung server would otherwise hold the process open for ioredis' default 2 s.
+    disconnectTimeout: 100,
   };
   const client = new IORedis(options);
   let lastError: unknown;

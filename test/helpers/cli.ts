@@ -18,6 +18,8 @@ export interface CliOptions {
   input?: string;
   timeoutMs?: number;
   cwd?: string;
+  /** Extra arguments for node itself, before the script (e.g. --import a hook). */
+  nodeArgs?: string[];
 }
 
 // LoonFlow's and loonctl's variables from the developer's shell must not leak into tests.
@@ -36,7 +38,7 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
 }
 
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { env: cliEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
