@@ -6,6 +6,10 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   process.stdout.write(pkg.version + '\n');
+} else if (args[0] === '__complete') {
+  // Shell completion asks on every Tab press: skip commander and the command tree.
+  const { runComplete } = await import('./completion/fast-entry.js');
+  await runComplete(args.slice(1), 250);
 } else {
   const { run } = await import('./cli.js');
   await run(process.argv);

@@ -210,7 +210,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
 
   const databaseUrl = pick('databaseUrl', loonflowDatabase(env)) ?? { value: DEFAULTS.databaseUrl, source: 'default' };
   const tz = pick('tz') ?? { value: DEFAULTS.tz, source: 'default' };
-  checkTimeZone(tz.value);
+  // Intl loads ICU data (~20 ms): check only a zone the operator gave, not the built-in default.
+  if (tz.source !== 'default') checkTimeZone(tz.value);
   const deployZone = present(env, 'DEPLOY_ZONE');
   const zone: Setting<string | undefined> = pick('zone', deployZone ? { value: deployZone, source: 'env DEPLOY_ZONE' } : undefined) ?? {
     value: undefined,
