@@ -131,8 +131,9 @@ export class Output {
   table<T>(rows: readonly T[], columns: readonly Column<T>[], opts: { json?: unknown; empty?: string } = {}): void {
     if (this.format === 'json') return this.json(opts.json ?? rows);
     if (this.format === 'jsonl') {
-      const list = (opts.json as unknown[] | undefined) ?? rows;
-      for (const r of list) this.line(JSON.stringify(r));
+      const value = opts.json ?? rows;
+      if (!Array.isArray(value)) return this.line(JSON.stringify(value));
+      for (const r of value) this.line(JSON.stringify(r));
       return;
     }
     const cols = columns.filter((c) => !c.wide || this.format === 'wide');
