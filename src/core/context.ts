@@ -46,7 +46,7 @@ export class Context {
   db(): Promise<Database> {
     this.database ??= (async () => {
       const { connectDatabase } = await import('../db/connect.js');
-      return connectDatabase(this.config.databaseUrl.value, this.config.timeoutMs.value);
+      return connectDatabase(this.config.databaseUrl.value, this.config.timeoutMs.value, this.config.tz.value);
     })();
     return this.database;
   }

@@ -52,7 +52,7 @@ export function databaseUnavailable(err: unknown, url: string): UnavailableError
  * Opens a small pool through Kysely and checks it with one query. pg, mysql2 and kysely are
  * imported here, on first use, so commands that never touch SQL never load them.
  */
-export async function connectDatabase(url: string, timeoutMs: number): Promise<Database> {
+export async function connectDatabase(url: string, timeoutMs: number, tz?: string): Promise<Database> {
   const dialect = dialectOf(url);
   checkUrl(url);
   const { Kysely, PostgresDialect, MysqlDialect, sql } = await import('kysely');
@@ -66,6 +66,8 @@ export async function connectDatabase(url: string, timeoutMs: number): Promise<D
       connectionTimeoutMillis: timeoutMs,
       idleTimeoutMillis: 1000,
       application_name: 'loonctl',
+      // LoonFlow's naive timestamps are local time in `tz`; a timestamptz column then reads the same way.
+      ...(tz ? { options: `-c TimeZone=${tz}` } : {}),
     });
     pool.on('error', () => {}); // an idle client dropped by the server must not crash the CLI
     kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });

@@ -1,0 +1,123 @@
+import { sql, type RawBuilder } from 'kysely';
+import { UsageError } from '../core/errors.js';
+import { addDays, dateIn } from '../core/parse.js';
+import { startOfDayUtc } from '../core/timezone.js';
+import type { Database } from './connect.js';
+import type { TicketTable } from './ticket-table.js';
+
+/** What the table says about one day: rows created that day and the highest sequence in that day's serials. */
+export interface DayStats {
+  rows: number;
+  maxSeq: number;
+}
+
+export interface TicketRow {
+  id: string;
+  sn: string | null;
+  deleted: boolean;
+}
+
+export interface TableCheck {
+  tableExists: boolean;
+  missingColumns: string[];
+}
+
+/** Which of the configured table and columns exist (information_schema; no ticket data read). */
+export async function checkTicketTable(db: Database, t: TicketTable): Promise<TableCheck> {
+  const schema = db.dialect === 'postgres' ? sql`current_schema()` : sql`database()`;
+  const rows = await sql<{ c: string }>`select column_name as c from information_schema.columns
+    where table_schema = ${schema} and table_name = ${t.table}`.execute(db.kysely);
+  const have = new Set(rows.rows.map((r) => String(r.c).toLowerCase()));
+  if (have.size === 0) return { tableExists: false, missingColumns: [] };
+  const wanted = [t.idColumn, t.serialColumn, t.createdColumn, t.deletedColumn].filter(Boolean);
+  return { tableExists: true, missingColumns: wanted.filter((c) => !have.has(c.toLowerCase())) };
+}
+
+/** Throws a usage error naming the unknown table or column. */
+export async function requireTicketTable(db: Database, t: TicketTable): Promise<void> {
+  const check = await checkTicketTable(db, t);
+  if (!check.tableExists) throw new UsageError(`table '${t.table}' does not exist in the database`, 'set --ticket-table');
+  if (check.missingColumns.length) {
+    const c = check.missingColumns[0]!;
+    const flag = c === t.serialColumn ? '--serial-column' : c === t.createdColumn ? '--created-column' : c === t.deletedColumn ? '--deleted-column' : '--id-column';
+    throw new UsageError(`table '${t.table}' has no column '${c}'`, `set ${flag}`);
+  }
+}
+
+/**
+ * A literal for the instant local date `date` begins, as the created column stores it:
+ * wall-clock time in `tz` (naive) or in UTC.
+ */
+function dayStart(t: TicketTable, date: string, dialect: Database['dialect']): string {
+  if (t.timestamps === 'naive') return `${date} 00:00:00`;
+  const iso = startOfDayUtc(date, t.tz).toISOString().replace('T', ' ').slice(0, 19);
+  return dialect === 'postgres' ? `${iso}+00` : iso;
+}
+
+function createdBetween(t: TicketTable, db: Database, from: string, toExclusive: string): RawBuilder<unknown> {
+  const c = sql.ref(t.createdColumn);
+  return sql`${c} >= ${dayStart(t, from, db.dialect)} and ${c} < ${dayStart(t, toExclusive, db.dialect)}`;
+}
+
+/** Rows per local day, for every day from `from` to `to` inclusive, in one grouped query. */
+async function rowsPerDay(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const c = sql.ref(t.createdColumn);
+  const where = createdBetween(t, db, from, addDays(to, 1));
+  if (t.timestamps === 'naive') {
+    // PostgreSQL: the session time zone is `tz` (set on connect), so a timestamptz column also reads as local time.
+    const day = db.dialect === 'postgres' ? sql`to_char(${c}, 'YYYY-MM-DD')` : sql`date_format(${c}, '%Y-%m-%d')`;
+    const r = await sql<{ d: string; n: string | number }>`select ${day} as d, count(*) as n from ${sql.table(t.table)} where ${where} group by ${day}`.execute(db.kysely);
+    for (const row of r.rows) out.set(String(row.d), Number(row.n));
+    return out;
+  }
+  // UTC wall-clock values: group by 15-minute buckets (every zone offset is a multiple of 15 minutes)
+  // and place each bucket on its local day here.
+  const epoch = db.dialect === 'postgres' ? sql`floor(extract(epoch from ${c}) / 900)` : sql`floor(timestampdiff(second, '1970-01-01 00:00:00', ${c}) / 900)`;
+  const r = await sql<{ b: string | number; n: string | number }>`select ${epoch} as b, count(*) as n from ${sql.table(t.table)} where ${where} group by ${epoch}`.execute(db.kysely);
+  for (const row of r.rows) {
+    const d = dateIn(t.tz, new Date(Number(row.b) * 900_000));
+    out.set(d, (out.get(d) ?? 0) + Number(row.n));
+  }
+  return out;
+}
+
+/**
+ * Highest sequence per serial date. Serials carry their own date; the created range is widened by a
+ * day on each side to catch tickets created around midnight.
+ */
+async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const s = sql.ref(t.serialColumn);
+  const where = createdBetween(t, db, addDays(from, -1), addDays(to, 2));
+  const q =
+    db.dialect === 'postgres'
+      ? sql<{ d: string; m: string | number }>`select substring(${s} from '_([0-9]{8})[0-9]{4,}$') as d,
+          max(cast(substring(${s} from '_[0-9]{8}([0-9]{4,})$') as bigint)) as m
+          from ${sql.table(t.table)} where ${where} and ${s} ~ '_[0-9]{12,}$' group by 1`
+      : sql<{ d: string; m: string | number }>`select substring(regexp_substr(${s}, '[0-9]{12,}$'), 1, 8) as d,
+          max(cast(substring(regexp_substr(${s}, '[0-9]{12,}$'), 9) as unsigned)) as m
+          from ${sql.table(t.table)} where ${where} and ${s} regexp '_[0-9]{12,}$' group by d`;
+  const r = await q.execute(db.kysely);
+  for (const row of r.rows) {
+    const d = String(row.d);
+    out.set(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, Number(row.m));
+  }
+  return out;
+}
+
+/** Rows and highest sequence for each day of a range: two grouped queries, whatever its length. */
+export async function dayStats(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, DayStats>> {
+  const [rows, seqs] = await Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
+  const out = new Map<string, DayStats>();
+  for (let d = from; d <= to; d = addDays(d, 1)) out.set(d, { rows: rows.get(d) ?? 0, maxSeq: seqs.get(d) ?? 0 });
+  return out;
+}
+
+/** Every ticket created in the range (for the audit), soft-deleted ones included. */
+export async function ticketsInRange(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
+  const deleted = t.deletedColumn ? sql.ref(t.deletedColumn) : sql`0`;
+  const r = await sql<{ id: unknown; sn: string | null; del: unknown }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del
+    from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))} order by ${sql.ref(t.idColumn)}`.execute(db.kysely);
+  return r.rows.map((row) => ({ id: String(row.id), sn: row.sn, deleted: row.del === true || Number(row.del) === 1 }));
+}

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script called by its SHA1 (EVALSHA), loaded with EVAL only when the server does not
+ * know it yet (first call after a restart). One round trip in the common case.
+ */
+export class Script {
+  readonly sha: string;
+  constructor(readonly name: string, readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: Redis, keys: (string | Buffer)[], args: (string | Buffer | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (e) {
+      if (!String((e as Error).message).startsWith('NOSCRIPT')) throw e;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  /** Same, with string replies kept as Buffers (for message bytes). */
+  async runBuffer(client: Redis, keys: (string | Buffer)[], args: (string | Buffer | number)[]): Promise<unknown> {
+    try {
+      return await client.callBuffer('EVALSHA', this.sha, keys.length, ...keys, ...args);
+    } catch (e) {
+      if (!String((e as Error).message).startsWith('NOSCRIPT')) throw e;
+      return client.callBuffer('EVAL', this.source, keys.length, ...keys, ...args);
+    }
+  }
+}

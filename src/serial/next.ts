@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import { UnavailableError } from '../core/errors.js';
+import { reserveIfExists, reserveWithInit } from './counter.js';
+import { counterKey, formatSerial } from './format.js';
+
+export interface NextOptions {
+  date: string;
+  count: number;
+  prefix: string;
+  zone?: string | null;
+  /** Where to start a day whose counter is absent, instead of asking the database. */
+  initFrom?: number;
+  /** Highest number already used that day according to the database: max(rows, highest sequence). */
+  loadInit: () => Promise<number>;
+}
+
+export interface NextResult {
+  date: string;
+  key: string;
+  first: number;
+  last: number;
+  /** Set when this call found the day's counter absent and started it. */
+  initialisedFrom: number | null;
+  serials: string[];
+}
+
+/**
+ * Reserves `count` serials for a day. One round trip when the counter exists; otherwise reads the
+ * database and initialises atomically (concurrent callers, LoonFlow included, agree on one sequence).
+ */
+export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextResult> {
+  let last = await reserveIfExists(redis, o.date, o.count);
+  let initialisedFrom: number | null = null;
+  if (last === null) {
+    let init: number;
+    if (o.initFrom !== undefined) init = o.initFrom;
+    else {
+      try {
+        init = await o.loadInit();
+      } catch (e) {
+        if (e instanceof UnavailableError) {
+          throw new UnavailableError(`${counterKey(o.date)} is not set and the database cannot tell where to start: ${e.message}`, 'pass --init-from N to start after serial N');
+        }
+        throw e;
+      }
+    }
+    initialisedFrom = init;
+    last = await reserveWithInit(redis, o.date, o.count, init);
+  }
+  const first = last - o.count + 1;
+  const serials = new Array<string>(o.count);
+  for (let i = 0; i < o.count; i++) serials[i] = formatSerial(o.prefix, o.zone, o.date, first + i);
+  return { date: o.date, key: counterKey(o.date), first, last, initialisedFrom, serials };
+}
