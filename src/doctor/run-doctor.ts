@@ -3,6 +3,8 @@ import { UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { check, type CheckResult } from './check.js';
 import { brokerCheck, redisChecks } from './redis-checks.js';
+import type { Database } from '../db/connect.js';
+import { dateIn } from '../core/parse.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -26,10 +28,9 @@ export async function runDoctor(ctx: Context): Promise<DoctorReport> {
   }
   checks.push(broker);
 
-  let dbOk = false;
+  let db: Database | undefined;
   try {
-    const db = await ctx.db();
-    dbOk = true;
+    db = await ctx.db();
     checks.push(check('database', 'ok', `reachable at ${maskUrl(c.databaseUrl.value)}`, { url: maskUrl(c.databaseUrl.value), dialect: db.dialect }));
     const short = db.dialect === 'postgres' ? db.serverVersion.split(' ').slice(0, 2).join(' ') : db.serverVersion;
     checks.push(check('database version', 'ok', short, { version: db.serverVersion }));
@@ -37,6 +38,33 @@ export async function runDoctor(ctx: Context): Promise<DoctorReport> {
     if (e instanceof UsageError) throw e;
     checks.push(check('database', 'fail', (e as Error).message, { url: maskUrl(c.databaseUrl.value) }));
   }
-  void dbOk;
+  checks.push(...(await ticketChecks(ctx, redisOk, db)));
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
+}
+
+/** The ticket table and its columns, then today's serial counter against it. */
+async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undefined): Promise<CheckResult[]> {
+  if (!db) return [check('ticket table', 'skip', 'database unreachable'), check('serial counter', 'skip', 'database unreachable')];
+  const [{ makeTicketTable }, { checkTicketTable }] = await Promise.all([import('../db/ticket-table.js'), import('../db/tickets.js')]);
+  const table = makeTicketTable({ tz: ctx.config.tz.value });
+  const t = await checkTicketTable(db, table);
+  if (!t.tableExists) return [check('ticket table', 'fail', `${table.table} not found`), check('serial counter', 'skip', 'no ticket table')];
+  if (t.missingColumns.length) {
+    return [check('ticket table', 'fail', `${table.table} lacks ${t.missingColumns.join(', ')}`, { missing: t.missingColumns }), check('serial counter', 'skip', 'ticket table incomplete')];
+  }
+  const results = [check('ticket table', 'ok', `${table.table} (${[table.serialColumn, table.createdColumn, table.deletedColumn].join(', ')})`)];
+  if (!redisOk) return [...results, check('serial counter', 'skip', 'redis unreachable')];
+  const { inspectDays } = await import('../serial/inspect.js');
+  const today = dateIn(ctx.config.tz.value);
+  const [day] = await inspectDays(await ctx.redis(), db, table, [today], { prefix: 'loonflow', zone: ctx.config.zone.value });
+  const d = day!;
+  const data = { date: d.date, counter: d.counter, rows: d.rows, max_seq: d.maxSeq, status: d.status };
+  if (d.status === 'behind' || d.status === 'invalid') {
+    results.push(check('serial counter', 'fail', `${d.key} = ${d.counter ?? d.invalidValue}, but serials up to ${d.maxSeq} exist: the next serial would repeat (loonctl serial reseed)`, data));
+  } else if (d.status === 'missing') {
+    results.push(check('serial counter', 'warn', `${d.key} missing: the next ticket starts it from the database (${Math.max(d.rows, d.maxSeq)} used today)`, data));
+  } else {
+    results.push(check('serial counter', 'ok', `${d.key} = ${d.counter} (${d.rows} tickets today, highest ${d.maxSeq})`, data));
+  }
+  return results;
 }

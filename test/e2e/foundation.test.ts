@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { createPgDatabase, pgQuery } from '../helpers/db.js';
+import { createMysqlDatabase, createPgDatabase } from '../helpers/db.js';
+import { createTicketTable, FIXTURE_TZ } from '../helpers/tickets.js';
+import { dateIn } from '../../src/core/parse.js';
 import { silentServer, startPasswordRedis } from '../helpers/processes.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-e2e-'));
+const today = dateIn(FIXTURE_TZ);
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await claimRedisDb();
@@ -153,14 +156,31 @@ describe('interrupt', () => {
 });
 
 describe('doctor against a healthy setup', () => {
-  it.each(['postgres', 'mysql'] as const)('reports ok on %s and exits 0', async (kind) => {
-    const url = kind === 'postgres' ? inject('pgUrl') : inject('mysqlUrl');
-    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url]);
+  it.each(['postgres', 'mysql'] as const)('reports ok on %s and exits 0; a counter behind fails it', async (kind) => {
+    const url = kind === 'postgres' ? await createPgDatabase() : await createMysqlDatabase();
+    await createTicketTable(kind, url, [{ sn: `loonflow_${today.replace(/-/g, '')}0007`, created: `${today} 10:00:00` }]);
+    await redis.client.set(`ticket_day_count_${today}`, '7');
+    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url, '--tz', FIXTURE_TZ]);
     const report = JSON.parse(r.stdout);
     const byName = Object.fromEntries(report.checks.map((c: { name: string; status: string }) => [c.name, c.status]));
-    expect(byName.redis).toBe('ok');
-    expect(byName.database).toBe('ok');
+    expect(byName).toMatchObject({ redis: 'ok', broker: 'ok', database: 'ok', 'ticket table': 'ok', 'serial counter': 'ok' });
     expect(report.checks.find((c: { name: string }) => c.name === 'database version').detail).toMatch(kind === 'postgres' ? /PostgreSQL 15/ : /MariaDB/);
+    expect(r.code).toBe(0);
+    expect(report.ok).toBe(true);
+
+    await redis.client.set(`ticket_day_count_${today}`, '3');
+    const behind = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url, '--tz', FIXTURE_TZ]);
+    expect(behind.code).toBe(1);
+    const counter = JSON.parse(behind.stdout).checks.find((c: { name: string }) => c.name === 'serial counter');
+    expect(counter).toMatchObject({ status: 'fail', data: { counter: 3, max_seq: 7, status: 'behind' } });
+    await redis.client.del(`ticket_day_count_${today}`);
+  });
+
+  it('a database without the ticket table fails the table check', async () => {
+    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', inject('pgUrl')]);
+    expect(r.code).toBe(1);
+    const t = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'ticket table');
+    expect(t).toMatchObject({ status: 'fail', detail: 'ticket_ticketrecord not found' });
   });
 });
 
@@ -177,5 +197,3 @@ describe('start-up stays lean', () => {
   });
 });
 
-void pgQuery;
-void createPgDatabase;
