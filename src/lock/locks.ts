@@ -1,0 +1,116 @@
+import { hostname, userInfo } from 'node:os';
+import type { Redis } from 'ioredis';
+import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
+import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
+import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
+
+export interface Holder {
+  name: string;
+  token: string;
+  /** Milliseconds left; -1 never expires; -2 gone. */
+  pttl: number;
+  kind: LockKind;
+  fence: string | null;
+  meta: Record<string, string> | null;
+  uuid1: Uuid1Info | null;
+}
+
+export interface Acquired {
+  name: string;
+  token: string;
+  fence: string;
+  ttl_ms: number;
+  expires_at: string;
+}
+
+export interface Owner {
+  host: string;
+  pid: number;
+  user: string;
+  command: string;
+}
+
+export function currentOwner(command: string): Owner {
+  let user = '';
+  try {
+    user = userInfo().username;
+  } catch {
+    user = String(process.getuid?.() ?? '');
+  }
+  return { host: hostname(), pid: process.pid, user, command };
+}
+
+/** One attempt. Returns the lock, or the holder when it is busy. */
+export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
+  const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, owner.host, owner.pid, owner.user, owner.command])) as [number, string, string | number];
+  if (r[0] === 1) {
+    const nowMs = Number(BigInt(String(r[2])) / 1000n);
+    return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
+  }
+  return { busy: await inspectLock(redis, name) };
+}
+
+export interface WaitOptions {
+  /** How long to keep trying, in ms (0: one attempt). */
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
+/** Tries until acquired or the deadline (monotonic clock), polling with jittered backoff. */
+export async function acquire(redis: Redis, name: string, ttlMs: number, owner: Owner, wait: WaitOptions, token?: string): Promise<{ acquired: Acquired } | { busy: Holder }> {
+  const deadline = performance.now() + wait.waitMs;
+  let delay = 25;
+  for (;;) {
+    const r = await tryAcquire(redis, name, ttlMs, owner, token);
+    const left = deadline - performance.now();
+    if ('acquired' in r || left <= 0 || wait.signal?.aborted) return r;
+    const sleep = Math.min(left, delay * (0.5 + Math.random()));
+    await new Promise((res) => setTimeout(res, sleep));
+    delay = Math.min(delay * 2, 1000);
+  }
+}
+
+export async function release(redis: Redis, name: string, token: string): Promise<{ released: true } | { released: false; holder: string | null }> {
+  const r = (await RELEASE.run(redis, [name, metaKey(name)], [token])) as [number, string?];
+  if (r[0] === 1) return { released: true };
+  return { released: false, holder: r[1] ? r[1] : null };
+}
+
+export type ExtendResult = { extended: true; pttl: number } | { extended: false; reason: 'gone' | 'taken' | 'no-expiry'; holder: string | null };
+
+export async function extend(redis: Redis, name: string, token: string, ms: number, replace: boolean): Promise<ExtendResult> {
+  const r = (await EXTEND.run(redis, [name, metaKey(name)], [token, ms, replace ? '1' : '0'])) as [number, string | number, string?];
+  if (r[0] === 1) return { extended: true, pttl: Number(r[1]) };
+  return { extended: false, reason: r[1] as 'gone' | 'taken' | 'no-expiry', holder: r[2] ? r[2] : null };
+}
+
+/** Everything known about a lock key; pttl -2 when it does not exist. */
+export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
+  const [[, token], [, pttl], [, meta], [, fence]] = (await redis.multi().get(name).pttl(name).hgetall(metaKey(name)).get(fenceKey(name)).exec()) as [
+    [unknown, string | null],
+    [unknown, number],
+    [unknown, Record<string, string>],
+    [unknown, string | null],
+  ];
+  const t = token ?? '';
+  const hasMeta = !!meta && meta.token === t && t !== '';
+  return {
+    name,
+    token: t,
+    pttl: Number(pttl),
+    kind: lockKind(name, t, hasMeta),
+    fence: hasMeta ? (meta.fence ?? fence) : fence,
+    meta: hasMeta ? meta : null,
+    uuid1: decodeUuid1(t) ?? null,
+  };
+}
+
+/** Deletes a lock whatever its holder, or only while it still holds `expectToken`. */
+export async function forceRelease(redis: Redis, name: string, expectToken?: string): Promise<{ deleted: boolean; holder: string | null }> {
+  if (expectToken !== undefined) {
+    const r = await release(redis, name, expectToken);
+    return r.released ? { deleted: true, holder: expectToken } : { deleted: false, holder: r.holder };
+  }
+  const [[, token], [, n]] = (await redis.multi().get(name).del(name, metaKey(name)).exec()) as [[unknown, string | null], [unknown, number]];
+  return { deleted: Number(n) > 0 && token !== null, holder: token };
+}
