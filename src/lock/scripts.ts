@@ -18,7 +18,6 @@ local prev = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
 local fence = math.max(prev + 1, now)
 local fs = string.format('%.0f', fence)
 redis.call('SET', KEYS[3], fs)
-redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'token', ARGV[1], 'host', ARGV[3], 'pid', ARGV[4], 'user', ARGV[5], 'command', ARGV[6],
   'acquired_at_us', string.format('%.0f', now), 'fence', fs)
 redis.call('PEXPIRE', KEYS[2], ARGV[2])

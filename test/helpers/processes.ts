@@ -19,9 +19,14 @@ export async function silentServer(): Promise<{ port: number; server: Server }> 
 }
 
 /** A real, private redis-server with a password, for authentication tests. */
-export async function startPasswordRedis(password: string): Promise<{ port: number; stop: () => void }> {
+export function startPasswordRedis(password: string): Promise<{ port: number; stop: () => void }> {
+  return startPrivateRedis(['--requirepass', password]);
+}
+
+/** A real redis-server of the test's own on a free port (it can be stopped mid-test). */
+export async function startPrivateRedis(extra: string[] = []): Promise<{ port: number; stop: () => void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], {
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
     stdio: 'ignore',
   });
   const deadline = Date.now() + 5000;

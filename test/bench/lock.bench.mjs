@@ -1,0 +1,61 @@
+// lock benchmarks against floors measured in the same run:
+// - acquire+release pair through the library vs two bare SET NX PX / DEL round trips (target within
+//   1.5x) and vs redis-py's Lock acquire+release;
+// - `lock run NAME -- true` end to end vs `node -e 0`.
+import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { connectRedis } from '../../dist/redis/connect.js';
+import { currentOwner, release, tryAcquire } from '../../dist/lock/locks.js';
+import { BIN, report, timeCommand } from './lib.mjs';
+
+const REDIS = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const admin = new Redis(REDIS);
+if ((await admin.dbsize()) !== 0) {
+  console.log(`skipped: ${REDIS} is not empty`);
+  process.exit(0);
+}
+const N = 5000;
+try {
+  const c = await connectRedis(REDIS, { timeoutMs: 5000, role: 'redis' });
+  const owner = currentOwner('bench');
+  for (let i = 0; i < 200; i++) {
+    await c.set('floor', 'x', 'PX', 30000, 'NX');
+    await c.del('floor');
+    const r = await tryAcquire(c, 'bench', 30000, owner);
+    await release(c, 'bench', r.acquired.token);
+  }
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    await c.set('floor', 'x', 'PX', 30000, 'NX');
+    await c.del('floor');
+  }
+  const floor = ((performance.now() - t0) * 1000) / N;
+  t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    const r = await tryAcquire(c, 'bench', 30000, owner);
+    await release(c, 'bench', r.acquired.token);
+  }
+  const pair = ((performance.now() - t0) * 1000) / N;
+  const py = spawnSync('/usr/bin/python3', ['-c', `
+import redis, time
+r = redis.Redis.from_url(${JSON.stringify(REDIS)})
+for i in range(200):
+    l = r.lock('pybench', timeout=30); l.acquire(blocking=False); l.release()
+n = ${N}
+t = time.perf_counter()
+for i in range(n):
+    l = r.lock('pybench', timeout=30); l.acquire(blocking=False); l.release()
+print((time.perf_counter() - t) * 1e6 / n)
+`], { encoding: 'utf8' });
+  const pyPair = Number(py.stdout.trim());
+  console.log(`acquire+release pair (${N} pairs, metadata and fence written in the same script):`);
+  report('  loonctl library', pair, 'two bare SET/DEL round trips', floor, 'us', 1.5);
+  console.log(`  redis-py Lock acquire+release: ${pyPair.toFixed(1)} us (loonctl is ${(pyPair / pair).toFixed(2)}x faster)`);
+  await c.quit();
+  const node = timeCommand(process.execPath, ['-e', '0'], 10);
+  const run = timeCommand(process.execPath, [BIN, 'lock', 'run', 'bench-run', '--redis-url', REDIS, '--', 'true'], 10);
+  report('loonctl lock run bench-run -- true', run, 'node -e 0', node, 'ms');
+} finally {
+  await admin.flushdb();
+  admin.disconnect();
+}
