@@ -1,0 +1,244 @@
+import { inflateSync } from 'node:zlib';
+
+/** Where a Celery task message came from inside kombu's envelope, decoded as far as it can be. */
+export interface DecodedMessage {
+  /** False when the element is not a usable message; `error` says why. It never throws. */
+  ok: boolean;
+  error?: string;
+  size: number;
+  protocol: 1 | 2 | null;
+  task: string | null;
+  id: string | null;
+  args: unknown;
+  kwargs: unknown;
+  argsrepr: string | null;
+  kwargsrepr: string | null;
+  eta: string | null;
+  expires: string | null;
+  retries: number | null;
+  priority: number | null;
+  rootId: string | null;
+  parentId: string | null;
+  group: string | null;
+  origin: string | null;
+  deliveryTag: string | null;
+  exchange: string | null;
+  routingKey: string | null;
+  contentType: string | null;
+  contentEncoding: string | null;
+  compression: string | null;
+  redelivered: boolean;
+  /** Why the body was not decoded (pickle, msgpack, unknown serializer). */
+  bodyNote: string | null;
+  /** Protocol 2 embed: callbacks, errbacks, chain, chord. */
+  embed: Record<string, unknown> | null;
+  headers: Record<string, unknown> | null;
+  properties: Record<string, unknown> | null;
+  body: unknown;
+}
+
+function empty(size: number): DecodedMessage {
+  return {
+    ok: false,
+    size,
+    protocol: null,
+    task: null,
+    id: null,
+    args: null,
+    kwargs: null,
+    argsrepr: null,
+    kwargsrepr: null,
+    eta: null,
+    expires: null,
+    retries: null,
+    priority: null,
+    rootId: null,
+    parentId: null,
+    group: null,
+    origin: null,
+    deliveryTag: null,
+    exchange: null,
+    routingKey: null,
+    contentType: null,
+    contentEncoding: null,
+    compression: null,
+    redelivered: false,
+    bodyNote: null,
+    embed: null,
+    headers: null,
+    properties: null,
+    body: undefined,
+  };
+}
+
+const str = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** kombu >= 5.3 writes datetimes, UUIDs, decimals and bytes as {"__type__": ..., "__value__": ...}. */
+function untype(_key: string, value: unknown): unknown {
+  if (isObject(value) && typeof value.__type__ === 'string' && '__value__' in value && Object.keys(value).length === 2) return value.__value__;
+  return value;
+}
+
+let yamlParse: ((s: string) => unknown) | undefined;
+/** Registers the YAML parser (loaded by the caller only when a YAML message is met). */
+export function useYaml(parse: (s: string) => unknown): void {
+  yamlParse = parse;
+}
+
+export function needsYaml(raw: Buffer): boolean {
+  return raw.includes('application/x-yaml') && !yamlParse;
+}
+
+/** Decodes the body bytes by content type; returns a note instead for pickle and msgpack. */
+function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown; note?: string; error?: string } {
+  const text = () => bytes.toString('utf8');
+  switch (contentType) {
+    case 'application/json':
+      try {
+        return { body: JSON.parse(text(), untype) };
+      } catch (e) {
+        return { error: `body is not valid JSON (${(e as Error).message}); truncated?` };
+      }
+    case 'application/x-yaml':
+      if (!yamlParse) return { note: 'yaml body, not decoded' };
+      try {
+        return { body: yamlParse(text()) };
+      } catch (e) {
+        return { error: `body is not valid YAML (${(e as Error).message.split('\n')[0]})` };
+      }
+    case 'application/x-python-serialize':
+      return { note: 'pickle body, not decoded' };
+    case 'application/x-msgpack':
+      return { note: 'msgpack body, not decoded' };
+    case 'application/data':
+    case 'application/text':
+      return { body: text() };
+    default:
+      return { note: `${contentType ?? 'unknown'} body, not decoded` };
+  }
+}
+
+/**
+ * Decodes one stored list element (kombu's JSON envelope). Hostile input never throws: a broken
+ * message comes back with ok=false and the reason, and whatever could be read (headers survive a
+ * broken body).
+ */
+export function decodeMessage(raw: Buffer): DecodedMessage {
+  const m = empty(raw.length);
+  let env: unknown;
+  try {
+    env = JSON.parse(raw.toString('utf8'));
+  } catch {
+    m.error = 'not JSON';
+    return m;
+  }
+  if (!isObject(env) || !('body' in env) || !isObject(env.properties)) {
+    m.error = 'JSON, but not a kombu message envelope';
+    return m;
+  }
+  const headers = isObject(env.headers) ? env.headers : {};
+  const props = env.properties;
+  const info = isObject(props.delivery_info) ? props.delivery_info : {};
+  m.headers = headers;
+  m.properties = props;
+  m.contentType = str(env['content-type']);
+  m.contentEncoding = str(env['content-encoding']);
+  m.compression = str(headers.compression);
+  m.deliveryTag = str(props.delivery_tag);
+  m.exchange = str(info.exchange);
+  m.routingKey = str(info.routing_key);
+  m.priority = typeof props.priority === 'number' ? props.priority : null;
+  m.redelivered = headers.redelivered === true || info.redelivered === true;
+  if (typeof headers.task === 'string') {
+    m.protocol = 2;
+    m.task = headers.task;
+    m.id = str(headers.id);
+    m.eta = str(headers.eta);
+    m.expires = str(headers.expires);
+    m.retries = typeof headers.retries === 'number' ? headers.retries : null;
+    m.rootId = str(headers.root_id);
+    m.parentId = str(headers.parent_id);
+    m.group = str(headers.group);
+    m.origin = str(headers.origin);
+    m.argsrepr = str(headers.argsrepr);
+    m.kwargsrepr = str(headers.kwargsrepr);
+  }
+
+  let bytes: Buffer;
+  if (typeof env.body !== 'string') {
+    m.error = 'body is not a string';
+    return m;
+  }
+  if (props.body_encoding === 'base64') {
+    const b64 = env.body.replace(/\s+/g, '');
+    if (b64.length % 4 === 1 || !BASE64.test(b64)) {
+      m.error = 'body is not valid base64';
+      return m;
+    }
+    bytes = Buffer.from(b64, 'base64');
+  } else bytes = Buffer.from(env.body, 'utf8');
+  if (m.compression) {
+    if (m.compression !== 'application/x-gzip' && m.compression !== 'application/zlib') {
+      m.bodyNote = `${m.compression} compressed body, not decoded`;
+      m.ok = m.protocol === 2;
+      if (!m.ok) m.error = 'compressed body of an unknown kind';
+      return m;
+    }
+    try {
+      bytes = inflateSync(bytes);
+    } catch (e) {
+      m.error = `compressed body cannot be inflated (${(e as Error).message}); truncated?`;
+      return m;
+    }
+  }
+  const decoded = decodeBody(bytes, m.contentType);
+  if (decoded.error) {
+    m.error = decoded.error;
+    return m;
+  }
+  if (decoded.note) {
+    m.bodyNote = decoded.note;
+    m.ok = m.protocol === 2; // protocol 2 headers still name the task
+    if (!m.ok) m.error = `${decoded.note} and no protocol 2 headers`;
+    return m;
+  }
+  m.body = decoded.body;
+  if (m.protocol === 2) {
+    if (Array.isArray(decoded.body) && decoded.body.length === 3) {
+      [m.args, m.kwargs] = decoded.body as [unknown, unknown];
+      m.embed = isObject(decoded.body[2]) ? decoded.body[2] : null;
+    } else {
+      m.error = 'protocol 2 body is not [args, kwargs, embed]';
+      return m;
+    }
+  } else if (isObject(decoded.body) && typeof decoded.body.task === 'string') {
+    const b = decoded.body;
+    m.protocol = 1;
+    m.task = b.task as string;
+    m.id = str(b.id);
+    m.args = b.args ?? [];
+    m.kwargs = b.kwargs ?? {};
+    m.eta = str(b.eta);
+    m.expires = str(b.expires);
+    m.retries = typeof b.retries === 'number' ? b.retries : null;
+    m.group = str(b.taskset ?? b.group);
+  } else {
+    m.error = 'body is neither a protocol 2 nor a protocol 1 task';
+    return m;
+  }
+  m.ok = true;
+  return m;
+}
+
+/** The arguments as an operator reads them: from the body when decoded, else Celery's reprs. */
+export function argsText(m: DecodedMessage): string {
+  if (m.args !== null && m.args !== undefined) return JSON.stringify(m.args);
+  return m.argsrepr ?? '';
+}
+
+export function kwargsText(m: DecodedMessage): string {
+  if (m.kwargs !== null && m.kwargs !== undefined) return JSON.stringify(m.kwargs);
+  return m.kwargsrepr ?? '';
+}

@@ -1,0 +1,45 @@
+import type { MessageSummary } from './summary.js';
+
+/**
+ * One line of `queue export` / `queue purge --backup`, read back by `queue import`. The bytes in
+ * `message_b64` are exactly what was stored in the list (for unacked entries: the original element,
+ * sliced out of the unacked value), so an import pushes back what was there, byte for byte.
+ */
+export interface ExportRecord {
+  v: 1;
+  source: 'queue' | 'unacked';
+  /** Queue name (UTF-8); `queue_b64` too when the name is not valid UTF-8. */
+  queue: string;
+  queue_b64?: string;
+  /** Priority step of the bucket list it was in (or belongs in, for unacked). */
+  bucket: number;
+  /** For `queue`: 0 = the next message a worker would take. */
+  position: number | null;
+  delivery_tag: string | null;
+  /** For `unacked`: the hash field and the unix time a worker took it. */
+  unacked_tag?: string;
+  unacked_since?: number | null;
+  message_b64: string;
+  unacked_value_b64?: string;
+  summary: MessageSummary;
+}
+
+export function exportLine(r: ExportRecord): string {
+  return JSON.stringify(r) + '\n';
+}
+
+/** Parses one line back; throws with the reason for a malformed one. */
+export function parseExportLine(line: string): ExportRecord {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch (e) {
+    throw new Error(`not JSON (${(e as Error).message})`);
+  }
+  const o = r as Partial<ExportRecord>;
+  if (typeof o !== 'object' || o === null || o.v !== 1) throw new Error('not a loonctl export record (v: 1)');
+  if (o.source !== 'queue' && o.source !== 'unacked') throw new Error("source must be 'queue' or 'unacked'");
+  if (typeof o.queue !== 'string' || typeof o.bucket !== 'number' || typeof o.message_b64 !== 'string') throw new Error('queue, bucket and message_b64 are required');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(o.message_b64)) throw new Error('message_b64 is not base64');
+  return o as ExportRecord;
+}

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import { decode } from './decode.js';
+import { exportLine, type ExportRecord } from './export-format.js';
+import type { MessageFilter } from './filter.js';
+import { readQueue, readUnacked } from './read.js';
+import { nameOf, summarize } from './summary.js';
+import { bucketOf, type Transport } from './transport.js';
+
+/**
+ * Streams a queue's messages (or its unacked entries) as export lines through `write`, which may
+ * wait for the output to drain: memory stays bounded. Returns how many were written.
+ */
+export async function exportQueue(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer,
+  o: { filter: MessageFilter | null; unacked: boolean; limit?: number },
+  write: (line: string) => Promise<void> | void,
+): Promise<number> {
+  const qn = nameOf(queue);
+  const base = { v: 1 as const, queue: qn.name, ...(qn.name_b64 ? { queue_b64: qn.name_b64 } : {}) };
+  let n = 0;
+  const limit = o.limit ?? Infinity;
+  if (o.unacked) {
+    for await (const u of readUnacked(redis, t)) {
+      if (u.routingKey !== qn.name || !u.payload) continue;
+      const m = await decode(u.payload);
+      if (o.filter && !o.filter(m, u.payload)) continue;
+      const rec: ExportRecord = {
+        ...base,
+        source: 'unacked',
+        bucket: bucketOf(t, m.priority),
+        position: null,
+        delivery_tag: m.deliveryTag,
+        unacked_tag: u.tag,
+        unacked_since: u.since,
+        message_b64: u.payload.toString('base64'),
+        unacked_value_b64: u.value.toString('base64'),
+        summary: summarize(m),
+      };
+      await write(exportLine(rec));
+      if (++n >= limit) break;
+    }
+    return n;
+  }
+  for await (const e of readQueue(redis, t, queue)) {
+    const m = await decode(e.raw);
+    if (o.filter && !o.filter(m, e.raw)) continue;
+    await write(exportLine({ ...base, source: 'queue', bucket: e.bucket, position: e.position, delivery_tag: m.deliveryTag, message_b64: e.raw.toString('base64'), summary: summarize(m) }));
+    if (++n >= limit) break;
+  }
+  return n;
+}

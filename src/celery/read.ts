@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import { pyJsonString } from './pyjson.js';
+import { bucketKeys, unackedIndexKey, unackedKey, type Transport } from './transport.js';
+
+export const PAGE = 500;
+
+/** One ready message where it sits: bucket, and position in the order workers take them (0 runs next). */
+export interface QueueMessage {
+  source: 'queue';
+  bucket: number;
+  key: Buffer;
+  position: number;
+  /** Index from the tail of its bucket list (0 = the bucket's next). */
+  fromTail: number;
+  raw: Buffer;
+}
+
+/** Lengths of a queue's bucket lists, in the order workers serve them (one pipelined round). */
+export async function bucketLengths(redis: Redis, t: Transport, queue: Buffer | string): Promise<{ step: number; key: Buffer; length: number }[]> {
+  const buckets = bucketKeys(t, queue);
+  const p = redis.pipeline();
+  for (const b of buckets) p.llen(b.key);
+  const res = (await p.exec()) ?? [];
+  return buckets.map((b, i) => ({ ...b, length: Number(res[i]![1] ?? 0) }));
+}
+
+/**
+ * Reads a queue in worker order (bucket by bucket, oldest first within a bucket) in LRANGE pages,
+ * so memory stays bounded whatever the length. `skip` jumps over that many messages without reading them.
+ */
+export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage> {
+  let position = 0;
+  for (const b of await bucketLengths(redis, t, queue)) {
+    if (skip >= position + b.length) {
+      position += b.length;
+      continue;
+    }
+    let i = Math.max(0, skip - position);
+    for (; i < b.length; i += pageSize) {
+      const page = (await redis.lrangeBuffer(b.key, -(i + pageSize), -(i + 1))) as Buffer[];
+      if (page.length === 0) break;
+      for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
+        yield { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
+      }
+    }
+    position += b.length;
+  }
+}
+
+/** One entry of kombu's `unacked` hash: taken by a worker, not yet acknowledged. */
+export interface UnackedEntry {
+  source: 'unacked';
+  tag: string;
+  /** The whole hash value: `[payload, exchange, routing_key]`. */
+  value: Buffer;
+  /** The exact bytes of the original list element, when the value is kombu-written; else null. */
+  payload: Buffer | null;
+  exchange: string | null;
+  routingKey: string | null;
+  /** Unix seconds when the worker took it (score in unacked_index), or null. */
+  since: number | null;
+  error?: string;
+}
+
+/**
+ * Splits an unacked value. kombu writes `[` + the original element + `, "<exchange>", "<routing_key>"]`
+ * with Python's json, so the element's bytes are sliced out exactly; anything else is reported.
+ */
+export function parseUnackedValue(value: Buffer): Pick<UnackedEntry, 'payload' | 'exchange' | 'routingKey' | 'error'> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch {
+    return { payload: null, exchange: null, routingKey: null, error: 'unacked value is not JSON' };
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'object' || parsed[0] === null) {
+    return { payload: null, exchange: null, routingKey: null, error: 'unacked value is not [message, exchange, routing_key]' };
+  }
+  const exchange = typeof parsed[1] === 'string' ? parsed[1] : null;
+  const routingKey = typeof parsed[2] === 'string' ? parsed[2] : null;
+  const suffix = Buffer.from(`, ${pyJsonString(exchange ?? '')}, ${pyJsonString(routingKey ?? '')}]`);
+  if (value[0] === 0x5b && value.subarray(value.length - suffix.length).equals(suffix)) {
+    return { payload: value.subarray(1, value.length - suffix.length), exchange, routingKey };
+  }
+  return { payload: null, exchange, routingKey, error: 'unacked value not written by kombu: the original bytes cannot be recovered' };
+}
+
+/** Reads the `unacked` hash in HSCAN pages with each entry's time from `unacked_index`. */
+export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<UnackedEntry> {
+  let cursor = '0';
+  do {
+    const [next, flat] = (await redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE)) as unknown as [Buffer, Buffer[]];
+    cursor = next.toString();
+    const tags: Buffer[] = [];
+    const values: Buffer[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      tags.push(flat[i]!);
+      values.push(flat[i + 1]!);
+    }
+    if (tags.length === 0) continue;
+    const scores = (await redis.call('ZMSCORE', unackedIndexKey(t), ...tags)) as (string | null)[];
+    for (let i = 0; i < tags.length; i++) {
+      yield { source: 'unacked', tag: tags[i]!.toString('utf8'), value: values[i]!, since: scores[i] === null ? null : Number(scores[i]), ...parseUnackedValue(values[i]!) };
+    }
+  } while (cursor !== '0');
+}
+
+/** Redis's clock, in unix seconds (ages are measured against the server, not this machine). */
+export async function redisNow(redis: Redis): Promise<number> {
+  const [s, us] = await redis.time();
+  return Number(s) + Number(us) / 1e6;
+}
