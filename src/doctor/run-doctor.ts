@@ -39,6 +39,7 @@ export async function runDoctor(ctx: Context): Promise<DoctorReport> {
     checks.push(check('database', 'fail', (e as Error).message, { url: maskUrl(c.databaseUrl.value) }));
   }
   checks.push(...(await ticketChecks(ctx, redisOk, db)));
+  checks.push(await backlogCheck(ctx, broker.status === 'ok'));
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
 }
 
@@ -67,4 +68,17 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
     results.push(check('serial counter', 'ok', `${d.key} = ${d.counter} (${d.rows} tickets today, highest ${d.maxSeq})`, data));
   }
   return results;
+}
+
+/** Ready and unacked Celery messages; unacked older than the visibility timeout are orphans: warn. */
+async function backlogCheck(ctx: Context, brokerOk: boolean): Promise<CheckResult> {
+  if (!brokerOk) return check('celery backlog', 'skip', 'broker unreachable');
+  const [{ backlogSummary }, { makeTransport }] = await Promise.all([import('../celery/list.js'), import('../celery/transport.js')]);
+  const t = makeTransport({ keyPrefix: ctx.config.keyPrefix.value });
+  const b = await backlogSummary(await ctx.broker(), t);
+  const detail = `${b.ready} ready in ${b.queues} queue(s), ${b.unacked} unacked${b.oldest_unacked_age !== null ? ` (oldest ${b.oldest_unacked_age}s)` : ''}`;
+  if (b.oldest_unacked_age !== null && b.oldest_unacked_age > t.visibilityTimeoutS) {
+    return check('celery backlog', 'warn', `${detail}: older than the visibility timeout, probably left by a dead worker (loonctl queue requeue --unacked)`, b);
+  }
+  return check('celery backlog', 'ok', detail, b);
 }

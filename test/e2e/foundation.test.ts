@@ -163,7 +163,7 @@ describe('doctor against a healthy setup', () => {
     const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url, '--tz', FIXTURE_TZ]);
     const report = JSON.parse(r.stdout);
     const byName = Object.fromEntries(report.checks.map((c: { name: string; status: string }) => [c.name, c.status]));
-    expect(byName).toMatchObject({ redis: 'ok', broker: 'ok', database: 'ok', 'ticket table': 'ok', 'serial counter': 'ok' });
+    expect(byName).toMatchObject({ redis: 'ok', broker: 'ok', database: 'ok', 'ticket table': 'ok', 'serial counter': 'ok', 'celery backlog': 'ok' });
     expect(report.checks.find((c: { name: string }) => c.name === 'database version').detail).toMatch(kind === 'postgres' ? /PostgreSQL 15/ : /MariaDB/);
     expect(r.code).toBe(0);
     expect(report.ok).toBe(true);
