@@ -1,0 +1,69 @@
+import { Script } from '../../redis/script.js';
+
+/**
+ * Restores unacked entries, each only if its hash value is still the one read (so a worker's ack or
+ * another restorer in between wins, and nothing is pushed twice): HDEL unacked, ZREM unacked_index,
+ * RPUSH the original element onto its bucket (index -1 runs next), as kombu's restore does.
+ * KEYS: unacked, unacked_index, target lists... ARGV: per entry (tag, target key index, value, payload).
+ * Returns how many were restored; entries that changed are skipped.
+ */
+export const RESTORE_UNACKED = new Script(
+  'queue_restore_unacked',
+  `local restored = 0
+for i = 1, #ARGV, 4 do
+  local tag = ARGV[i]
+  if redis.call('HGET', KEYS[1], tag) == ARGV[i + 2] then
+    redis.call('HDEL', KEYS[1], tag)
+    redis.call('ZREM', KEYS[2], tag)
+    redis.call('RPUSH', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3])
+    restored = restored + 1
+  end
+end
+return restored`,
+);
+
+/**
+ * Takes chosen elements out of one window of a list and (for a move) pushes their new bytes to the
+ * destination bucket, atomically. The window is addressed from the tail (-from-1 .. -to-1 grows
+ * towards the head); elements are identified by SHA1 so a window that shifted under live workers is
+ * still matched (a vanished element is skipped, never duplicated). Chosen elements are overwritten with
+ * a unique mark and the marks removed from the tail side, which stops as soon as they are all gone.
+ * KEYS: source list, destination list (unused for purge). ARGV: mark, from, to (distance from the tail,
+ * with slack), then per element: sha1, new bytes ('' for purge).
+ * Returns the list of SHA1s taken (in tail-to-head order).
+ */
+export const TAKE_FROM_WINDOW = new Script(
+  'queue_take_from_window',
+  `local mark = ARGV[1]
+local from = tonumber(ARGV[2])
+local to = tonumber(ARGV[3])
+local want = {}
+local order = {}
+for i = 4, #ARGV, 2 do
+  want[ARGV[i]] = ARGV[i + 1]
+  order[#order + 1] = ARGV[i]
+end
+local window = redis.call('LRANGE', KEYS[1], -(to + 1), -(from + 1))
+local n = #window
+local taken = {}
+local marks = 0
+-- Walk from the tail side of the window (oldest first) so pushes keep the order.
+for j = n, 1, -1 do
+  local el = window[j]
+  local h = redis.sha1hex(el)
+  local new = want[h]
+  if new ~= nil then
+    want[h] = nil
+    local idx = -(from + 1) - (n - j)
+    redis.call('LSET', KEYS[1], idx, mark)
+    marks = marks + 1
+    if new ~= '' then
+      if new == '=' then new = el end
+      redis.call('LPUSH', KEYS[2], new)
+    end
+    taken[#taken + 1] = h
+  end
+end
+if marks > 0 then redis.call('LREM', KEYS[1], -marks, mark) end
+return taken`,
+);
