@@ -153,19 +153,38 @@ export function registerQueueWrite(queue: Command): void {
         const t = await transportOf(ctx, o);
         const limit = o.limit === undefined ? undefined : parseIntOption(o.limit, '--limit', 1);
         if (!(await queueExists(ctx, t, name!)).exists) throw new NotFoundError(`no queue '${name}' in the broker`);
-        if (o.unacked) throw new UsageError('purge --unacked is not supported yet', 'use loonctl queue requeue --unacked, or export --unacked then purge');
-        const [{ makeFilter }, { bulkTake }, { openOutputFile }, { exportLine }] = await Promise.all([
+        const [{ makeFilter }, { bulkTake }, { openOutputFile }, { exportLine }, { purgeUnacked }, { withUnackedMutex }] = await Promise.all([
           import('../celery/filter.js'),
           import('../celery/write/bulk.js'),
           import('../core/files.js'),
           import('../celery/export-format.js'),
+          import('../celery/write/purge-unacked.js'),
+          import('../celery/write/mutex.js'),
         ]);
         const filter = makeFilter(filterSpec(o));
         if (!o.dryRun && !(await ctx.out.confirm(`Delete ${filter ? 'matching' : 'ALL'} messages of '${name}'?`, o.yes))) throw new ProblemFound('nothing deleted');
         const file = o.backup && !o.dryRun ? await openOutputFile(o.backup, 'a') : undefined;
         const progress = ctx.out.progress('purging');
+        const broker = await ctx.broker();
         try {
-          const r = await bulkTake(await ctx.broker(), t, name!, {
+          const backup = file
+            ? async (records: import('../celery/export-format.js').ExportRecord[]) => {
+                for (const rec of records) await file.write(exportLine(rec));
+                await file.flush();
+              }
+            : undefined;
+          const retract = file
+            ? async (shas: string[]) => {
+                for (const sha of shas) await file.write(`{"v":1,"retract":"${sha}"}\n`);
+                await file.flush();
+              }
+            : undefined;
+          if (o.unacked) {
+            if (!o.dryRun) ctx.out.warn(`deleting unacked entries of '${name}': a live worker holding one will still run it, but it can no longer be restored if the worker dies`);
+            const r = await withUnackedMutex(broker, t, 10_000, () => purgeUnacked(broker, t, name!, { filter, limit, dryRun: !!o.dryRun, backup, retract }));
+            return bulkSummary(ctx, 'removed', r, !!o.dryRun);
+          }
+          const r = await bulkTake(broker, t, name!, {
             mode: 'purge',
             filter,
             limit,

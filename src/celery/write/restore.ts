@@ -77,11 +77,12 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     batchCount = 0;
   };
   for await (const u of readUnacked(redis, t)) {
-    if (o.queue !== undefined && u.routingKey !== o.queue) continue;
     if (!u.payload) {
-      if (o.queue !== undefined || o.ids === undefined) res.failed.push({ tag: u.tag, reason: u.error ?? 'unreadable' });
+      // An unreadable entry may be this queue's: report it (never by task id, which it cannot show).
+      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) res.failed.push({ tag: u.tag, reason: u.error ?? 'unreadable' });
       continue;
     }
+    if (o.queue !== undefined && u.routingKey !== o.queue) continue;
     const m = await decode(u.payload);
     if (o.ids && !(m.id !== null && o.ids.has(m.id))) continue;
     if (o.filter && !o.filter(m, u.payload)) continue;

@@ -67,3 +67,20 @@ end
 if marks > 0 then redis.call('LREM', KEYS[1], -marks, mark) end
 return taken`,
 );
+
+/**
+ * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped).
+ * KEYS: unacked, unacked_index. ARGV: per entry (tag, value). Returns the tags deleted.
+ */
+export const DELETE_UNACKED = new Script(
+  'queue_delete_unacked',
+  `local deleted = {}
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('ZREM', KEYS[2], ARGV[i])
+    deleted[#deleted + 1] = ARGV[i]
+  end
+end
+return deleted`,
+);

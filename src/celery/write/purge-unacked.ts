@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { decode } from '../decode.js';
+import type { ExportRecord } from '../export-format.js';
+import type { MessageFilter } from '../filter.js';
+import { readUnacked } from '../read.js';
+import { summarize } from '../summary.js';
+import { bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import type { BulkOptions, BulkResult } from './bulk.js';
+import { DELETE_UNACKED } from './scripts.js';
+
+/**
+ * Deletes a queue's matching unacked entries (the caller holds `unacked_mutex`). With a backup,
+ * the entries are written and flushed before they are deleted; entries acked meanwhile are retracted.
+ */
+export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract'> & { filter: MessageFilter | null }): Promise<BulkResult> {
+  const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
+  const limit = o.limit ?? Infinity;
+  let batch: { tag: string; value: Buffer; sha: string; record: ExportRecord }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    if (o.backup) await o.backup(batch.map((b) => b.record));
+    const args: Buffer[] = batch.flatMap((b) => [Buffer.from(b.tag), b.value]);
+    const deleted = new Set(((await DELETE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t)], args)) as string[]).map(String));
+    r.done += deleted.size;
+    const missing = batch.filter((b) => !deleted.has(b.tag));
+    r.vanished += missing.length;
+    if (missing.length && o.retract) await o.retract(missing.map((m) => m.sha));
+    batch = [];
+  };
+  for await (const u of readUnacked(redis, t)) {
+    if (u.routingKey !== queue) continue;
+    r.scanned++;
+    if (!u.payload) {
+      r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
+      continue;
+    }
+    const m = await decode(u.payload);
+    if (o.filter && !o.filter(m, u.payload)) continue;
+    r.matched++;
+    if (!o.dryRun) {
+      batch.push({
+        tag: u.tag,
+        value: u.value,
+        sha: createHash('sha1').update(u.payload).digest('hex'),
+        record: { v: 1, source: 'unacked', queue, bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
+      });
+      if (batch.length >= 200) await flush();
+    }
+    if (r.matched >= limit) break;
+  }
+  await flush();
+  return r;
+}
