@@ -94,10 +94,11 @@ describe('move and purge keep every message exactly once', () => {
     await redis.client.sadd('_kombu.binding.loonflow', 'loonflow\x06\x16\x06\x16loonflow');
     const backup = join(dir, 'live.jsonl');
     let produced = 0;
+    await fill('loonflow', 2000, (i) => envelope({ id: `live${produced++}`, task: i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice' }));
     let stop = false;
     const consumed: string[] = [];
     const producer = (async () => {
-      while (!stop && produced < 6000) {
+      while (!stop && produced < 8000) {
         const p = redis.client.pipeline();
         for (let j = 0; j < 50; j++) p.lpush('loonflow', envelope({ id: `live${produced++}`, task: produced % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice' }));
         await p.exec();
@@ -109,6 +110,7 @@ describe('move and purge keep every message exactly once', () => {
       while (!stop) {
         const got = (await worker.brpop('loonflow', 0.2)) as [string, string] | null;
         if (got) consumed.push(JSON.parse(got[1]).properties.correlation_id);
+        await new Promise((r) => setTimeout(r, 1)); // a worker that takes its time, so a backlog builds
       }
     })();
     await new Promise((r) => setTimeout(r, 300));
