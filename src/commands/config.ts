@@ -4,6 +4,7 @@ import { action, examples } from './action.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('show the effective configuration');
+  examples(config, ['loonctl config show', 'loonctl --profile prod config show']);
   examples(
     config
       .command('show')

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { ExitCode, ExitWith, LockBusyError, LockLostError, NotFoundError, ProblemFound, UsageError } from '../core/errors.js';
 import { parseDuration, parseIntOption } from '../core/parse.js';
@@ -228,7 +228,7 @@ export function registerLock(program: Command): void {
         .option('--no-wait', 'one attempt (the default)')
         .option('--conflict-exit-code <n>', 'exit code when busy (default 75)')
         .option('--busy-ok', 'exit 0 when busy (cron on several hosts)')
-        .option('--on-lost <action>', 'when the lock is lost: term (then kill), kill, ignore', 'term')
+        .addOption(new Option('--on-lost <action>', 'when the lock is lost: term (then kill), kill, ignore').choices(['term', 'kill', 'ignore']).default('term'))
         .option('--kill-after <duration>', 'KILL this long after TERM', '10s')
         .option('--allow-long-ttl', 'allow a TTL over 24h'),
     ).action(
@@ -241,7 +241,6 @@ export function registerLock(program: Command): void {
         const name = lockName(raw!, o.prefix);
         const ttlMs = ttlOf(o);
         const waitMs = waitOf(o);
-        if (!['term', 'kill', 'ignore'].includes(o.onLost)) throw new UsageError(`--on-lost must be term, kill or ignore, not '${o.onLost}'`);
         const killAfterMs = parseDuration(o.killAfter, '--kill-after');
         const conflict = o.conflictExitCode === undefined ? undefined : parseIntOption(o.conflictExitCode, '--conflict-exit-code', 0, 255);
         const [locks, { LockRunner }, { connectRedis }] = await Promise.all([import('../lock/locks.js'), import('../lock/run.js'), import('../redis/connect.js')]);

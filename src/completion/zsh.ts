@@ -1,7 +1,10 @@
 import { describeItem, encodeValue, shQuote } from './encode.js';
 import { allCommands, CONNECTION_OPTIONS, type CommandSpec } from './tree.js';
 
-/** The zsh script (`_loonctl` for a directory in $fpath): subcommands and options with descriptions. */
+/**
+ * The zsh script (`_loonctl` for a directory in $fpath): subcommands and options with descriptions.
+ * (No variable may be called `path` here: zsh ties it to $PATH.)
+ */
 export function zshScript(root: CommandSpec): string {
   const cmds = allCommands(root);
   const globals = root.options;
@@ -76,7 +79,7 @@ _loonctl_complete_value() {
 }
 
 _loonctl() {
-  local path="" expect="" w i npos=0 REPLY
+  local cmdpath="" expect="" w i npos=0 REPLY
   local -a reply conn
   for (( i = 2; i < CURRENT; i++ )); do
     w="\${words[i]}"
@@ -87,40 +90,40 @@ _loonctl() {
     fi
     [[ $w == "--" ]] && break
     if [[ $w == -* ]]; then
-      _loonctl_option_value "$path" "\${w%%=*}"
+      _loonctl_option_value "$cmdpath" "\${w%%=*}"
       [[ $REPLY != flag && $w != *=* ]] && expect="$w"
       continue
     fi
-    _loonctl_subcommands "$path"
+    _loonctl_subcommands "$cmdpath"
     if (( \${reply[(I)\${w}:*]} )); then
-      path="\${path:+$path }$w"
+      cmdpath="\${cmdpath:+$cmdpath }$w"
       npos=0
     else
       (( npos++ ))
     fi
   done
   if [[ -n $expect ]]; then
-    _loonctl_option_value "$path" "$expect"
+    _loonctl_option_value "$cmdpath" "$expect"
     _loonctl_complete_value "$REPLY"
     return
   fi
   if [[ $PREFIX == --*=* ]]; then
-    _loonctl_option_value "$path" "\${PREFIX%%=*}"
+    _loonctl_option_value "$cmdpath" "\${PREFIX%%=*}"
     compset -P '*='
     _loonctl_complete_value "$REPLY"
     return
   fi
   if [[ $PREFIX == -* ]]; then
-    _loonctl_options "$path"
+    _loonctl_options "$cmdpath"
     _describe -t options 'option' reply
     return
   fi
-  _loonctl_subcommands "$path"
+  _loonctl_subcommands "$cmdpath"
   if (( \${#reply} )); then
     _describe -t commands 'loonctl command' reply
     return
   fi
-  _loonctl_positional "$path" "$npos"
+  _loonctl_positional "$cmdpath" "$npos"
   _loonctl_complete_value "$REPLY"
 }
 

@@ -119,6 +119,13 @@ describe('bash (plain bash, COMP_WORDS/COMP_CWORD)', () => {
     for (const sub of withQueueArg) expect(bashComplete(['loonctl', 'queue', sub, ''])).toEqual(['celery', 'loonflow', 'reports']);
     expect(bashComplete(['loonctl', 'queue', 'peek', 'lo'])).toEqual(queueCommands.includes('peek') ? ['loonflow'] : []);
   });
+  it('live lock names for the lock commands', () => {
+    for (const sub of ['show', 'release', 'extend', 'run']) expect(bashComplete(['loonctl', 'lock', sub, ''])).toEqual(['nightly-report']);
+    expect(bashComplete(['loonctl', 'serial', 'show', '--date', 'to'])).toEqual(['today']);
+    expect(bashComplete(['loonctl', 'serial', 'reseed', '--strategy', ''])).toEqual(['safe', 'count', 'max-serial']);
+    expect(bashComplete(['loonctl', 'lock', 'run', 'x', '--on-lost', 'k'])).toEqual(['kill']);
+  });
+
   it('uses connection flags typed on the command line', () => {
     const other = bashComplete(['loonctl', '--broker-url', 'redis://127.0.0.1:1/0', 'queue', 'peek', ''], {});
     expect(other).toEqual([]);

@@ -142,7 +142,7 @@ describe('lock bad input', () => {
     [['lock', 'acquire', ''], /must not be empty/],
     [['lock', 'run', 'x', 'echo', 'hi'], /needs -- before the command/],
     [['lock', 'run', 'x', '--'], /needs a command/],
-    [['lock', 'run', 'x', '--on-lost', 'explode', '--', 'true'], /term, kill or ignore/],
+    [['lock', 'run', 'x', '--on-lost', 'explode', '--', 'true'], /Allowed choices are term, kill, ignore/],
     [['lock', 'release', 'x'], /needs --token/],
   ])('%j', async (args, message) => {
     const r = await runCli(['--redis-url', redis.url, ...(args as string[])]);
