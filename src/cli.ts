@@ -110,7 +110,7 @@ function report(err: unknown, verbose: boolean): number {
 const SIGNAL_CODES: Record<SignalName, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 function installSignals(): void {
-  for (const sig of Object.keys(SIGNAL_CODES) as SignalName[]) {
+  for (const sig of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       const ctx = running.ctx;
       if (ctx?.signalHandler) return ctx.signalHandler(sig);

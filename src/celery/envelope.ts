@@ -77,7 +77,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** kombu >= 5.3 writes datetimes, UUIDs, decimals and bytes as {"__type__": ..., "__value__": ...}. */
 function untype(_key: string, value: unknown): unknown {
-  if (isObject(value) && typeof value.__type__ === 'string' && '__value__' in value && Object.keys(value).length === 2) return value.__value__;
+  if (isObject(value) && typeof value.__type__ === 'string' && '__value__' in value && Object.entries(value).length === 2) return value.__value__;
   return value;
 }
 

@@ -139,7 +139,7 @@ export function registerQueue(program: Command): void {
         for (const [k, v] of Object.entries(m.headers ?? {})) flat[`headers.${k}`] = v;
         for (const [k, v] of Object.entries(m.properties ?? {})) flat[`properties.${k}`] = v;
         if (m.embed) for (const [k, v] of Object.entries(m.embed)) flat[`embed.${k}`] = v;
-        for (const k of Object.keys(flat)) if (flat[k] === null || flat[k] === undefined) flat[k] = '-';
+        for (const [k, v] of Object.entries(flat)) if (v === null || v === undefined) flat[k] = '-';
         ctx.out.record(flat, { tones: { broken: m.ok ? undefined : 'fail' } });
       }),
     ),

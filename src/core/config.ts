@@ -182,7 +182,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
     if (!file) throw new UsageError(`unknown profile '${profile.value}': no config file`, `create ${defaultConfigPath(env)} or pass --config`);
     const s = file.profiles[profile.value];
     if (!s) {
-      const known = Object.keys(file.profiles);
+      const known = Object.entries(file.profiles).map(([name]) => name);
       throw new UsageError(`unknown profile '${profile.value}'`, known.length ? `profiles in ${file.path}: ${known.join(', ')}` : `${file.path} defines no profiles`);
     }
     section = s;

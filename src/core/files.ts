@@ -17,6 +17,10 @@ export async function openOutputFile(path: string, flags: 'w' | 'a' | 'wx' = 'w'
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   // Lines are gathered into ~64 KiB writes: one syscall per line would dominate a large export.
+  // Character devices and pipes (/dev/null, /dev/stdout) cannot be fsynced; there is nothing to lose there.
+  const sync = () => fh.sync().catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EINVAL' && e.code !== 'ENOTSUP') throw e;
+  });
   let pending: string[] = [];
   let size = 0;
   const drain = async () => {
@@ -34,11 +38,11 @@ export async function openOutputFile(path: string, flags: 'w' | 'a' | 'wx' = 'w'
     },
     flush: async () => {
       await drain();
-      await fh.sync();
+      await sync();
     },
     close: async () => {
       await drain();
-      await fh.sync();
+      await sync();
       await fh.close();
     },
   };

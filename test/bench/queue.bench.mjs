@@ -36,7 +36,7 @@ function timed(cmd, args) {
   const rssKb = Number(res.stderr.trim().split('\n').pop());
   return { ms, rssMb: rssKb / 1024 };
 }
-const loonctl = (...args) => timed(process.execPath, [BIN, ...args, '--broker-url', URL_, '--yes', '-q']);
+const loonctl = (...args) => timed(process.execPath, [BIN, ...args, '--broker-url', URL_, '-q']);
 const lmoveFloor = async (n) => {
   await r.del('floor-src', 'floor-dst');
   await fill('floor-src', n);
@@ -68,14 +68,14 @@ try {
     for (const n of [10_000, 100_000, 1_000_000]) {
       const floor = await lmoveFloor(n);
       await fill('loonflow', n);
-      const mv = loonctl('queue', 'move', 'loonflow', 'dst');
+      const mv = loonctl('queue', 'move', 'loonflow', 'dst', '--yes');
       const moved = await r.llen('dst');
       console.log(`move ${n}: ${mv.ms.toFixed(0)} ms = ${(mv.ms / floor).toFixed(2)}x Redis LMOVE loop (${floor.toFixed(0)} ms), ${((mv.ms / n) * 1000).toFixed(1)} us/message, moved ${moved}, RSS ${mv.rssMb.toFixed(0)} MB`);
       await r.flushdb();
     }
     for (const n of [10_000, 100_000, 1_000_000]) {
       await fill('loonflow', n);
-      const pg = loonctl('queue', 'purge', 'loonflow', '--task', 'tasks.send_*');
+      const pg = loonctl('queue', 'purge', 'loonflow', '--task', 'tasks.send_*', '--yes');
       console.log(`filtered purge of ${n / 2} of ${n}: ${pg.ms.toFixed(0)} ms, ${((pg.ms / n) * 1000).toFixed(1)} us/message scanned, left ${await r.llen('loonflow')}`);
       await r.flushdb();
     }
