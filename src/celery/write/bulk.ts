@@ -6,7 +6,8 @@ import type { MessageFilter } from '../filter.js';
 import { nameOf, summarize } from '../summary.js';
 import { bucketKeys, bucketKey, type Transport } from '../transport.js';
 import { rewriteRoutingKey } from './routing.js';
-import { TAKE_FROM_WINDOW } from './scripts.js';
+import { pyJsonString } from '../pyjson.js';
+import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
 
 const WINDOW = 1000;
 /** How far elements may drift towards the tail (consumed by workers) between reading and taking a window. */
@@ -51,6 +52,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
   const srcName = nameOf(Buffer.from(src));
   for (const b of bucketKeys(t, src)) {
     const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
+    if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
     let s = 0; // distance of the window from the tail
     while (r.matched < limit && !o.signal?.aborted) {
       const page = (await redis.lrangeBuffer(b.key, -(s + WINDOW), -(s + 1))) as Buffer[];
@@ -103,4 +105,24 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
     }
   }
   return r;
+}
+
+/**
+ * No filter and no backup: move or drop whole runs inside Redis, up to the length the bucket had when
+ * we started (messages pushed meanwhile are not chased). Stops early, leaving the rest to the window
+ * walk, at a message whose routing key it cannot rewrite.
+ */
+async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions, r: BulkResult, limit: number): Promise<void> {
+  let left = Math.min(await redis.llen(key), limit - r.matched);
+  const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
+  const replacement = o.dst ? `%1${pyJsonString(o.dst.queue).replace(/%/g, '%%')}` : '';
+  while (left > 0 && !o.signal?.aborted) {
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement])) as [number, number];
+    r.scanned += n;
+    r.matched += n;
+    r.done += n;
+    left -= n;
+    o.progress?.(r.scanned);
+    if (stopped || n === 0) return;
+  }
 }

@@ -84,3 +84,32 @@ for i = 1, #ARGV, 2 do
 end
 return deleted`,
 );
+
+/**
+ * The unfiltered case of move and purge, all inside Redis: pop from the tail (oldest first), rewrite
+ * the routing key in place (`rewrite`), keep the bytes (`keep`) or drop them (`purge`), push onto the
+ * destination's head. O(1) per message, atomic per call. An element whose routing key cannot be
+ * rewritten is put back where it was and the call stops, returning {moved, 1}.
+ * KEYS: source, destination. ARGV: max, mode, replacement (`%1` + the new JSON string, % escaped).
+ */
+export const TAKE_FROM_TAIL = new Script(
+  'queue_take_from_tail',
+  `local n = 0
+local max = tonumber(ARGV[1])
+local mode = ARGV[2]
+while n < max do
+  local el = redis.call('RPOP', KEYS[1])
+  if not el then return {n, 0} end
+  if mode == 'rewrite' then
+    local new, count = string.gsub(el, '("delivery_info": {[^{}]-"routing_key": )"[^"\\\\]*"', ARGV[3], 1)
+    if count ~= 1 then
+      redis.call('RPUSH', KEYS[1], el)
+      return {n, 1}
+    end
+    el = new
+  end
+  if mode ~= 'purge' then redis.call('LPUSH', KEYS[2], el) end
+  n = n + 1
+end
+return {n, 0}`,
+);
