@@ -115,7 +115,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
 async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions, r: BulkResult, limit: number): Promise<void> {
   let left = Math.min(await redis.llen(key), limit - r.matched);
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
-  const replacement = o.dst ? `%1${pyJsonString(o.dst.queue).replace(/%/g, '%%')}` : '';
+  const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
   while (left > 0 && !o.signal?.aborted) {
     const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement])) as [number, number];
     r.scanned += n;
