@@ -25,7 +25,11 @@ export interface ExportRecord {
 }
 
 export function exportLine(r: ExportRecord): string {
-  return JSON.stringify(r) + '\n';
+  // The base64 fields need no escaping: splice them in rather than have JSON.stringify scan them.
+  const { message_b64, unacked_value_b64, summary, ...rest } = r;
+  const head = JSON.stringify(rest);
+  const b64 = `"message_b64":"${message_b64}"${unacked_value_b64 === undefined ? '' : `,"unacked_value_b64":"${unacked_value_b64}"`}`;
+  return `${head.slice(0, -1)},${b64},"summary":${JSON.stringify(summary)}}\n`;
 }
 
 /** Parses one line back; throws with the reason for a malformed one. */

@@ -36,8 +36,17 @@ export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | str
       continue;
     }
     let i = Math.max(0, skip - position);
+    // Ask for the next page before handing out this one, so Redis works while we decode.
+    const fetch = (from: number): Promise<Buffer[]> => {
+      if (from >= b.length) return Promise.resolve([]);
+      const p = redis.lrangeBuffer(b.key, -(from + pageSize), -(from + 1)) as Promise<Buffer[]>;
+      p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
+      return p;
+    };
+    let next = fetch(i);
     for (; i < b.length; i += pageSize) {
-      const page = (await redis.lrangeBuffer(b.key, -(i + pageSize), -(i + 1))) as Buffer[];
+      const page = await next;
+      next = fetch(i + pageSize);
       if (page.length === 0) break;
       for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
         yield { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
