@@ -1,14 +1,10 @@
 // `loonctl __complete queues` (a Tab press) against bare `node -e 0`, medians measured in one run.
 // Target: within 1.5x.
-import { Redis } from 'ioredis';
-import { BIN, report, timeCommand } from './lib.mjs';
+import { BIN, benchRedis, report, timeCommand } from './lib.mjs';
 
-const url = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
-const r = new Redis(url);
-if ((await r.dbsize()) !== 0) {
-  console.log(`skipped: ${url} is not empty (set LOONCTL_BENCH_REDIS_URL to an empty db)`);
-  process.exit(0);
-}
+const bench = await benchRedis();
+if (!bench) process.exit(0);
+const { url, client: r } = bench;
 const SEP = '\x06\x16';
 for (let i = 0; i < 20; i++) await r.sadd(`_kombu.binding.q${i}`, `q${i}${SEP}${SEP}q${i}`);
 await r.lpush('loonflow', 'x');

@@ -28,3 +28,19 @@ export function report(label, value, floorLabel, floor, unit = 'ms', target) {
   console.log(`${label.padEnd(44)} ${value.toFixed(2).padStart(9)} ${unit}   ${(ratio).toFixed(2)}x ${floorLabel} (${floor.toFixed(2)} ${unit})${verdict}`);
   return ratio;
 }
+
+/**
+ * The Redis db benchmarks work in (LOONCTL_BENCH_REDIS_URL, default db 15): a client, or null (with a
+ * line saying so) when the db holds data, which a benchmark must never touch.
+ */
+export async function benchRedis() {
+  const { Redis } = await import('ioredis');
+  const url = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+  const client = new Redis(url);
+  if ((await client.dbsize()) !== 0) {
+    console.log(`skipped: ${url} is not empty (set LOONCTL_BENCH_REDIS_URL to an empty db)`);
+    client.disconnect();
+    return null;
+  }
+  return { url, client };
+}

@@ -3,17 +3,13 @@
 //   1.5x) and vs redis-py's Lock acquire+release;
 // - `lock run NAME -- true` end to end vs `node -e 0`.
 import { spawnSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { connectRedis } from '../../dist/redis/connect.js';
 import { currentOwner, release, tryAcquire } from '../../dist/lock/locks.js';
-import { BIN, report, timeCommand } from './lib.mjs';
+import { BIN, benchRedis, report, timeCommand } from './lib.mjs';
 
-const REDIS = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
-const admin = new Redis(REDIS);
-if ((await admin.dbsize()) !== 0) {
-  console.log(`skipped: ${REDIS} is not empty`);
-  process.exit(0);
-}
+const bench = await benchRedis();
+if (!bench) process.exit(0);
+const { url: REDIS, client: admin } = bench;
 const N = 5000;
 try {
   const c = await connectRedis(REDIS, { timeoutMs: 5000, role: 'redis' });

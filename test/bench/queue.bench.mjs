@@ -5,16 +5,12 @@
 //        linear); filtered purge of half of 10k/100k/1M (linear); requeue --unacked of 10,000 vs kombu's
 //        own restore_visible in Python (target < 1 s and linear).
 import { spawnSync } from 'node:child_process';
-import { Redis } from 'ioredis';
-import { BIN } from './lib.mjs';
+import { BIN, benchRedis } from './lib.mjs';
 
-const URL_ = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const bench = await benchRedis();
+if (!bench) process.exit(0);
+const { url: URL_, client: r } = bench;
 const DB = new URL(URL_).pathname.slice(1) || '0';
-const r = new Redis(URL_);
-if ((await r.dbsize()) !== 0) {
-  console.log(`skipped: ${URL_} is not empty`);
-  process.exit(0);
-}
 const only = process.argv[2];
 
 function msg(i, queue = 'loonflow', task = i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice') {

@@ -4,19 +4,15 @@
 // - `next --count 100000`: Redis time of the one round trip, and the whole command vs node -e 0 plus printing;
 // - `show --days 366` against 1,000,000 tickets: one grouped query per range, index used.
 import { spawnSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { connectRedis } from '../../dist/redis/connect.js';
 import { nextSerials } from '../../dist/serial/next.js';
-import { BIN, report, timeCommand } from './lib.mjs';
+import { BIN, benchRedis, report, timeCommand } from './lib.mjs';
 
-const REDIS = process.env.LOONCTL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const bench = await benchRedis();
+if (!bench) process.exit(0);
+const { url: REDIS, client: admin } = bench;
 const PG_ADMIN = process.env.LOONCTL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const admin = new Redis(REDIS);
-if ((await admin.dbsize()) !== 0) {
-  console.log(`skipped: ${REDIS} is not empty`);
-  process.exit(0);
-}
 const N = 20000;
 try {
   // 1. throughput
