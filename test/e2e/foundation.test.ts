@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { BIN, cliEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { createMysqlDatabase, createPgDatabase } from '../helpers/db.js';
 import { createTicketTable, FIXTURE_TZ } from '../helpers/tickets.js';
 import { dateIn } from '../../src/core/parse.js';
@@ -95,6 +95,33 @@ describe('unreachable services and authentication', () => {
     expect(byName.redis.detail).toMatch(/cannot reach redis redis:\/\/:\*\*\*\*@127\.0\.0\.1:1\/0/);
     expect(byName.database.status).toBe('fail');
     expect(r.stdout + r.stderr).not.toMatch(/hunter2|pgsecret/);
+  });
+
+  it('a command that needs an unreachable Redis exits 69 with the masked URL and a hint', async () => {
+    const r = await runCli(['queue', 'list', '--broker-url', 'redis://:hunter2@127.0.0.1:1/0']);
+    expect(r.code).toBe(69);
+    expect(r.stderr).toMatch(/^loonctl: cannot reach broker redis:\/\/:\*\*\*\*@127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \(is Redis running\?/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it('a wrong Redis password on a command exits 69 with "authentication failed"', async () => {
+    const server = await startPasswordRedis('right-password');
+    try {
+      const r = await runCli(['lock', 'list', '--redis-url', `redis://:wrong@127.0.0.1:${server.port}/0`]);
+      expect(r.code).toBe(69);
+      expect(r.stderr).toMatch(/authentication failed/);
+    } finally {
+      server.stop();
+    }
+  });
+
+  it('a reader that goes away (| head -1) ends the command quietly', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" serial next --count 200000 --date 2030-01-01 --init-from 0 --redis-url ${redis.url} | head -1`], { encoding: 'utf8', env: cliEnv() });
+    expect(r.stdout).toBe('loonflow_203001010001\n');
+    expect(r.stderr).toBe('');
+    await redis.client.del('ticket_day_count_2030-01-01');
   });
 
   it('a wrong Redis password says "authentication failed"', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { envelope } from '../helpers/kombu.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
@@ -76,6 +76,22 @@ describe('queue read side: hostile data and deployment options', () => {
       ['m4991', 4991],
       ['m4992', 4992],
     ]);
+  });
+
+  it('stats --watch prints one JSON line per interval in a pipe and stops on Ctrl-C (130)', async () => {
+    await redis.flush();
+    await redis.client.lpush('loonflow', envelope({ id: 'w1' }));
+    const child = spawnCli(['queue', 'stats', 'loonflow', '--watch', '1', '--broker-url', redis.url]);
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const deadline = Date.now() + 10_000;
+    while (out.split('\n').filter(Boolean).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatchObject({ queues: ['loonflow'], ready: 1, by_task: { 'tasks.flow_hook_task': 1 } });
+    expect(code).toBe(130);
   });
 
   it('export: exact bytes, position and summary per line', async () => {

@@ -39,6 +39,7 @@ describe('move and purge keep every message exactly once', () => {
     await redis.client.lpush('dst', envelope({ id: 'old', queue: 'dst' }));
     const r = await json('move', 'loonflow', 'dst', '--yes');
     expect(r.data).toMatchObject({ matched: 3, moved: 3, failed: 0 });
+    expect(r.stderr).toMatch(/'dst' has no binding/); // nothing may consume it
     const rewrite = (x: Buffer) => Buffer.from(x.toString('latin1').replace('"routing_key": "loonflow"', '"routing_key": "dst"'), 'latin1');
     const dst = (await redis.client.lrangeBuffer('dst', 0, -1)) as Buffer[];
     // Worker order in dst: what was there first, then a, then c.
