@@ -26,7 +26,7 @@ _loonctl_options() {
     'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue export') echo '-f --file --unacked --limit --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue export') echo '-f --file --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --dry-run --yes --task --id --grep --priority --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue purge') echo '--unacked --backup --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -128,6 +128,7 @@ _loonctl_option_value() {
     'queue export|--file') echo 'file' ;;
     'queue export|--unacked') echo 'flag' ;;
     'queue export|--limit') echo 'none' ;;
+    'queue export|--no-summary') echo 'flag' ;;
     'queue export|--task') echo 'none' ;;
     'queue export|--id') echo 'none' ;;
     'queue export|--grep') echo 'none' ;;

@@ -1,10 +1,15 @@
 import { decodeMessage, needsYaml, useYaml, type DecodedMessage } from './envelope.js';
 
-/** Decodes a message, loading the YAML parser the first time a YAML message is met. */
-export async function decode(raw: Buffer): Promise<DecodedMessage> {
+/** Loads the YAML parser if this message needs it and it is not loaded yet (rare: YAML bodies). */
+export async function prepareDecode(raw: Buffer): Promise<void> {
   if (needsYaml(raw)) {
     const { parse } = await import('yaml');
     useYaml((s) => parse(s));
   }
+}
+
+/** Decodes a message, loading the YAML parser the first time a YAML message is met. */
+export async function decode(raw: Buffer): Promise<DecodedMessage> {
+  await prepareDecode(raw);
   return decodeMessage(raw);
 }

@@ -21,7 +21,8 @@ export interface ExportRecord {
   unacked_since?: number | null;
   message_b64: string;
   unacked_value_b64?: string;
-  summary: MessageSummary;
+  /** Left out by `export --no-summary` (no decoding: the fastest way to save a queue). */
+  summary?: MessageSummary;
 }
 
 export function exportLine(r: ExportRecord): string {
@@ -29,7 +30,7 @@ export function exportLine(r: ExportRecord): string {
   const { message_b64, unacked_value_b64, summary, ...rest } = r;
   const head = JSON.stringify(rest);
   const b64 = `"message_b64":"${message_b64}"${unacked_value_b64 === undefined ? '' : `,"unacked_value_b64":"${unacked_value_b64}"`}`;
-  return `${head.slice(0, -1)},${b64},"summary":${JSON.stringify(summary)}}\n`;
+  return `${head.slice(0, -1)},${b64}${summary === undefined ? '' : `,"summary":${JSON.stringify(summary)}`}}\n`;
 }
 
 /** Parses one line back; throws with the reason for a malformed one. */

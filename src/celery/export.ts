@@ -1,21 +1,23 @@
 import type { Redis } from 'ioredis';
-import { decode } from './decode.js';
+import { decode, prepareDecode } from './decode.js';
+import { decodeMessage, needsYaml } from './envelope.js';
 import { exportLine, type ExportRecord } from './export-format.js';
 import type { MessageFilter } from './filter.js';
-import { readQueue, readUnacked } from './read.js';
+import { readQueuePages, readUnacked } from './read.js';
 import { nameOf, summarize } from './summary.js';
 import { bucketOf, type Transport } from './transport.js';
 
 /**
- * Streams a queue's messages (or its unacked entries) as export lines through `write`, which may
- * wait for the output to drain: memory stays bounded. Returns how many were written.
+ * Streams a queue's messages (or its unacked entries) as export lines through `write` (a page of
+ * lines at a time), which may wait for the output to drain: memory stays bounded. Returns how many
+ * were written.
  */
 export async function exportQueue(
   redis: Redis,
   t: Transport,
   queue: Buffer,
-  o: { filter: MessageFilter | null; unacked: boolean; limit?: number },
-  write: (line: string) => Promise<void> | void,
+  o: { filter: MessageFilter | null; unacked: boolean; limit?: number; summary?: boolean },
+  write: (lines: string, count: number) => Promise<void> | void,
 ): Promise<number> {
   const qn = nameOf(queue);
   const base = { v: 1 as const, queue: qn.name, ...(qn.name_b64 ? { queue_b64: qn.name_b64 } : {}) };
@@ -38,16 +40,26 @@ export async function exportQueue(
         unacked_value_b64: u.value.toString('base64'),
         summary: summarize(m),
       };
-      await write(exportLine(rec));
+      await write(exportLine(rec), 1);
       if (++n >= limit) break;
     }
     return n;
   }
-  for await (const e of readQueue(redis, t, queue)) {
-    const m = await decode(e.raw);
-    if (o.filter && !o.filter(m, e.raw)) continue;
-    await write(exportLine({ ...base, source: 'queue', bucket: e.bucket, position: e.position, delivery_tag: m.deliveryTag, message_b64: e.raw.toString('base64'), summary: summarize(m) }));
-    if (++n >= limit) break;
+  // A page at a time, decoding synchronously: per-message promises would cost more than the decoding.
+  for await (const page of readQueuePages(redis, t, queue)) {
+    let lines = '';
+    let count = 0;
+    for (const e of page) {
+      const decoded = o.filter || o.summary !== false;
+      if (decoded && needsYaml(e.raw)) await prepareDecode(e.raw);
+      const m = decoded ? decodeMessage(e.raw) : undefined;
+      if (o.filter && !o.filter(m!, e.raw)) continue;
+      lines += exportLine({ ...base, source: 'queue', bucket: e.bucket, position: e.position, delivery_tag: m?.deliveryTag ?? null, message_b64: e.raw.toString('base64'), ...(o.summary !== false ? { summary: summarize(m!) } : {}) });
+      count++;
+      if (++n >= limit) break;
+    }
+    if (lines) await write(lines, count);
+    if (n >= limit) break;
   }
   return n;
 }

@@ -26,9 +26,10 @@ export async function bucketLengths(redis: Redis, t: Transport, queue: Buffer | 
 
 /**
  * Reads a queue in worker order (bucket by bucket, oldest first within a bucket) in LRANGE pages,
- * so memory stays bounded whatever the length. `skip` jumps over that many messages without reading them.
+ * so memory stays bounded whatever the length; yields a page at a time. `skip` jumps over that many
+ * messages without reading them.
  */
-export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage> {
+export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage[]> {
   let position = 0;
   for (const b of await bucketLengths(redis, t, queue)) {
     if (skip >= position + b.length) {
@@ -48,12 +49,19 @@ export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | str
       const page = await next;
       next = fetch(i + pageSize);
       if (page.length === 0) break;
+      const out: QueueMessage[] = new Array(page.length);
       for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
-        yield { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
+        out[k] = { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
       }
+      yield out;
     }
     position += b.length;
   }
+}
+
+/** The same, one message at a time. */
+export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage> {
+  for await (const page of readQueuePages(redis, t, queue, skip, pageSize)) yield* page;
 }
 
 /** One entry of kombu's `unacked` hash: taken by a worker, not yet acknowledged. */

@@ -203,10 +203,11 @@ export function registerQueue(program: Command): void {
           .argument('<queue>')
           .option('-f, --file <file>', 'write here instead of stdout')
           .option('--unacked', "export this queue's unacked entries instead of its ready messages")
-          .option('--limit <n>', 'at most this many'),
+          .option('--limit <n>', 'at most this many')
+          .option('--no-summary', 'leave out the decoded summary (no decoding: fastest; import needs only the bytes)'),
       ),
     ).action(
-      action<TransportFlags & FilterFlags & { file?: string; unacked?: boolean; limit?: string }>(async (ctx, o, [name]) => {
+      action<TransportFlags & FilterFlags & { file?: string; unacked?: boolean; limit?: string; summary: boolean }>(async (ctx, o, [name]) => {
         const t = await transportOf(ctx, o);
         const limit = o.limit === undefined ? undefined : parseIntOption(o.limit, '--limit', 1);
         const [{ makeFilter }, { exportQueue }, { openOutputFile }] = await Promise.all([import('../celery/filter.js'), import('../celery/export.js'), import('../core/files.js')]);
@@ -216,11 +217,13 @@ export function registerQueue(program: Command): void {
         const progress = ctx.out.progress('exporting');
         const file = o.file ? await openOutputFile(o.file) : undefined;
         let n = 0;
+        let written = 0;
         const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
         try {
-          n = await exportQueue(broker, t, Buffer.from(name!), { filter, unacked: !!o.unacked, limit }, (l) => {
-            progress.update(++n);
-            return write(l);
+          n = await exportQueue(broker, t, Buffer.from(name!), { filter, unacked: !!o.unacked, limit, summary: o.summary }, (lines, count) => {
+            written += count;
+            progress.update(written);
+            return write(lines);
           });
         } finally {
           progress.finish();

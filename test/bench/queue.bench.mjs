@@ -58,6 +58,8 @@ try {
     const floor = timed('sh', ['-c', `redis-cli -n ${DB} --raw LRANGE loonflow 0 -1 > /dev/null`]);
     const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
     console.log(`export of 100,000: ${exp.ms.toFixed(0)} ms = ${(exp.ms / floor.ms).toFixed(2)}x redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms; target <= 3x), peak RSS ${exp.rssMb.toFixed(0)} MB (target < 200 MB)`);
+    const bare = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null', '--no-summary');
+    console.log(`export --no-summary of 100,000: ${bare.ms.toFixed(0)} ms = ${(bare.ms / floor.ms).toFixed(2)}x the same floor, peak RSS ${bare.rssMb.toFixed(0)} MB`);
     await r.flushdb();
   }
   if (!only || only === 'write') {

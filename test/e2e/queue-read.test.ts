@@ -109,5 +109,11 @@ describe('queue read side: hostile data and deployment options', () => {
     expect(Buffer.from(lines[0].message_b64, 'base64').equals(a)).toBe(true);
     expect(Buffer.from(lines[1].message_b64, 'base64').equals(b)).toBe(true);
     expect(r.stderr).toMatch(/exported 2 message/);
+    const bare = await runCli(['queue', 'export', 'loonflow', '--no-summary', '--broker-url', redis.url]);
+    const bareLines = bare.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(bareLines.map((l) => [l.position, l.summary, Buffer.from(l.message_b64, 'base64').equals(l.position === 0 ? a : b)])).toEqual([
+      [0, undefined, true],
+      [1, undefined, true],
+    ]);
   });
 });
