@@ -42,7 +42,8 @@ export function currentOwner(command: string): Owner {
 
 /** One attempt. Returns the lock, or the holder when it is busy. */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
-  const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, owner.host, owner.pid, owner.user, owner.command])) as [number, string, string | number];
+  const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
+  const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta])) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
@@ -86,20 +87,26 @@ export async function extend(redis: Redis, name: string, token: string, ms: numb
 
 /** Everything known about a lock key; pttl -2 when it does not exist. */
 export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
-  const [[, token], [, pttl], [, meta], [, fence]] = (await redis.multi().get(name).pttl(name).hgetall(metaKey(name)).get(fenceKey(name)).exec()) as [
+  const [[, token], [, pttl], [, metaText], [, fence]] = (await redis.multi().get(name).pttl(name).get(metaKey(name)).get(fenceKey(name)).exec()) as [
     [unknown, string | null],
     [unknown, number],
-    [unknown, Record<string, string>],
+    [unknown, string | null],
     [unknown, string | null],
   ];
   const t = token ?? '';
+  let meta: Record<string, string> | null = null;
+  try {
+    meta = metaText ? (JSON.parse(metaText) as Record<string, string>) : null;
+  } catch {
+    meta = null;
+  }
   const hasMeta = !!meta && meta.token === t && t !== '';
   return {
     name,
     token: t,
     pttl: Number(pttl),
     kind: lockKind(name, t, hasMeta),
-    fence: hasMeta ? (meta.fence ?? fence) : fence,
+    fence: hasMeta ? (meta!.fence ?? fence) : fence,
     meta: hasMeta ? meta : null,
     uuid1: decodeUuid1(t) ?? null,
   };

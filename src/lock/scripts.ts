@@ -2,9 +2,11 @@ import { Script } from '../redis/script.js';
 
 /**
  * Acquire: the lock key holds only the token (redis-py compatible). Beside it, never in it:
- * a metadata hash with the lock's TTL, and a fencing counter that only grows, even after Redis
- * lost its data: max(previous + 1, Redis TIME in microseconds).
- * KEYS: lock, meta, fence. ARGV: token, ttl ms, host, pid, user, command.
+ * metadata (a JSON object with the lock's TTL; the client sends it open, the script closes it with
+ * the acquire time and fence) and a fencing counter that only grows, even after Redis lost its data:
+ * max(previous + 1, Redis TIME in microseconds). One SET each: the pair costs barely more than
+ * redis-py's SET NX + release.
+ * KEYS: lock, meta, fence. ARGV: token, ttl ms, metadata JSON without its closing fields.
  * Returns {1, fence, now_us} or {0, holder token, holder pttl}.
  */
 export const ACQUIRE = new Script(
@@ -13,24 +15,23 @@ export const ACQUIRE = new Script(
   return {0, redis.call('GET', KEYS[1]) or '', redis.call('PTTL', KEYS[1])}
 end
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
 local prev = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
-local fence = math.max(prev + 1, now)
-local fs = string.format('%.0f', fence)
+local fs = string.format('%.0f', math.max(prev + 1, tonumber(now)))
 redis.call('SET', KEYS[3], fs)
-redis.call('HSET', KEYS[2], 'token', ARGV[1], 'host', ARGV[3], 'pid', ARGV[4], 'user', ARGV[5], 'command', ARGV[6],
-  'acquired_at_us', string.format('%.0f', now), 'fence', fs)
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return {1, fs, string.format('%.0f', now)}`,
+redis.call('SET', KEYS[2], ARGV[3] .. ',"acquired_at_us":"' .. now .. '","fence":"' .. fs .. '"}', 'PX', ARGV[2])
+return {1, fs, now}`,
 );
 
-/** Compare-and-delete. KEYS: lock, meta. ARGV: token. Returns {1} or {0, holder token or ''}. */
+/**
+ * Compare-and-delete; the metadata goes with the lock (while the token matches, it is ours).
+ * KEYS: lock, meta. ARGV: token. Returns {1} or {0, holder token or ''}.
+ */
 export const RELEASE = new Script(
   'lock_release',
   `local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  if redis.call('HGET', KEYS[2], 'token') == ARGV[1] then redis.call('DEL', KEYS[2]) end
+  redis.call('DEL', KEYS[1], KEYS[2])
   return {1}
 end
 return {0, cur or ''}`,
@@ -51,6 +52,6 @@ if pttl < 0 then return {0, 'no-expiry', cur} end
 local ttl = tonumber(ARGV[2])
 if ARGV[3] ~= '1' then ttl = ttl + pttl end
 redis.call('PEXPIRE', KEYS[1], ttl)
-if redis.call('HGET', KEYS[2], 'token') == ARGV[1] then redis.call('PEXPIRE', KEYS[2], ttl) end
+redis.call('PEXPIRE', KEYS[2], ttl)
 return {1, ttl}`,
 );
