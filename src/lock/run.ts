@@ -41,6 +41,7 @@ export class LockRunner {
   /** Monotonic time until which the lock is certainly ours (start of the last good renewal + TTL). */
   private validUntil: number;
   private done = false;
+  private reconnecting?: Promise<void>;
 
   constructor(private redis: Redis, private readonly o: RunUnderLockOptions) {
     this.validUntil = performance.now() + o.ttlMs;
@@ -76,6 +77,7 @@ export class LockRunner {
     this.done = true;
     clearTimeout(this.timer);
     clearTimeout(this.killTimer);
+    await this.reconnecting;
     let released = false;
     if (!this.lost) {
       try {
@@ -89,6 +91,7 @@ export class LockRunner {
         }
       }
     }
+    this.redis.disconnect(); // ours if it was replaced; the shared one is closed again harmlessly
     return { code, lost: this.lost, lostReason: this.lostReason, released };
   }
 
@@ -115,15 +118,28 @@ export class LockRunner {
       const margin = Math.min(1000, this.o.ttlMs / 10);
       if (performance.now() >= this.validUntil - margin) return this.onLost(`Redis unreachable (${(e as Error).message}); the lock can no longer be trusted`);
       this.o.log(`renewing ${this.o.lock.name} failed (${(e as Error).message}); retrying`);
-      this.redis.disconnect();
-      this.o.reconnect().then(
-        (c) => {
-          this.redis = c;
-        },
-        () => {},
-      );
+      this.reconnectOnce();
       this.schedule(Math.min(interval, 250));
     }
+  }
+
+  /** One fresh connection at a time; the one it replaces is closed, so none is left holding the process. */
+  private reconnectOnce(): void {
+    if (this.reconnecting) return;
+    const old = this.redis;
+    this.reconnecting = this.o
+      .reconnect()
+      .then(
+        (c) => {
+          old.disconnect();
+          if (this.done) c.disconnect();
+          else this.redis = c;
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.reconnecting = undefined;
+      });
   }
 
   private onLost(reason: string): void {
