@@ -4,7 +4,7 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue lock doctor config completion' ;;
+    '') echo 'serial queue lock config doctor completion' ;;
     'serial') echo 'next show reseed audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'lock') echo 'acquire release extend show list run' ;;
@@ -32,15 +32,15 @@ _loonctl_options() {
     'queue purge') echo '--unacked --backup --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue import') echo '--to --skip-existing --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'lock acquire') echo '--ttl --wait --no-wait --token --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'lock acquire') echo '--ttl --wait --token --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock release') echo '--token --force --expect-token --dry-run --yes --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock extend') echo '--token --ttl --replace --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock show') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock list') echo '--match -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'lock run') echo '--ttl --wait --no-wait --conflict-exit-code --busy-ok --on-lost --kill-after --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'doctor') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'doctor') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -192,7 +192,6 @@ _loonctl_option_value() {
     'queue import|--visibility-timeout') echo 'none' ;;
     'lock acquire|--ttl') echo 'none' ;;
     'lock acquire|--wait') echo 'none' ;;
-    'lock acquire|--no-wait') echo 'flag' ;;
     'lock acquire|--token') echo 'none' ;;
     'lock acquire|--allow-long-ttl') echo 'flag' ;;
     'lock acquire|--prefix') echo 'none' ;;
@@ -211,7 +210,6 @@ _loonctl_option_value() {
     'lock list|--match') echo 'none' ;;
     'lock run|--ttl') echo 'none' ;;
     'lock run|--wait') echo 'none' ;;
-    'lock run|--no-wait') echo 'flag' ;;
     'lock run|--conflict-exit-code') echo 'none' ;;
     'lock run|--busy-ok') echo 'flag' ;;
     'lock run|--on-lost') echo 'choices:term kill ignore' ;;

@@ -1,57 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { setRunner, type GlobalOptions } from './commands/action.js';
-import { registerCompletion } from './commands/completion.js';
-import { registerConfig } from './commands/config.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerLock } from './commands/lock.js';
-import { registerQueue } from './commands/queue.js';
-import { registerSerial } from './commands/serial.js';
-import { resolveConfig } from './core/config.js';
-import { Context, type SignalName } from './core/context.js';
-import { ExitCode, LoonError, ProblemFound } from './core/errors.js';
+import { Command, CommanderError } from 'commander';
+import { Context, type SignalName } from './app/context.js';
+import { buildCommandTree } from './commands/build-program.js';
+import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import { DESCRIPTION } from './commands/registry-tree.js';
+import { COMMANDS, GROUPS, optionConfigKeys } from './commands/registry.js';
+import { resolveInput } from './commands/resolve-input.js';
+import type { CommandSpec } from './commands/spec.js';
+import { type ConfigFlags, resolveConfig } from './core/config.js';
+import { ExitCode, LoonError, ProblemFound, UsageError } from './core/errors.js';
 import { maskUrlsIn } from './core/mask.js';
-import { FORMATS, Output, type Format } from './core/output.js';
+import { type Format, Output } from './core/output.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Builds the whole command tree. Also used by the completion generator. */
-export function buildProgram(): Command {
-  const program = new Command('loonctl');
-  // Settings first: commander copies them only into subcommands created afterwards with .command().
-  program
-    .exitOverride()
-    .configureOutput({
-      outputError: (str, write) => write(`loonctl: ${str.replace(/^error: /, '').trim()}\n`),
-    })
-    .showHelpAfterError("(add --help for usage)")
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .description('Operate LoonFlow: ticket serials, Celery queues and locks in Redis, checked against the database.')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .option('--redis-url <url>', 'Redis for serial counters and locks (LOONCTL_REDIS_URL)')
-    .option('--broker-url <url>', "Celery's broker Redis (LOONCTL_BROKER_URL, CELERY_BROKER_URL)")
-    .option('--database-url <url>', 'postgres:// or mysql:// URL of the LoonFlow database (LOONCTL_DATABASE_URL)')
-    .option('--sentinel-master <name>', 'master name for sentinel:// URLs')
-    .option('--config <file>', 'JSON config file with profiles (LOONCTL_CONFIG)')
-    .option('--profile <name>', 'profile from the config file (LOONCTL_PROFILE)')
-    .option('--tz <zone>', "LoonFlow's time zone (default Asia/Shanghai)")
-    .option('--timeout <duration>', 'connect timeout (default 5s)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS as string[]))
-    .option('--json', 'same as -o json')
-    .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('-q, --quiet', 'print only data and errors')
-    .option('-v, --verbose', 'more detail; stack traces on internal errors');
+/** Options every command has (defined once on the program). */
+interface GlobalOptions extends ConfigFlags {
+  output?: Format;
+  json?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
 
-  registerSerial(program);
-  registerQueue(program);
-  registerLock(program);
-  registerDoctor(program);
-  registerConfig(program);
-  registerCompletion(program);
-  program.addHelpText(
-    'after',
-    `
+const PROGRAM_HELP = `
 Examples:
   loonctl doctor                         check Redis, broker, database and today's counter
   loonctl serial next --count 3          reserve three ticket serials
@@ -60,8 +32,22 @@ Examples:
   loonctl config show                    effective settings and where they came from
 
 Exit codes: 0 ok, 1 problem found, 2 usage, 3 not found, 65 bad data, 69 unavailable,
-70 internal error, 75 lock busy, 76 lock lost, 130 interrupted.`,
-  );
+70 internal error, 75 lock busy, 76 lock lost, 130 interrupted.`;
+
+/** Builds the whole command tree from the registry. */
+export function buildProgram(): Command {
+  const program = new Command('loonctl');
+  // Settings first: commander copies them only into subcommands created afterwards with .command().
+  program
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`loonctl: ${str.replace(/^error: /, '').trim()}\n`) })
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .description(DESCRIPTION)
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help');
+  buildCommandTree(program, GLOBAL_OPTIONS, GROUPS, COMMANDS, runSpec);
+  program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
 
@@ -72,18 +58,35 @@ interface Running {
 }
 const running: Running = {};
 
-async function runCommand(opts: GlobalOptions, fn: (ctx: Context) => Promise<void>): Promise<void> {
+/** Resolves a command's input, runs it in a fresh Context that is always closed, and renders its result. */
+async function runSpec(spec: CommandSpec<never>, cmd: Command): Promise<void> {
+  const opts = cmd.optsWithGlobals() as GlobalOptions;
   const format: Format | undefined = opts.json ? 'json' : opts.output;
   const out = await Output.create({ format, color: opts.color, quiet: opts.quiet, verbose: opts.verbose });
   running.out = out;
-  const config = resolveConfig(opts);
+  const config = resolveConfig(opts, process.env, optionConfigKeys());
+  const given = { args: cmd.processedArgs, opts: cmd.opts(), fromCli: (k: string) => cmd.getOptionValueSource(k) === 'cli' };
+  const input = resolveInput(spec.args ?? [], spec.options ?? [], given, process.env, config);
+  if (spec.passThrough && !rawArgs(cmd).includes('--')) {
+    throw new UsageError(`${spec.path.join(' ')} needs -- before the command`, `loonctl ${spec.path.join(' ')} NAME -- cmd args...`);
+  }
   const ctx = new Context(config, out);
   running.ctx = ctx;
   try {
-    await fn(ctx);
+    const result = await spec.run(ctx, input as never);
+    if (result) {
+      out.render(result);
+      if (result.after) throw result.after;
+    }
   } finally {
     await ctx.close();
   }
+}
+
+function rawArgs(cmd: Command): string[] {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  return (root as unknown as { rawArgs: string[] }).rawArgs;
 }
 
 /** The exit code for anything a command threw: typed errors carry theirs; anything else is a bug (70). */
@@ -93,7 +96,7 @@ export function exitCodeFor(err: unknown): number {
 
 /** Prints one line for an error (stack only with --verbose) and returns its exit code. */
 function report(err: unknown, verbose: boolean): number {
-  const write = (s: string) => (running.out ? running.out.error(s) : process.stderr.write(s + '\n'));
+  const write = (s: string) => (running.out ? running.out.error(s) : process.stderr.write(`${s}\n`));
   if (err instanceof LoonError) {
     if (err.message && !(err instanceof ProblemFound && err.silent)) {
       write(`loonctl: ${maskUrlsIn(err.message)}${err.hint ? ` (${maskUrlsIn(err.hint)})` : ''}`);
@@ -101,7 +104,8 @@ function report(err: unknown, verbose: boolean): number {
     }
   } else {
     const e = err as Error;
-    write(`loonctl: internal error: ${maskUrlsIn(e?.message ?? String(err))} (${verbose ? 'stack below' : 'run with --verbose for the stack'})`);
+    const hint = verbose ? 'stack below' : 'run with --verbose for the stack';
+    write(`loonctl: internal error: ${maskUrlsIn(e?.message ?? String(err))} (${hint})`);
     if (verbose && e?.stack) write(maskUrlsIn(e.stack));
   }
   return exitCodeFor(err);
@@ -117,7 +121,7 @@ function installSignals(): void {
       if (running.interrupted) process.exit(running.interrupted); // second Ctrl-C: leave now
       running.interrupted = SIGNAL_CODES[sig];
       process.exitCode = running.interrupted;
-      process.stderr.write(`\nloonctl: interrupted\n`);
+      process.stderr.write('\nloonctl: interrupted\n');
       ctx?.abort();
       void ctx?.close();
       // Closing the connections ends the event loop; if something still holds it, do not hang.
@@ -133,7 +137,6 @@ export async function run(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  setRunner(runCommand);
   installSignals();
   const program = buildProgram();
   const verbose = argv.includes('-v') || argv.includes('--verbose');
@@ -149,4 +152,3 @@ export async function run(argv: string[]): Promise<void> {
   }
   if (running.interrupted) process.exitCode = running.interrupted;
 }
-

@@ -21,6 +21,8 @@ export interface ResolvedConfig {
   timeoutMs: Setting<number>;
   profile: Setting<string | undefined>;
   configFile: Setting<string | undefined>;
+  /** A deployment option from the config file (the selected profile first, then the top level). */
+  fileValue(key: string): Setting<string> | undefined;
 }
 
 /** Settings a flag, a LOONCTL_* variable or the config file can give. */
@@ -61,10 +63,12 @@ export const DEFAULTS = {
   timeout: '5s',
 } as const;
 
+type Section = Record<string, string>;
+
 interface ConfigFile {
   path: string;
-  values: Partial<Record<FileKey, string>>;
-  profiles: Record<string, Partial<Record<FileKey, string>>>;
+  values: Section;
+  profiles: Record<string, Section>;
   defaultProfile?: string;
 }
 
@@ -80,24 +84,29 @@ function defaultConfigPath(env: Env): string {
   return join(base, 'loonctl', 'config.json');
 }
 
-function checkSection(obj: unknown, where: string, path: string): Partial<Record<FileKey, string>> {
+function fileScalar(v: unknown): string | undefined {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join(',');
+  return undefined;
+}
+
+function checkSection(obj: unknown, where: string, path: string, known: ReadonlySet<string>): Section {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new UsageError(`config file ${path}: ${where} must be an object`);
   }
-  const out: Partial<Record<FileKey, string>> = {};
+  const out: Section = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (!(FILE_KEYS as readonly string[]).includes(k)) {
-      throw new UsageError(`config file ${path}: unknown key '${k}' in ${where}`, `known keys: ${FILE_KEYS.join(', ')}`);
+    if (!known.has(k)) {
+      throw new UsageError(`config file ${path}: unknown key '${k}' in ${where}`, `known keys: ${[...known].join(', ')}`);
     }
-    if (typeof v !== 'string' && typeof v !== 'number') {
-      throw new UsageError(`config file ${path}: '${k}' in ${where} must be a string`);
-    }
-    out[k as FileKey] = String(v);
+    const value = fileScalar(v);
+    if (value === undefined) throw new UsageError(`config file ${path}: '${k}' in ${where} must be a string or number`);
+    out[k] = value;
   }
   return out;
 }
 
-function loadConfigFile(path: string, required: boolean): ConfigFile | undefined {
+function loadConfigFile(path: string, required: boolean, known: ReadonlySet<string>): ConfigFile | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -123,8 +132,10 @@ function loadConfigFile(path: string, required: boolean): ConfigFile | undefined
     throw new UsageError(`config file ${path}: profiles must be an object of named profiles`);
   }
   const checkedProfiles: ConfigFile['profiles'] = {};
-  for (const [name, section] of Object.entries(profiles)) checkedProfiles[name] = checkSection(section, `profile '${name}'`, path);
-  return { path, values: checkSection(top, 'the top level', path), profiles: checkedProfiles, defaultProfile };
+  for (const [name, section] of Object.entries(profiles)) {
+    checkedProfiles[name] = checkSection(section, `profile '${name}'`, path, known);
+  }
+  return { path, values: checkSection(top, 'the top level', path, known), profiles: checkedProfiles, defaultProfile };
 }
 
 /** LoonFlow's own variables, as its settings read them. Its Redis pool ignores REDIS_DB (db 0). */
@@ -159,7 +170,12 @@ function loonflowDatabase(env: Env): Setting<string> | undefined {
  * Resolves every setting in the documented order: flags, LOONCTL_* variables, LoonFlow's own
  * variables, the config file (its profile first, then its top level), defaults.
  */
-export function resolveConfig(flags: ConfigFlags, env: Env = process.env): ResolvedConfig {
+export function resolveConfig(
+  flags: ConfigFlags,
+  env: Env = process.env,
+  optionKeys: readonly string[] = [],
+): ResolvedConfig {
+  const known = new Set<string>([...FILE_KEYS, ...optionKeys]);
   const fromFlagOrEnv = (key: keyof ConfigFlags): Setting<string> | undefined => {
     const f = flags[key];
     if (f !== undefined && f !== '') return { value: f, source: 'flag' };
@@ -172,12 +188,12 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
     value: defaultConfigPath(env),
     source: 'default',
   };
-  const file = configFile.value ? loadConfigFile(configFile.value, configFile.source !== 'default') : undefined;
+  const file = configFile.value ? loadConfigFile(configFile.value, configFile.source !== 'default', known) : undefined;
   if (!file && configFile.source === 'default') configFile.value = undefined;
 
   const profile: Setting<string | undefined> = fromFlagOrEnv('profile') ??
     (file?.defaultProfile ? { value: file.defaultProfile, source: `file ${file.path} (defaultProfile)` } : { value: undefined, source: 'none' });
-  let section: Partial<Record<FileKey, string>> = {};
+  let section: Section = {};
   if (profile.value !== undefined) {
     if (!file) throw new UsageError(`unknown profile '${profile.value}': no config file`, `create ${defaultConfigPath(env)} or pass --config`);
     const s = file.profiles[profile.value];
@@ -187,7 +203,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
     }
     section = s;
   }
-  const fromFile = (key: FileKey): Setting<string> | undefined => {
+  const fromFile = (key: string): Setting<string> | undefined => {
     if (!file) return undefined;
     if (section[key] !== undefined) return { value: section[key]!, source: `file ${file.path} (profile ${profile.value})` };
     if (file.values[key] !== undefined) return { value: file.values[key]!, source: `file ${file.path}` };
@@ -223,5 +239,17 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
   const timeoutMs = { value: parseDuration(timeout.value, '--timeout'), source: timeout.source };
   if (timeoutMs.value <= 0) throw new UsageError('--timeout must be greater than 0');
 
-  return { redisUrl, brokerUrl, databaseUrl, tz, zone, sentinelMaster, keyPrefix, timeoutMs, profile, configFile };
+  return {
+    redisUrl,
+    brokerUrl,
+    databaseUrl,
+    tz,
+    zone,
+    sentinelMaster,
+    keyPrefix,
+    timeoutMs,
+    profile,
+    configFile,
+    fileValue: fromFile,
+  };
 }

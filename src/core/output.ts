@@ -2,20 +2,14 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { ChalkInstance } from 'chalk';
 import { UsageError } from './errors.js';
+import { Progress } from './progress.js';
+import { fitColumns } from './table-fit.js';
+import { escapeControls, pad, truncate } from './text.js';
+import type { Column, CommandResult, Limited, Tone, View } from './view.js';
 
+export type { Column, Tone } from './view.js';
 export type Format = 'table' | 'wide' | 'json' | 'jsonl' | 'plain';
 export const FORMATS: readonly Format[] = ['table', 'wide', 'json', 'jsonl', 'plain'];
-export type Tone = 'ok' | 'warn' | 'fail' | 'dim' | 'bold' | 'info';
-
-export interface Column<T> {
-  header: string;
-  value: (row: T) => unknown;
-  /** Colour a cell by meaning; ignored when colour is off. */
-  tone?: (row: T) => Tone | undefined;
-  /** Only with `-o wide`. */
-  wide?: boolean;
-  align?: 'left' | 'right';
-}
 
 export interface OutputOptions {
   format?: Format;
@@ -28,8 +22,10 @@ export interface OutputOptions {
   env?: Record<string, string | undefined>;
 }
 
+type Env = Record<string, string | undefined>;
+
 /** Decides the colour level once: --no-color and NO_COLOR win, FORCE_COLOR forces, else only on a terminal. */
-export function colorLevel(opts: { color?: boolean; env: Record<string, string | undefined>; stream: NodeJS.WriteStream }): 0 | 1 | 2 | 3 {
+export function colorLevel(opts: { color?: boolean; env: Env; stream: NodeJS.WriteStream }): 0 | 1 | 2 | 3 {
   if (opts.color === false) return 0;
   if (opts.env.NO_COLOR) return 0;
   const force = opts.env.FORCE_COLOR;
@@ -43,11 +39,19 @@ export function colorLevel(opts: { color?: boolean; env: Record<string, string |
   return depth >= 24 ? 3 : depth >= 8 ? 2 : 1;
 }
 
+/** A cell or field as terminal text: control characters from data are escaped, never sent raw. */
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'object') return escapeControls(JSON.stringify(v));
+  return escapeControls(String(v));
+}
+
+/** Width to fit tables into: the terminal's, else $COLUMNS, else none (pipes get whole rows). */
+function terminalWidth(stream: NodeJS.WriteStream, env: Env): number | undefined {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const n = Number(env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /**
@@ -62,6 +66,7 @@ export class Output {
   readonly stderr: NodeJS.WriteStream;
   readonly stdin: NodeJS.ReadStream;
   readonly level: 0 | 1 | 2 | 3;
+  readonly width: number | undefined;
   private chalk?: ChalkInstance;
 
   private constructor(opts: OutputOptions, level: 0 | 1 | 2 | 3) {
@@ -72,6 +77,7 @@ export class Output {
     this.quiet = !!opts.quiet;
     this.verbose = !!opts.verbose;
     this.level = level;
+    this.width = terminalWidth(this.stdout, opts.env ?? process.env);
   }
 
   static async create(opts: OutputOptions = {}): Promise<Output> {
@@ -97,14 +103,15 @@ export class Output {
   paint(text: string, tone: Tone | undefined): string {
     const c = this.chalk;
     if (!c || !tone) return text;
-    switch (tone) {
-      case 'ok': return c.green(text);
-      case 'warn': return c.yellow(text);
-      case 'fail': return c.red(text);
-      case 'dim': return c.dim(text);
-      case 'bold': return c.bold(text);
-      case 'info': return c.cyan(text);
-    }
+    const paints: Record<Tone, (s: string) => string> = {
+      ok: c.green,
+      warn: c.yellow,
+      fail: c.red,
+      dim: c.dim,
+      bold: c.bold,
+      info: c.cyan,
+    };
+    return paints[tone](text);
   }
 
   /** Raw data to stdout (a line is added by the caller). Resolves once the stream accepted it. */
@@ -117,50 +124,96 @@ export class Output {
   }
 
   line(text = ''): void {
-    this.stdout.write(text + '\n');
+    this.stdout.write(`${text}\n`);
   }
 
   json(value: unknown): void {
     this.line(JSON.stringify(value, null, this.format === 'jsonl' ? undefined : 2));
   }
 
+  /** Prints what a command returned: its JSON value for scripts, its views for people. */
+  render(result: CommandResult): void {
+    if (this.isJson && result.json !== undefined) {
+      if (this.format === 'jsonl' && Array.isArray(result.json)) {
+        for (const r of result.json) this.line(JSON.stringify(r));
+      } else this.json(result.json);
+      return;
+    }
+    for (const v of result.views) this.view(v);
+  }
+
+  view(v: View): void {
+    switch (v.kind) {
+      case 'table':
+        return this.table(v.rows, v.columns as readonly Column<unknown>[], { empty: v.empty, limited: v.limited });
+      case 'record':
+        return this.record(v.fields, { tones: v.tones });
+      case 'lines':
+        return this.lines(v.lines);
+      case 'heading':
+        if (!this.quiet) this.line(this.paint(formatCell(v.text), v.tone ?? 'bold'));
+        return;
+      case 'summary':
+        if (!this.quiet) this.line(this.paint(formatCell(v.text), v.tone));
+        return;
+      case 'raw':
+        this.stdout.write(v.data);
+        return;
+    }
+  }
+
   /**
-   * Rows as a table (table/wide), tab-separated lines (plain), a JSON array (json) or one JSON
-   * object per line (jsonl). `json` overrides what the JSON formats print.
+   * Rows as a table that fits the terminal (table), every column (wide), tab-separated lines
+   * (plain), a JSON array (json) or one JSON object per line (jsonl).
    */
-  table<T>(rows: readonly T[], columns: readonly Column<T>[], opts: { json?: unknown; empty?: string } = {}): void {
-    if (this.format === 'json') return this.json(opts.json ?? rows);
-    if (this.format === 'jsonl') {
-      const value = opts.json ?? rows;
-      if (!Array.isArray(value)) return this.line(JSON.stringify(value));
-      for (const r of value) this.line(JSON.stringify(r));
-      return;
-    }
+  table<T>(rows: readonly T[], columns: readonly Column<T>[], opts: { json?: unknown; empty?: string; limited?: Limited } = {}): void {
+    if (this.isJson) return this.render({ views: [], json: opts.json ?? rows });
     const cols = columns.filter((c) => !c.wide || this.format === 'wide');
+    const cells = rows.map((r) => cols.map((c) => formatCell(c.value(r))));
     if (this.format === 'plain') {
-      for (const r of rows) this.line(cols.map((c) => formatCell(c.value(r)).replace(/[\t\n]/g, ' ')).join('\t'));
-      return;
-    }
-    if (rows.length === 0) {
-      if (opts.empty && !this.quiet) this.stderr.write(opts.empty + '\n');
-      return;
-    }
+      for (const row of cells) this.line(row.map((s) => s.replace(/\t/g, ' ')).join('\t'));
+    } else if (rows.length === 0) {
+      if (opts.empty) this.info(opts.empty);
+    } else this.drawTable(rows, cols, cells);
+    if (opts.limited) this.limitNotice(opts.limited);
+  }
+
+  private drawTable<T>(rows: readonly T[], cols: readonly Column<T>[], cells: string[][]): void {
+    const fitted = fitColumns(
+      cols.map((c) => ({ header: c.header, priority: this.format === 'wide' ? 1 : (c.priority ?? 1), min: c.min ?? 8 })),
+      cells,
+      this.format === 'wide' || this.width === undefined ? Number.MAX_SAFE_INTEGER : this.width,
+    );
     const Table = loadTable();
     const t = new Table({
-      head: cols.map((c) => this.paint(c.header, 'bold')),
+      head: fitted.keep.map((i, j) => this.paint(truncate(cols[i]!.header, fitted.widths[j]!), 'bold')),
       style: { head: [], border: [] },
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-      colAligns: cols.map((c) => c.align ?? 'left'),
+      colAligns: fitted.keep.map((i) => cols[i]!.align ?? 'left'),
+      colWidths: fitted.widths.map((w) => w + 2),
       wordWrap: false,
     });
-    for (const r of rows) t.push(cols.map((c) => this.paint(formatCell(c.value(r)), c.tone?.(r))));
+    rows.forEach((r, n) => {
+      t.push(
+        fitted.keep.map((i, j) => {
+          const w = fitted.widths[j]!;
+          const text = pad(truncate(cells[n]![i]!, w), w, cols[i]!.align);
+          return this.paint(text, cols[i]!.tone?.(r));
+        }),
+      );
+    });
     this.line(t.toString());
+  }
+
+  private limitNotice(l: Limited): void {
+    const of = l.total === null ? `${l.shown} shown, more exist` : `${l.shown} of ${l.total} shown`;
+    this.info(`${of}; ${l.hint}`);
   }
 
   /** One object as `key: value` lines (table), `key\tvalue` (plain) or JSON. */
   record(obj: Record<string, unknown>, opts: { json?: unknown; tones?: Record<string, Tone | undefined> } = {}): void {
     if (this.isJson) return this.json(opts.json ?? obj);
-    const keys = Object.entries(obj).map(([k]) => k);
+    const keys = Object.keys(obj);
     if (this.format === 'plain') {
       for (const k of keys) this.line(`${k}\t${formatCell(obj[k])}`);
       return;
@@ -172,29 +225,29 @@ export class Output {
   /** Plain lines of data (serials, tokens); JSON formats print `json` instead. */
   lines(list: readonly string[], json?: unknown): void {
     if (this.isJson) return this.json(json ?? list);
-    for (const l of list) this.line(l);
+    for (const l of list) this.line(formatCell(l));
   }
 
   /** A note for the person at the terminal; silenced by -q. */
   info(message: string): void {
-    if (!this.quiet) this.stderr.write(message + '\n');
+    if (!this.quiet) this.stderr.write(`${escapeControls(message)}\n`);
   }
 
   warn(message: string): void {
-    if (!this.quiet) this.stderr.write(this.paint(`loonctl: warning: ${message}`, 'warn') + '\n');
+    if (!this.quiet) this.stderr.write(`${this.paint(`loonctl: warning: ${escapeControls(message)}`, 'warn')}\n`);
   }
 
   debug(message: string): void {
-    if (this.verbose) this.stderr.write(this.paint(message, 'dim') + '\n');
+    if (this.verbose) this.stderr.write(`${this.paint(escapeControls(message), 'dim')}\n`);
   }
 
   error(message: string): void {
-    this.stderr.write(this.paint(message, 'fail') + '\n');
+    this.stderr.write(`${this.paint(escapeControls(message), 'fail')}\n`);
   }
 
   /** Progress on stderr, only on a terminal, only for work that lasts over a second, never with -q. */
-  progress(label: string): Progress {
-    return new Progress(this.stderr, label, !this.quiet && !!this.stderr.isTTY);
+  progress(label: string, total?: number): Progress {
+    return new Progress(this.stderr, label, !this.quiet && !!this.stderr.isTTY, total);
   }
 
   /**
@@ -204,7 +257,10 @@ export class Output {
   async confirm(question: string, yes: boolean | undefined): Promise<boolean> {
     if (yes) return true;
     if (!this.interactive) {
-      throw new UsageError('refusing to change data without --yes when not on a terminal', 'add --yes, or --dry-run to see what would change');
+      throw new UsageError(
+        'refusing to change data without --yes when not on a terminal',
+        'add --yes, or --dry-run to see what would change',
+      );
     }
     const rl = createInterface({ input: this.stdin, output: this.stderr });
     try {
@@ -213,27 +269,6 @@ export class Output {
     } finally {
       rl.close();
     }
-  }
-}
-
-export class Progress {
-  private readonly started = Date.now();
-  private last = 0;
-  private shown = false;
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly label: string, private readonly enabled: boolean) {}
-
-  update(done: number, total?: number): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.started < 1000 || now - this.last < 100) return;
-    this.last = now;
-    this.shown = true;
-    const pct = total ? ` ${Math.floor((done / total) * 100)}%` : '';
-    this.stream.write(`\r\x1b[K${this.label}: ${done}${total ? `/${total}` : ''}${pct}`);
-  }
-
-  finish(): void {
-    if (this.shown) this.stream.write('\r\x1b[K');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Context } from '../core/context.js';
+import type { Context } from '../app/context.js';
 import { UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { check, type CheckResult } from './check.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
+import { registryTree } from '../../src/commands/registry-tree.js';
 import { completionScript, SHELL_FILES, SHELLS } from '../../src/completion/script.js';
 import { BIN, cliEnv, runCli } from '../helpers/cli.js';
 import { silentServer } from '../helpers/processes.js';
@@ -69,7 +70,7 @@ function fishComplete(line: string): { value: string; description: string }[] {
 describe('generated scripts', () => {
   it.each(SHELLS)('completions/ holds exactly what the generator makes for %s (run `npm run completions`)', (shell) => {
     const checkedIn = readFileSync(join(COMPLETIONS, SHELL_FILES[shell]), 'utf8');
-    expect(checkedIn).toBe(completionScript(buildProgram(), shell));
+    expect(checkedIn).toBe(completionScript(registryTree(), shell));
   });
 
   it.each(SHELLS)('`loonctl completion %s` prints the same script', async (shell) => {
@@ -185,18 +186,14 @@ describe('__complete', () => {
     });
   }
 
-  it('with Redis down or hung, answers nothing, silently, within 300 ms of its own work', async () => {
-    const baseline = await new Promise<number>((resolve) => {
-      const t0 = performance.now();
-      spawn(process.execPath, ['-e', '0']).on('close', () => resolve(performance.now() - t0));
-    });
+  // The time budget itself is measured in `npm run bench` (completion): here, outcome only.
+  it('with Redis down or hung, answers nothing, silently, and returns by itself', async () => {
     const down = await timed(['__complete', 'queues', '', '--broker-url', 'redis://127.0.0.1:1/0']);
     expect(down).toMatchObject({ stdout: '', stderr: '', code: 0 });
     const { port, server } = await silentServer();
     try {
       const hung = await timed(['__complete', 'queues', '', '--broker-url', `redis://127.0.0.1:${port}/0`]);
       expect(hung).toMatchObject({ stdout: '', stderr: '', code: 0 });
-      expect(hung.ms - baseline).toBeLessThan(300 + 150); // budget plus loading our own modules
     } finally {
       server.close();
     }

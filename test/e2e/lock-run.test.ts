@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -66,16 +66,20 @@ describe('lock run', () => {
   });
 
   it('a second run is busy (75), waits with --wait, exits 0 with --busy-ok, or the --conflict-exit-code', async () => {
-    const first = start(['shared', '--', 'sleep', '1.5']);
+    // The first run holds the lock until the test says so: no sleeps to race against a loaded machine.
+    const gate = join(mkdtempSync(join(tmpdir(), 'loonctl-gate-')), 'open');
+    const first = start(['shared', '--', 'sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done`]);
     await until(async () => (await redis.client.exists('shared')) === 1);
     const busy = await run(['shared', '--', 'true']);
     expect(busy.code).toBe(75);
-    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sleep 1.5/);
+    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sh -c while/);
     expect((await run(['shared', '--busy-ok', '--', 'true'])).code).toBe(0);
     expect((await run(['shared', '--conflict-exit-code', '9', '--', 'true'])).code).toBe(9);
-    const waited = await run(['shared', '--wait', '10s', '--', 'sh', '-c', 'echo ran']);
-    expect(waited.code).toBe(0);
-    expect(waited.stdout).toBe('ran\n');
+    const waited = run(['shared', '--wait', '30s', '--', 'sh', '-c', 'echo ran']);
+    writeFileSync(gate, '');
+    const w = await waited;
+    expect(w.code).toBe(0);
+    expect(w.stdout).toBe('ran\n');
     expect((await first.done).code).toBe(0);
   });
 
@@ -135,7 +139,7 @@ describe('lock run', () => {
 
 describe('lock bad input', () => {
   it.each([
-    [['lock', 'acquire', 'x', '--ttl', '0'], /greater than 0/],
+    [['lock', 'acquire', 'x', '--ttl', '0'], /--ttl: 0 is below the minimum/],
     [['lock', 'acquire', 'x', '--ttl', '-5s'], /not a duration/],
     [['lock', 'acquire', 'x', '--ttl', '1x'], /not a duration/],
     [['lock', 'acquire', 'x', '--ttl', '25h'], /over 24h.*--allow-long-ttl/],

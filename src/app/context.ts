@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { Transport } from '../celery/transport.js';
 import type { Database } from '../db/connect.js';
-import type { ResolvedConfig } from './config.js';
-import type { Output } from './output.js';
+import type { TicketTable } from '../db/ticket-table.js';
+import type { ResolvedConfig } from '../core/config.js';
+import type { Output } from '../core/output.js';
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -54,6 +56,36 @@ export class Context {
   /** Whether a database connection was asked for (doctor reports on it without opening one twice). */
   get hasDb(): boolean {
     return this.database !== undefined;
+  }
+
+  /** kombu's key layout for this deployment; the key prefix comes from the resolved configuration. */
+  async transport(o: { sep?: string; prioritySteps?: string; visibilityTimeoutMs?: number }): Promise<Transport> {
+    const { makeTransport } = await import('../celery/transport.js');
+    return makeTransport({
+      keyPrefix: this.config.keyPrefix.value,
+      sep: o.sep,
+      prioritySteps: o.prioritySteps,
+      visibilityTimeout: o.visibilityTimeoutMs === undefined ? undefined : o.visibilityTimeoutMs / 1000,
+    });
+  }
+
+  /** The ticket table as configured, checked to exist in the database, with the database. */
+  async tickets(o: Partial<Omit<TicketTable, 'tz'>>): Promise<{ db: Database; table: TicketTable }> {
+    const [{ makeTicketTable }, { requireTicketTable }] = await Promise.all([
+      import('../db/ticket-table.js'),
+      import('../db/tickets.js'),
+    ]);
+    const table = makeTicketTable({ ...o, tz: this.config.tz.value });
+    const db = await this.db();
+    await requireTicketTable(db, table);
+    return { db, table };
+  }
+
+  /** A fresh connection to the counters Redis, for work that must survive a dropped client (lock run). */
+  async reconnectRedis(): Promise<Redis> {
+    const { connectRedis } = await import('../redis/connect.js');
+    const c = this.config;
+    return connectRedis(c.redisUrl.value, { timeoutMs: c.timeoutMs.value, sentinelMaster: c.sentinelMaster.value, role: 'redis' });
   }
 
   onClose(fn: () => Promise<void> | void): void {

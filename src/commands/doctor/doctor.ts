@@ -1,0 +1,27 @@
+import type { CheckResult } from '../../doctor/check.js';
+import { ProblemFound } from '../../core/errors.js';
+import { type Tone, table } from '../../core/view.js';
+import { defineCommand } from '../spec.js';
+
+const TONES: Record<string, Tone> = { ok: 'ok', warn: 'warn', fail: 'fail', skip: 'dim' };
+
+export const doctor = defineCommand<Record<string, never>>({
+  path: ['doctor'],
+  summary: "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
+  examples: [
+    'loonctl doctor',
+    'loonctl doctor --json | jq \'.checks[] | select(.status != "ok")\'',
+    '*/5 * * * * loonctl doctor -q >/dev/null || alert   # cron: -q prints only failing checks',
+  ],
+  async run(ctx) {
+    const { runDoctor } = await import('../../doctor/run-doctor.js');
+    const report = await runDoctor(ctx);
+    const shown = ctx.out.quiet ? report.checks.filter((c) => c.status === 'fail') : report.checks;
+    const view = table<CheckResult>(shown, [
+      { header: 'CHECK', value: (r) => r.name },
+      { header: 'STATUS', value: (r) => r.status, tone: (r) => TONES[r.status] },
+      { header: 'DETAIL', min: 20, value: (r) => r.detail },
+    ]);
+    return { views: [view], json: report, after: report.ok ? undefined : new ProblemFound('doctor found failing checks', true) };
+  },
+});

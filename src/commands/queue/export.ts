@@ -1,0 +1,60 @@
+import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
+import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
+import { LIMIT } from '../options/write.js';
+import { defineCommand } from '../spec.js';
+import { requireQueue, transportOf } from './shared.js';
+
+interface Input extends TransportInput, FilterInput {
+  queue: string;
+  file?: string;
+  unacked?: boolean;
+  limit?: number;
+  summary: boolean;
+}
+
+export const queueExport = defineCommand<Input>({
+  path: ['queue', 'export'],
+  summary: 'JSON lines, one per message: the exact stored bytes (base64), where each was, and a decoded summary',
+  args: [{ name: 'queue', required: true, complete: 'queues' }],
+  options: [
+    { name: 'file', short: 'f', type: 'string', placeholder: 'file', complete: 'file', description: 'write here instead of stdout' },
+    { name: 'unacked', type: 'boolean', description: "export this queue's unacked entries instead of its ready messages" },
+    LIMIT,
+    { name: 'summary', type: 'boolean', negatable: true, default: true,
+      description: 'leave out the decoded summary (no decoding: fastest; import needs only the bytes)' },
+    ...FILTER_OPTIONS,
+    ...TRANSPORT_OPTIONS,
+  ],
+  examples: ['loonctl queue export loonflow -f loonflow.jsonl', 'loonctl queue export loonflow --task tasks.flow_hook_task | gzip > hooks.jsonl.gz'],
+  async run(ctx, o) {
+    const t = await transportOf(ctx, o);
+    const [{ makeFilter }, { exportQueue }, { openOutputFile }, { bucketLengths }] = await Promise.all([
+      import('../../celery/filter.js'),
+      import('../../celery/export.js'),
+      import('../../core/files.js'),
+      import('../../celery/read.js'),
+    ]);
+    const filter = makeFilter(filterSpec(o));
+    if (!o.unacked) await requireQueue(ctx, t, o.queue);
+    const broker = await ctx.broker();
+    const total = o.unacked ? undefined : (await bucketLengths(broker, t, o.queue)).reduce((n, b) => n + b.length, 0);
+    const progress = ctx.out.progress('exporting', filter ? undefined : total && Math.min(total, o.limit ?? total));
+    const file = o.file ? await openOutputFile(o.file) : undefined;
+    const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
+    let written = 0;
+    let n = 0;
+    try {
+      const opts = { filter, unacked: !!o.unacked, limit: o.limit, summary: o.summary };
+      n = await exportQueue(broker, t, Buffer.from(o.queue), opts, (lines, count) => {
+        written += count;
+        progress.update(written);
+        return write(lines);
+      });
+    } finally {
+      progress.finish();
+      await file?.close();
+    }
+    ctx.out.info(`exported ${n} message(s) from '${o.queue}'${o.file ? ` to ${o.file}` : ''}`);
+    return undefined;
+  },
+});

@@ -1,0 +1,74 @@
+import type { ResolvedConfig } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
+import { parseDuration, parseIntOption } from '../core/parse.js';
+import { type ArgSpec, inputKey, type OptionSpec } from './spec.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Where an option's value came from when the flag was not given. */
+function ambient(o: OptionSpec, env: Env, config: ResolvedConfig): string | undefined {
+  const fromEnv = o.env ? env[o.env] : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return o.config ? config.fileValue(o.config)?.value : undefined;
+}
+
+function parseBoolean(text: string, flag: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new UsageError(`${flag}: '${text}' is not true or false`);
+}
+
+/** Turns one option's raw value (flag, env or config text) into its typed input value. */
+export function parseOptionValue(o: OptionSpec, raw: unknown): unknown {
+  const flag = `--${o.name}`;
+  if (raw === undefined) return undefined;
+  switch (o.type) {
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : parseBoolean(String(raw), flag);
+    case 'string': {
+      const s = String(raw);
+      if (o.choices && !o.choices.includes(s)) {
+        throw new UsageError(`${flag}: '${s}' is not one of ${o.choices.join(', ')}`);
+      }
+      return s;
+    }
+    case 'int':
+      return parseIntOption(String(raw), flag, o.min ?? 0, o.max);
+    case 'duration': {
+      const ms = parseDuration(String(raw), flag);
+      const min = o.min === undefined ? 0 : parseDuration(o.min, flag);
+      if (ms < min) throw new UsageError(`${flag}: ${raw} is below the minimum of ${o.min}`);
+      if (o.max !== undefined && ms > parseDuration(o.max, flag)) {
+        throw new UsageError(`${flag}: ${raw} is above the maximum of ${o.max}`);
+      }
+      return ms;
+    }
+    case 'optional-int':
+      return raw === true ? true : parseIntOption(String(raw), flag, o.min ?? 0, o.max);
+  }
+}
+
+/**
+ * The typed input of a command: positional arguments by name, options by camelCase key, each
+ * option from its flag, else its env var, else the config file, else its default. Booleans are
+ * never taken from the environment unless they declare a variable (--yes and --dry-run do not).
+ */
+export function resolveInput(
+  args: readonly ArgSpec[],
+  options: readonly OptionSpec[],
+  given: { args: unknown[]; opts: Record<string, unknown>; fromCli: (key: string) => boolean },
+  env: Env,
+  config: ResolvedConfig,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  args.forEach((a, i) => {
+    input[inputKey(a.name)] = a.variadic ? ((given.args[i] as string[] | undefined) ?? []) : given.args[i];
+  });
+  for (const o of options) {
+    const key = inputKey(o.name);
+    const fallback = 'default' in o ? o.default : undefined;
+    const raw = given.fromCli(key) ? given.opts[key] : (ambient(o, env, config) ?? fallback);
+    input[key] = parseOptionValue(o, raw);
+  }
+  return input;
+}

@@ -1,0 +1,67 @@
+import { snakeKeys } from '../../core/json-keys.js';
+import { table } from '../../core/view.js';
+import type { ReseedDay } from '../../serial/reseed.js';
+import { DAY_OPTIONS, type DayInput } from '../options/days.js';
+import { TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
+import { defineCommand } from '../spec.js';
+import { selectedDays, ticketsOf } from './shared.js';
+
+type Strategy = 'safe' | 'count' | 'max-serial';
+
+interface Input extends DayInput, TicketTableInput, WriteInput {
+  strategy: Strategy;
+  allowLower?: boolean;
+}
+
+export const serialReseed = defineCommand<Input>({
+  path: ['serial', 'reseed'],
+  summary: 'set day counters from the database; never lowers one unless --allow-lower; safe to run from cron',
+  options: [
+    { name: 'strategy', type: 'string', choices: ['safe', 'count', 'max-serial'], default: 'safe',
+      description: 'safe = max(rows, highest sequence); count = rows; max-serial = highest sequence' },
+    { name: 'allow-lower', type: 'boolean', description: 'lower a counter that is above the target (serials may repeat)' },
+    DRY_RUN,
+    YES,
+    ...DAY_OPTIONS,
+    ...TICKET_TABLE_OPTIONS,
+  ],
+  examples: [
+    'loonctl serial reseed                        after a Redis restart: today from the database',
+    'loonctl serial reseed --from 2025-01-01 --to 2025-01-07 --dry-run',
+    '@reboot loonctl serial reseed -q            # cron',
+  ],
+  async run(ctx, o) {
+    const dates = selectedDays(ctx, o);
+    const { db, table: tickets } = await ticketsOf(ctx, o);
+    const { reseedDays } = await import('../../serial/reseed.js');
+    const redis = await ctx.redis();
+    const run = (dryRun: boolean, allowLower: boolean) =>
+      reseedDays(redis, db, tickets, dates, { strategy: o.strategy, allowLower, dryRun });
+    let allowLower = !!o.allowLower;
+    if (allowLower && !o.dryRun) {
+      const preview = (await run(true, true)).filter((d) => d.action === 'lowered');
+      const repeats = preview.reduce((n, d) => n + d.mayRepeat, 0);
+      if (preview.length) {
+        ctx.out.warn(`lowering ${preview.length} counter(s): up to ${repeats} serial(s) already handed out may be handed out again`);
+        allowLower = await ctx.out.confirm('Lower these counters?', o.yes);
+        if (!allowLower) ctx.out.info('not lowering; raising where needed only');
+      }
+    }
+    const result = await run(!!o.dryRun, allowLower);
+    const view = table<ReseedDay>(result, [
+      { header: 'DATE', value: (d) => d.date },
+      { header: 'BEFORE', value: (d) => d.before ?? '-', align: 'right' },
+      { header: 'AFTER', value: (d) => d.after ?? '-', align: 'right' },
+      { header: 'TARGET', value: (d) => d.target, align: 'right', priority: 2 },
+      { header: o.dryRun ? 'WOULD' : 'ACTION', value: (d) => d.action, tone: (d) => actionTone(d.action) },
+      { header: 'MAY REPEAT', value: (d) => d.mayRepeat || '', align: 'right', priority: 3 },
+    ]);
+    return { views: [view], json: snakeKeys({ dryRun: !!o.dryRun, strategy: o.strategy, days: result }) };
+  },
+});
+
+function actionTone(action: ReseedDay['action']) {
+  if (action === 'lowered') return 'warn' as const;
+  return action === 'unchanged' || action === 'skipped' ? ('dim' as const) : ('ok' as const);
+}
