@@ -178,7 +178,11 @@ export class Output {
     if (opts.limited) this.limitNotice(opts.limited);
   }
 
-  private drawTable<T>(rows: readonly T[], cols: readonly Column<T>[], cells: string[][]): void {
+  private drawTable<T>(rows: readonly T[], all: readonly Column<T>[], allCells: string[][]): void {
+    // A column with nothing in it is noise on a terminal; -o wide still shows it.
+    const used = all.map((_, i) => this.format === 'wide' || allCells.some((r) => r[i] !== ''));
+    const cols = all.filter((_, i) => used[i]);
+    const cells = allCells.map((r) => r.filter((_, i) => used[i]));
     const fitted = fitColumns(
       cols.map((c) => ({ header: c.header, priority: this.format === 'wide' ? 1 : (c.priority ?? 1), min: c.min ?? 8 })),
       cells,

@@ -21,10 +21,10 @@ export function messageColumns<T>(get: (row: T) => DecodedMessage, tz: string, n
   return [
     { header: 'TASK', min: 16, value: (r) => taskText(get(r)), tone: (r) => (get(r).ok ? undefined : 'fail') },
     { header: 'ID', min: 9, value: (r) => get(r).id },
-    { header: 'ARGS', min: 12, priority: 2, value: (r) => shown(get(r).args, get(r).argsrepr) },
+    { header: 'ARGS', min: 12, priority: 3, value: (r) => shown(get(r).args, get(r).argsrepr) },
     { header: 'ETA', min: 7, priority: 2, value: (r) => etaText(get(r), now) },
-    { header: 'KWARGS', min: 10, priority: 3, value: (r) => shown(get(r).kwargs, get(r).kwargsrepr) },
-    { header: 'PRI', priority: 4, value: (r) => get(r).priority, align: 'right' },
+    { header: 'KWARGS', min: 10, priority: 4, value: (r) => shown(get(r).kwargs, get(r).kwargsrepr) },
+    { header: 'PRI', priority: 5, value: (r) => get(r).priority, align: 'right' },
     { header: 'RETRIES', priority: 5, value: (r) => get(r).retries, align: 'right' },
     { header: 'EXPIRES', priority: 5, value: (r) => local(get(r).expires) },
     { header: 'SIZE', priority: 6, value: (r) => get(r).size, align: 'right' },
