@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Transport } from '../celery/transport.js';
 import type { Database } from '../db/connect.js';
 import type { TicketTable } from '../db/ticket-table.js';
+import type { Deployment } from '../loonflow/lines.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { Output } from '../core/output.js';
 
@@ -15,6 +16,7 @@ export class Context {
   private redisClient?: Promise<Redis>;
   private brokerClient?: Promise<Redis>;
   private database?: Promise<Database>;
+  private deploymentInfo?: Promise<Deployment>;
   private readonly closers: (() => Promise<void> | void)[] = [];
   private closed = false;
   private readonly abortController = new AbortController();
@@ -47,10 +49,30 @@ export class Context {
 
   db(): Promise<Database> {
     this.database ??= (async () => {
-      const { connectDatabase } = await import('../db/connect.js');
-      return connectDatabase(this.config.databaseUrl.value, this.config.timeoutMs.value, this.config.tz.value);
+      const { pickDatabase } = await import('../loonflow/pick-database.js');
+      const c = this.config;
+      const picked = await pickDatabase(c.databaseCandidates, c.timeoutMs.value, c.tz.value);
+      if (c.databaseCandidates.length > 1) {
+        c.databaseUrl.value = picked.db.url;
+        c.databaseUrl.source += `: ${picked.reason}`;
+      }
+      return picked.db;
     })();
     return this.database;
+  }
+
+  /**
+   * Which LoonFlow line this is: an explicit setting, LoonFlow's variables, or (with `probe`) the schema
+   * of the database, which opens it. Without `probe` a command that needs no SQL stays off the database.
+   */
+  deployment(o: { probe: boolean } = { probe: true }): Promise<Deployment> {
+    const detect = async (probe: boolean) => {
+      const { detectDeployment } = await import('../loonflow/detect.js');
+      return detectDeployment(this.config, probe ? () => this.db() : undefined);
+    };
+    if (!o.probe) return detect(false);
+    this.deploymentInfo ??= detect(true);
+    return this.deploymentInfo;
   }
 
   /** Whether a database connection was asked for (doctor reports on it without opening one twice). */

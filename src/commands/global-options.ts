@@ -22,6 +22,8 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     description: 'profile from the config file' },
   { name: 'tz', type: 'string', placeholder: 'zone', env: LOONCTL_ENV.tz, config: 'tz',
     description: "LoonFlow's time zone (default Asia/Shanghai)" },
+  { name: 'loonflow-version', type: 'string', placeholder: 'version', env: LOONCTL_ENV.loonflowVersion,
+    config: 'loonflowVersion', description: 'the LoonFlow release line (1, 2, 3 or e.g. 2.0.20); detected when absent' },
   { name: 'timeout', type: 'string', placeholder: 'duration', env: LOONCTL_ENV.timeout, config: 'timeout',
     description: 'connect timeout (default 5s)' },
   { name: 'output', short: 'o', type: 'string', placeholder: 'format', choices: FORMATS, description: 'output format' },

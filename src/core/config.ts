@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
+import { type EnvLines, loonflowRedisUrl, readLoonflowEnv } from './loonflow-env.js';
 import { checkTimeZone, parseDuration } from './parse.js';
 
 /** One effective setting and where it came from (flag, env var name, file, default). */
@@ -21,6 +22,12 @@ export interface ResolvedConfig {
   timeoutMs: Setting<number>;
   profile: Setting<string | undefined>;
   configFile: Setting<string | undefined>;
+  /** Where the database may be: more than one when LoonFlow's variables fit two release lines. */
+  databaseCandidates: string[];
+  /** The LoonFlow line the operator named (it always wins over detection). */
+  loonflowVersion: Setting<string | undefined>;
+  /** What LoonFlow's environment variables suggest, when any is set. */
+  loonflowEnvLines?: EnvLines;
   /** A deployment option from the config file (the selected profile first, then the top level). */
   fileValue(key: string): Setting<string> | undefined;
 }
@@ -37,10 +44,21 @@ export interface ConfigFlags {
   timeout?: string;
   profile?: string;
   config?: string;
+  loonflowVersion?: string;
 }
 
 type FileKey = Exclude<keyof ConfigFlags, 'profile' | 'config'>;
-const FILE_KEYS: readonly FileKey[] = ['redisUrl', 'brokerUrl', 'databaseUrl', 'tz', 'zone', 'sentinelMaster', 'keyPrefix', 'timeout'];
+const FILE_KEYS: readonly FileKey[] = [
+  'redisUrl',
+  'brokerUrl',
+  'databaseUrl',
+  'tz',
+  'zone',
+  'sentinelMaster',
+  'keyPrefix',
+  'timeout',
+  'loonflowVersion',
+];
 
 /** Flag name -> LOONCTL_* variable; also the table the README documents. */
 export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
@@ -54,11 +72,13 @@ export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
   timeout: 'LOONCTL_TIMEOUT',
   profile: 'LOONCTL_PROFILE',
   config: 'LOONCTL_CONFIG',
+  loonflowVersion: 'LOONCTL_LOONFLOW_VERSION',
 };
 
 export const DEFAULTS = {
   redisUrl: 'redis://127.0.0.1:6379/0',
-  databaseUrl: 'postgres://loonflow@127.0.0.1:5432/loonflow',
+  // LoonFlow 2.x, the last line with serials: MySQL on 3306.
+  databaseUrl: 'mysql://loonflow@127.0.0.1:3306/loonflow',
   tz: 'Asia/Shanghai',
   timeout: '5s',
 } as const;
@@ -138,37 +158,10 @@ function loadConfigFile(path: string, required: boolean, known: ReadonlySet<stri
   return { path, values: checkSection(top, 'the top level', path, known), profiles: checkedProfiles, defaultProfile };
 }
 
-/** LoonFlow's own variables, as its settings read them. Its Redis pool ignores REDIS_DB (db 0). */
-function loonflowRedis(env: Env, db: string): Setting<string> | undefined {
-  const names = ['REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD'].filter((n) => present(env, n));
-  if (names.length === 0) return undefined;
-  const pw = present(env, 'REDIS_PASSWORD');
-  const auth = pw ? `:${encodeURIComponent(pw)}@` : '';
-  const host = present(env, 'REDIS_HOST') ?? '127.0.0.1';
-  const port = present(env, 'REDIS_PORT') ?? '6379';
-  return { value: `redis://${auth}${host}:${port}/${db}`, source: `env ${names.join(',')}` };
-}
-
-function loonflowDatabase(env: Env): Setting<string> | undefined {
-  const names = ['DB_HOST', 'DB_PORT', 'POSTGRES_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS'].filter((n) => present(env, n));
-  if (names.length === 0) return undefined;
-  const pgPort = present(env, 'POSTGRES_PORT');
-  const dbPort = present(env, 'DB_PORT');
-  // LoonFlow 1.x/2.x default to MySQL on 3306; its PostgreSQL deployments set POSTGRES_PORT.
-  const mysql = !pgPort && dbPort === '3306';
-  const scheme = mysql ? 'mysql' : 'postgres';
-  const port = pgPort ?? dbPort ?? '5432';
-  const user = encodeURIComponent(present(env, 'DB_USER') ?? 'loonflow');
-  const pass = present(env, 'DB_PASS');
-  const auth = pass ? `${user}:${encodeURIComponent(pass)}` : user;
-  const host = present(env, 'DB_HOST') ?? '127.0.0.1';
-  const name = encodeURIComponent(present(env, 'DB_NAME') ?? 'loonflow');
-  return { value: `${scheme}://${auth}@${host}:${port}/${name}`, source: `env ${names.join(',')}` };
-}
-
 /**
- * Resolves every setting in the documented order: flags, LOONCTL_* variables, LoonFlow's own
- * variables, the config file (its profile first, then its top level), defaults.
+ * Resolves every setting in the documented order: flags, LOONCTL_* variables, a profile chosen
+ * explicitly (--profile, LOONCTL_PROFILE), LoonFlow's own variables as its release line reads them,
+ * the config file (its defaultProfile, then its top level), defaults (LoonFlow 2.x's).
  */
 export function resolveConfig(
   flags: ConfigFlags,
@@ -191,58 +184,63 @@ export function resolveConfig(
   const file = configFile.value ? loadConfigFile(configFile.value, configFile.source !== 'default', known) : undefined;
   if (!file && configFile.source === 'default') configFile.value = undefined;
 
-  const profile: Setting<string | undefined> = fromFlagOrEnv('profile') ??
-    (file?.defaultProfile ? { value: file.defaultProfile, source: `file ${file.path} (defaultProfile)` } : { value: undefined, source: 'none' });
-  let section: Section = {};
-  if (profile.value !== undefined) {
-    if (!file) throw new UsageError(`unknown profile '${profile.value}': no config file`, `create ${defaultConfigPath(env)} or pass --config`);
-    const s = file.profiles[profile.value];
-    if (!s) {
-      const known = Object.entries(file.profiles).map(([name]) => name);
-      throw new UsageError(`unknown profile '${profile.value}'`, known.length ? `profiles in ${file.path}: ${known.join(', ')}` : `${file.path} defines no profiles`);
-    }
-    section = s;
-  }
+  const explicitProfile = fromFlagOrEnv('profile');
+  const profile: Setting<string | undefined> =
+    explicitProfile ??
+    (file?.defaultProfile
+      ? { value: file.defaultProfile, source: `file ${file.path} (defaultProfile)` }
+      : { value: undefined, source: 'none' });
+  const section = profile.value === undefined ? {} : profileSection(file, profile.value, env);
+  const fromProfile = (key: string): Setting<string> | undefined =>
+    file && section[key] !== undefined
+      ? { value: section[key]!, source: `file ${file.path} (profile ${profile.value})` }
+      : undefined;
   const fromFile = (key: string): Setting<string> | undefined => {
     if (!file) return undefined;
-    if (section[key] !== undefined) return { value: section[key]!, source: `file ${file.path} (profile ${profile.value})` };
-    if (file.values[key] !== undefined) return { value: file.values[key]!, source: `file ${file.path}` };
-    return undefined;
+    return fromProfile(key) ?? (file.values[key] !== undefined ? { value: file.values[key]!, source: `file ${file.path}` } : undefined);
   };
+  // An explicit profile is a choice; LoonFlow's variables are only ambient: the choice wins.
   const pick = (key: FileKey, loonflow?: Setting<string>): Setting<string> | undefined =>
-    fromFlagOrEnv(key) ?? loonflow ?? fromFile(key);
+    fromFlagOrEnv(key) ?? (explicitProfile ? fromProfile(key) : undefined) ?? loonflow ?? fromFile(key);
 
-  const redisUrl = pick('redisUrl', loonflowRedis(env, '0')) ?? { value: DEFAULTS.redisUrl, source: 'default' };
+  const lf = readLoonflowEnv(env);
+  const lfRedis = lf?.redis;
+  const redisEnv = lfRedis && { value: loonflowRedisUrl(lfRedis, '0'), source: `env ${lfRedis.names.join(',')}` };
+  const brokerEnv = lfRedis && {
+    value: loonflowRedisUrl(lfRedis, lfRedis.brokerDb),
+    source: `env ${lfRedis.brokerNames.join(',')}`,
+  };
+  const redisUrl = pick('redisUrl', redisEnv) ?? { value: DEFAULTS.redisUrl, source: 'default' };
+  const brokerUrl = pick('brokerUrl', brokerEnv) ?? { value: redisUrl.value, source: 'same as redis' };
 
-  const celeryBroker = present(env, 'CELERY_BROKER_URL');
-  const loonflowBroker: Setting<string> | undefined = celeryBroker
-    ? { value: celeryBroker, source: 'env CELERY_BROKER_URL' }
-    : (() => {
-        const s = loonflowRedis(env, present(env, 'REDIS_DB') ?? '0');
-        if (s && present(env, 'REDIS_DB')) s.source += ',REDIS_DB';
-        return s;
-      })();
-  const brokerUrl = pick('brokerUrl', loonflowBroker) ?? { value: redisUrl.value, source: 'same as redis' };
+  const lfDb = lf?.database;
+  const dbEnv = lfDb && {
+    value: lfDb.candidates[0]!,
+    source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed on first use)' : ''}`,
+  };
+  const databaseUrl = pick('databaseUrl', dbEnv) ?? { value: DEFAULTS.databaseUrl, source: 'default (LoonFlow 2.x)' };
+  const databaseCandidates = databaseUrl === dbEnv && lfDb ? lfDb.candidates : [databaseUrl.value];
 
-  const databaseUrl = pick('databaseUrl', loonflowDatabase(env)) ?? { value: DEFAULTS.databaseUrl, source: 'default' };
   const tz = pick('tz') ?? { value: DEFAULTS.tz, source: 'default' };
   // Intl loads ICU data (~20 ms): check only a zone the operator gave, not the built-in default.
   if (tz.source !== 'default') checkTimeZone(tz.value);
-  const deployZone = present(env, 'DEPLOY_ZONE');
-  const zone: Setting<string | undefined> = pick('zone', deployZone ? { value: deployZone, source: 'env DEPLOY_ZONE' } : undefined) ?? {
-    value: undefined,
-    source: 'none',
-  };
+  const zone: Setting<string | undefined> = pick('zone') ?? { value: undefined, source: 'none' };
   const sentinelMaster: Setting<string | undefined> = pick('sentinelMaster') ?? { value: undefined, source: 'none' };
   const keyPrefix = pick('keyPrefix') ?? { value: '', source: 'default' };
   const timeout = pick('timeout') ?? { value: DEFAULTS.timeout, source: 'default' };
   const timeoutMs = { value: parseDuration(timeout.value, '--timeout'), source: timeout.source };
   if (timeoutMs.value <= 0) throw new UsageError('--timeout must be greater than 0');
+  const loonflowVersion: Setting<string | undefined> = pick('loonflowVersion') ?? {
+    value: undefined,
+    source: lf ? `env suggests LoonFlow ${lf.lines}` : 'none',
+  };
+  if (loonflowVersion.value !== undefined) checkLoonflowVersion(loonflowVersion.value);
 
   return {
     redisUrl,
     brokerUrl,
     databaseUrl,
+    databaseCandidates,
     tz,
     zone,
     sentinelMaster,
@@ -250,6 +248,26 @@ export function resolveConfig(
     timeoutMs,
     profile,
     configFile,
+    loonflowVersion,
+    loonflowEnvLines: lf?.lines,
     fileValue: fromFile,
   };
+}
+
+function profileSection(file: ConfigFile | undefined, name: string, env: Env): Section {
+  if (!file) throw new UsageError(`unknown profile '${name}': no config file`, `create ${defaultConfigPath(env)} or pass --config`);
+  const s = file.profiles[name];
+  if (s) return s;
+  const known = Object.keys(file.profiles);
+  throw new UsageError(
+    `unknown profile '${name}'`,
+    known.length ? `profiles in ${file.path}: ${known.join(', ')}` : `${file.path} defines no profiles`,
+  );
+}
+
+/** `loonflowVersion` as an operator writes it: 1, 2, 3, 2.0.20, 3.x, r2.0.20. */
+export function checkLoonflowVersion(v: string): '0.x' | '1.x' | '2.x' | '3.x' {
+  const m = /^r?v?([0-3])(\.[0-9x]+)*$/i.exec(v.trim());
+  if (!m) throw new UsageError(`--loonflow-version: '${v}' is not a LoonFlow version`, 'use e.g. 2, 2.0.20, 3 or 3.1');
+  return `${m[1]}.x` as '0.x' | '1.x' | '2.x' | '3.x';
 }

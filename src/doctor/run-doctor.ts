@@ -38,9 +38,21 @@ export async function runDoctor(ctx: Context): Promise<DoctorReport> {
     if (e instanceof UsageError) throw e;
     checks.push(check('database', 'fail', (e as Error).message, { url: maskUrl(c.databaseUrl.value) }));
   }
-  checks.push(...(await ticketChecks(ctx, redisOk, db)));
+  const deployment = await ctx.deployment();
+  checks.push(check('loonflow', 'ok', `LoonFlow ${deployment.line} (${deployment.how}: ${deployment.detail})`, { ...deployment }));
+  if (deployment.line === '3.x') checks.push(...(await ticketChecks3(db)));
+  else checks.push(...(await ticketChecks(ctx, redisOk, db)));
   checks.push(await backlogCheck(ctx, broker.status === 'ok'));
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
+}
+
+/** LoonFlow 3.x: its ticket table; it has no serials, so nothing to check against Redis. */
+async function ticketChecks3(db: Database | undefined): Promise<CheckResult[]> {
+  const noSerials = check('serial counter', 'skip', 'LoonFlow 3.x has no ticket serials');
+  if (!db) return [check('ticket table', 'skip', 'database unreachable'), noSerials];
+  const { tableExists } = await import('../db/schema.js');
+  const ok = await tableExists(db, 'ticket_record');
+  return [check('ticket table', ok ? 'ok' : 'fail', ok ? 'ticket_record' : 'ticket_record not found'), noSerials];
 }
 
 /** The ticket table and its columns, then today's serial counter against it. */

@@ -61,8 +61,9 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
     expect(second.data).toMatchObject({ first: 15, last: 15, serials: ['hr_sh_202503030015'], key: 'ticket_day_count_2025-03-03' });
     // The row count wins when it is higher than the highest serial (2025-03-02: 4 rows, max 3).
     expect((await cli(['serial', 'next', '--date', '2025-03-02'])).stdout).toBe('loonflow_202503020005\n');
-    // DEPLOY_ZONE from LoonFlow's environment.
-    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { DEPLOY_ZONE: 'bj' })).stdout).toBe('loonflow_bj_202503020006\n');
+    // The zone from loonctl's environment (LoonFlow's DEPLOY_ZONE is a settings constant, never a variable).
+    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { LOONCTL_ZONE: 'bj' })).stdout).toBe('loonflow_bj_202503020006\n');
+    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { DEPLOY_ZONE: 'bj' })).stdout).toBe('loonflow_202503020007\n');
   });
 
   it('next: database unreachable and the key absent -> 69 unless --init-from', async () => {

@@ -24,7 +24,8 @@ describe('config resolution order', () => {
     const c = resolveConfig({}, noFile);
     expect(c.redisUrl).toEqual({ value: 'redis://127.0.0.1:6379/0', source: 'default' });
     expect(c.brokerUrl.value).toBe('redis://127.0.0.1:6379/0');
-    expect(c.databaseUrl).toEqual({ value: 'postgres://loonflow@127.0.0.1:5432/loonflow', source: 'default' });
+    // LoonFlow 2.x's defaults: MySQL on 3306 (every line with serials is MySQL).
+    expect(c.databaseUrl).toEqual({ value: 'mysql://loonflow@127.0.0.1:3306/loonflow', source: 'default (LoonFlow 2.x)' });
     expect(c.tz).toEqual({ value: 'Asia/Shanghai', source: 'default' });
     expect(c.timeoutMs.value).toBe(5000);
   });
@@ -37,29 +38,53 @@ describe('config resolution order', () => {
     expect(c.tz).toEqual({ value: 'Europe/Berlin', source: `file ${cfg}` });
   });
 
-  it("LoonFlow's variables beat the file", () => {
-    const c = resolveConfig({ config: cfg, profile: 'prod' }, { ...noFile, REDIS_HOST: 'lf-redis', REDIS_PORT: '6380', REDIS_DB: '4', REDIS_PASSWORD: 'p@ss' });
+  it("LoonFlow's variables beat the file, and an explicit profile beats LoonFlow's variables", () => {
+    const lf = { REDIS_HOST: 'lf-redis', REDIS_PORT: '6380', REDIS_DB: '4', REDIS_PASSWORD: 'p@ss' };
+    const c = resolveConfig({ config: cfg }, { ...noFile, ...lf });
     // LoonFlow's own pool ignores REDIS_DB: counters live in db 0; the broker uses REDIS_DB.
     expect(c.redisUrl).toEqual({ value: 'redis://:p%40ss@lf-redis:6380/0', source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD' });
     expect(c.brokerUrl).toEqual({ value: 'redis://:p%40ss@lf-redis:6380/4', source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD,REDIS_DB' });
+    const chosen = resolveConfig({ config: cfg, profile: 'prod' }, { ...noFile, ...lf });
+    expect(chosen.redisUrl).toEqual({ value: 'redis://file-prod:6379/0', source: `file ${cfg} (profile prod)` });
+    const viaEnv = resolveConfig({ config: cfg }, { ...noFile, ...lf, LOONCTL_PROFILE: 'prod' });
+    expect(viaEnv.redisUrl.value).toBe('redis://file-prod:6379/0');
   });
 
-  it('CELERY_BROKER_URL names the broker', () => {
-    const c = resolveConfig({}, { ...noFile, REDIS_HOST: 'r', CELERY_BROKER_URL: 'redis://celery:6379/2' });
-    expect(c.brokerUrl).toEqual({ value: 'redis://celery:6379/2', source: 'env CELERY_BROKER_URL' });
-    expect(c.redisUrl.value).toBe('redis://r:6379/0');
+  it('the LoonFlow 2.0.20 compose environment: REDIS_PASS, MySQL or PostgreSQL to be probed', () => {
+    const env = { ...noFile, DB_HOST: 'loonflow-mysql', DB_USER: 'loonflow', DB_PASS: '2Nir9D6&muYq', REDIS_HOST: 'loonflow-redis', REDIS_PASS: 'loonflow123' };
+    const c = resolveConfig({}, env);
+    expect(c.redisUrl.value).toBe('redis://:loonflow123@loonflow-redis:6379/0');
+    expect(c.brokerUrl.value).toBe('redis://:loonflow123@loonflow-redis:6379/0');
+    expect(c.databaseCandidates).toEqual([
+      'mysql://loonflow:2Nir9D6%26muYq@loonflow-mysql:3306/loonflow',
+      'postgres://loonflow:2Nir9D6%26muYq@loonflow-mysql:5432/loonflow',
+    ]);
+    expect(c.loonflowEnvLines).toBe('2.0.16+ or 3.0.x');
+    // 2.x reads REDIS_PASS with 'loonflow123' as its default.
+    expect(resolveConfig({}, { ...noFile, REDIS_HOST: 'r' }).redisUrl.value).toBe('redis://:loonflow123@r:6379/0');
+    expect(resolveConfig({}, { ...noFile, REDIS_HOST: 'r', REDIS_PASS: '' }).redisUrl.value).toBe('redis://r:6379/0');
   });
 
-  it('LoonFlow DB_* variables build a MySQL or PostgreSQL URL', () => {
-    const my = resolveConfig({}, { ...noFile, DB_HOST: 'db', DB_PORT: '3306', DB_NAME: 'loonflow', DB_USER: 'lf', DB_PASS: 's3cret' });
-    expect(my.databaseUrl.value).toBe('mysql://lf:s3cret@db:3306/loonflow');
-    const pg = resolveConfig({}, { ...noFile, DB_HOST: 'db', POSTGRES_PORT: '5433', DB_NAME: 'lf' });
-    expect(pg.databaseUrl.value).toBe('postgres://loonflow@db:5433/lf');
-    expect(pg.databaseUrl.source).toBe('env DB_HOST,POSTGRES_PORT,DB_NAME');
+  it('the LoonFlow 3.1 compose environment: PostgreSQL on POSTGRES_PORT, REDIS_PASSWORD', () => {
+    const env = { ...noFile, DB_NAME: 'loonflow', DB_HOST: 'loonflow-pg', DB_USER: 'loonflow', DB_PASS: 'pw', POSTGRES_PORT: '5432', REDIS_HOST: 'loonflow-redis', REDIS_PASSWORD: 'loonflow123' };
+    const c = resolveConfig({}, env);
+    expect(c.databaseCandidates).toEqual(['postgres://loonflow:pw@loonflow-pg:5432/loonflow']);
+    expect(c.databaseUrl.value).toBe('postgres://loonflow:pw@loonflow-pg:5432/loonflow');
+    expect(c.redisUrl.value).toBe('redis://:loonflow123@loonflow-redis:6379/0');
+    expect(c.loonflowEnvLines).toBe('3.1+');
   });
 
-  it('DEPLOY_ZONE sets the zone', () => {
-    expect(resolveConfig({}, { ...noFile, DEPLOY_ZONE: 'sh' }).zone).toEqual({ value: 'sh', source: 'env DEPLOY_ZONE' });
+  it('DB_PORT, CELERY_BROKER_URL and DEPLOY_ZONE are never LoonFlow variables: ignored', () => {
+    const c = resolveConfig({}, { ...noFile, DB_PORT: '5433', CELERY_BROKER_URL: 'redis://celery:6379/2', DEPLOY_ZONE: 'sh' });
+    expect(c.brokerUrl.value).toBe('redis://127.0.0.1:6379/0');
+    expect(c.databaseUrl.source).toBe('default (LoonFlow 2.x)');
+    expect(c.zone.value).toBeUndefined();
+  });
+
+  it('loonflowVersion from flag, env or file; nonsense is a usage error', () => {
+    expect(resolveConfig({ loonflowVersion: '2.0.20' }, noFile).loonflowVersion).toEqual({ value: '2.0.20', source: 'flag' });
+    expect(resolveConfig({}, { ...noFile, LOONCTL_LOONFLOW_VERSION: '3' }).loonflowVersion.value).toBe('3');
+    expect(() => resolveConfig({ loonflowVersion: 'seven' }, noFile)).toThrow(UsageError);
   });
 
   it('LOONCTL_* variables beat LoonFlow variables', () => {

@@ -1,4 +1,5 @@
 import { maskUrl } from '../../core/mask.js';
+import type { Context } from '../../app/context.js';
 import { table } from '../../core/view.js';
 import { defineCommand } from '../spec.js';
 
@@ -8,6 +9,10 @@ export const configShow = defineCommand<Record<string, never>>({
   examples: ['loonctl config show', 'loonctl --profile prod config show --json', 'REDIS_HOST=redis loonctl config show'],
   async run(ctx) {
     const c = ctx.config;
+    // Opening the database only to name the line would slow every `config show`: probe only when the
+    // variables leave the database itself open (MySQL or PostgreSQL).
+    const d = await ctx.deployment({ probe: c.databaseCandidates.length > 1 });
+    warnMixedSources(ctx);
     const rows = [
       { setting: 'redis-url', value: maskUrl(c.redisUrl.value), source: c.redisUrl.source },
       { setting: 'broker-url', value: maskUrl(c.brokerUrl.value), source: c.brokerUrl.source },
@@ -19,6 +24,7 @@ export const configShow = defineCommand<Record<string, never>>({
       { setting: 'timeout', value: `${c.timeoutMs.value}ms`, source: c.timeoutMs.source },
       { setting: 'profile', value: c.profile.value ?? null, source: c.profile.source },
       { setting: 'config', value: c.configFile.value ?? null, source: c.configFile.source },
+      { setting: 'loonflow', value: d.line, source: `${d.how}: ${d.detail}` },
     ];
     const view = table(rows, [
       { header: 'SETTING', value: (r) => r.setting, tone: () => 'bold' },
@@ -28,3 +34,12 @@ export const configShow = defineCommand<Record<string, never>>({
     return { views: [view], json: Object.fromEntries(rows.map((r) => [r.setting, { value: r.value, source: r.source }])) };
   },
 });
+
+/** Redis from LoonFlow's container and the database from a profile (or the reverse) is rarely meant. */
+function warnMixedSources(ctx: Context): void {
+  const c = ctx.config;
+  const kind = (source: string) => (source.startsWith('env ') && !source.startsWith('env LOONCTL_') ? 'LoonFlow variables' : source.startsWith('file ') ? 'the config file' : null);
+  const redis = kind(c.redisUrl.source);
+  const db = kind(c.databaseUrl.source);
+  if (redis && db && redis !== db) ctx.out.warn(`Redis comes from ${redis} but the database from ${db}: check both point at one deployment`);
+}

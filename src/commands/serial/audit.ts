@@ -5,7 +5,7 @@ import type { AuditReport } from '../../serial/audit.js';
 import { DAY_OPTIONS, type DayInput } from '../options/days.js';
 import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
 const MALFORMED_SHOWN = 100;
 
@@ -15,6 +15,7 @@ export const serialAudit = defineCommand<DayInput & SerialFormatInput & TicketTa
   options: [...DAY_OPTIONS, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
   examples: ['loonctl serial audit', 'loonctl serial audit --from 2025-01-01 --to 2025-03-31 --json'],
   async run(ctx, o) {
+    await requireSerials(ctx);
     const dates = selectedDays(ctx, o);
     const { db, table: tickets } = await ticketsOf(ctx, o);
     const fmt = await serialFormat(ctx, o);

@@ -2,7 +2,7 @@ import { snakeKeys } from '../../core/json-keys.js';
 import { DAY_OPTIONS } from '../options/days.js';
 import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
 interface Input extends SerialFormatInput, TicketTableInput {
   count: number;
@@ -27,6 +27,7 @@ export const serialNext = defineCommand<Input>({
     'loonctl serial next --init-from 120   # database down, counter lost',
   ],
   async run(ctx, o) {
+    await requireSerials(ctx, false);
     const [date] = selectedDays(ctx, { date: o.date });
     const fmt = await serialFormat(ctx, o);
     const [{ nextSerials }, { highestUsed }] = await Promise.all([import('../../serial/next.js'), import('../../serial/used.js')]);

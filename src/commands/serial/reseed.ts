@@ -5,7 +5,7 @@ import { DAY_OPTIONS, type DayInput } from '../options/days.js';
 import { TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { selectedDays, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, ticketsOf } from './shared.js';
 
 type Strategy = 'safe' | 'count' | 'max-serial';
 
@@ -32,6 +32,7 @@ export const serialReseed = defineCommand<Input>({
     '@reboot loonctl serial reseed -q            # cron',
   ],
   async run(ctx, o) {
+    await requireSerials(ctx);
     const dates = selectedDays(ctx, o);
     const { db, table: tickets } = await ticketsOf(ctx, o);
     const { reseedDays } = await import('../../serial/reseed.js');

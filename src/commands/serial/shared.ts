@@ -43,3 +43,14 @@ export async function serialFormat(ctx: Context, f: SerialFormatInput): Promise<
   if (badZone) throw new UsageError(`--zone: ${badZone}`);
   return { prefix, zone };
 }
+
+/**
+ * Serial commands exist for LoonFlow 0.x-2.x only: 3.x has no serials (usage error, exit 2).
+ * `probe` lets the schema decide, which opens the database; `serial next` passes false.
+ */
+export async function requireSerials(ctx: Context, probe = true): Promise<void> {
+  const [d, { LINE_FACTS }] = await Promise.all([ctx.deployment({ probe }), import('../../loonflow/lines.js')]);
+  if (!LINE_FACTS[d.line].serials) {
+    throw new UsageError(`LoonFlow ${d.line} has no ticket serials (${d.detail})`, 'serials exist in LoonFlow 0.x-2.x only');
+  }
+}

@@ -6,7 +6,7 @@ import type { DayInspection } from '../../serial/inspect.js';
 import { DAY_OPTIONS_WITH_LAST, type DayInput } from '../options/days.js';
 import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
 const STATUS_TONE: Record<string, Tone> = { ok: 'ok', ahead: 'info', missing: 'warn', behind: 'fail', invalid: 'fail' };
 
@@ -16,6 +16,7 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
   options: [...DAY_OPTIONS_WITH_LAST, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
   examples: ['loonctl serial show', 'loonctl serial show --days 30 --json', 'loonctl serial show --from 2025-01-01 --to 2025-01-31'],
   async run(ctx, o) {
+    await requireSerials(ctx);
     const dates = selectedDays(ctx, o);
     const fmt = await serialFormat(ctx, o);
     const { db, table: tickets } = await ticketsOf(ctx, o);
