@@ -111,7 +111,6 @@ export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], 
     if (o.signal?.aborted) throw new InterruptedError();
     const begin = performance.now();
     const state = { wholeSeconds: false };
-    let expiring = false;
     while (!answered()) {
       const left = deadlineMs - (performance.now() - begin);
       if (left <= 0) {
@@ -129,11 +128,8 @@ export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], 
         if (o.idleTimeoutMs >= left) res.deadlineHit = true;
         break;
       }
-      if (!expiring) {
-        // The list exists now: give it a TTL, so a run killed from here on leaves nothing for long.
-        expiring = true;
-        redis.pexpire(listKey, 60_000).catch(() => {});
-      }
+      // Replies may be queued behind this one: give the list a TTL, so a run killed now leaves nothing for long.
+      redis.pexpire(listKey, 60_000).catch(() => {});
       const reply = decodeControlReply(raw);
       const call = reply.ticket === null ? undefined : byTicket.get(reply.ticket);
       if (call === undefined) res.foreign++;
