@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { census } from '../../src/celery/control/census.js';
+import { InterruptedError } from '../../src/core/errors.js';
 import { replyBindingKey, requestChannel } from '../../src/celery/control/names.js';
 import { deepSweepReplyLeftovers, sweepReplyLeftovers } from '../../src/celery/control/sweep.js';
 import { redisNow } from '../../src/celery/read.js';
@@ -82,6 +83,29 @@ describe('nothing is left behind', () => {
       silent.disconnect();
     }
   }, 60_000);
+
+  it('a subscriber that does not answer makes the census untrusted, saying why; an interrupted census cleans up', async () => {
+    const mb = mailboxFor(redis.client);
+    const silent = new Redis(redis.url);
+    silent.on('error', () => {});
+    await silent.psubscribe(requestChannel(mb).toString());
+    try {
+      const c = await census(redis.client, mb, { idleTimeoutMs: 300 });
+      expect(c.workers.map((w) => w.hostname)).toEqual(['wl@leftovers']);
+      expect(c.receivers).toBe(2);
+      expect(c.trusted).toBe(false);
+      expect(c.distrust).toEqual([expect.stringMatching(/1 subscriber received the census but did not answer within 300 ms/)]);
+      const ac = new AbortController();
+      const pending = census(redis.client, mb, { idleTimeoutMs: 20_000, signal: ac.signal });
+      await waitFor(async () => (await loonctlMembers()).length === 1, 5000, 'the census to bind');
+      ac.abort();
+      await expect(pending).rejects.toBeInstanceOf(InterruptedError);
+      expect(await loonctlMembers()).toEqual([]);
+      expect(await replyKeys()).toEqual([]);
+    } finally {
+      silent.disconnect();
+    }
+  });
 
   it('the deep sweep also finds an old loonctl reply list whose binding is gone, and leaves a young one', async () => {
     const mb = mailboxFor(redis.client);

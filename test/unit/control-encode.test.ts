@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signalName } from '../../src/celery/control/calls.js';
 import { decodeControlReply, encodeControlRequest, type ControlRequest } from '../../src/celery/control/encode.js';
 import { hostnameFromWorkerMember, makeMailbox, makeOid, oidTime, replyBindingKey, replyListKey, replyMember, requestChannel, workerBindingKey } from '../../src/celery/control/names.js';
 import { classifyUnacked } from '../../src/celery/control/orphans.js';
@@ -49,6 +50,13 @@ describe('control replies', () => {
     const raw = CELERY_PING_REPLY.replace('application/json', 'application/x-python-serialize');
     expect(decodeControlReply(Buffer.from(raw))).toMatchObject({ ok: false, ticket: 'af9e6489-eb71-4c5f-959a-b5a1c53da4f2', reason: expect.stringContaining('only JSON') });
     expect(decodeControlReply(Buffer.from('garbage'))).toMatchObject({ ok: false, ticket: null });
+  });
+});
+
+describe('revoke signal names', () => {
+  it('accepts TERM, sigkill, SIGUSR1 and numbers; refuses the rest', () => {
+    expect(['TERM', 'sigkill', 'SIGUSR1', '9'].map(signalName)).toEqual(['SIGTERM', 'SIGKILL', 'SIGUSR1', 'SIGKILL']);
+    expect(() => signalName('NOPE')).toThrow(/not a signal/);
   });
 });
 

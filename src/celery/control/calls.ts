@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../../core/errors.js';
 import { broadcast } from './broadcast.js';
@@ -89,13 +90,23 @@ async function acknowledged(redis: Redis, m: Mailbox, method: string, args: Reco
   return { acks, missing: missingOf(o, acks.map((a) => a.hostname)), unreadable: res.unreadable.map((u) => u.reason), receivers: res.receivers };
 }
 
+/** `TERM`, `sigterm`, `SIGTERM` or `15` -> `SIGTERM` (the name Celery's revoke expects); a usage error otherwise. */
+export function signalName(text: string): string {
+  const names = constants.signals as Record<string, number>;
+  const upper = text.trim().toUpperCase();
+  const byNumber = /^\d+$/.test(upper) ? Object.keys(names).find((n) => names[n] === Number(upper)) : undefined;
+  const name = byNumber ?? (upper.startsWith('SIG') ? upper : `SIG${upper}`);
+  if (!(name in names)) throw new UsageError(`--signal: '${text}' is not a signal`, 'e.g. TERM, KILL, USR1');
+  return name;
+}
+
 /**
  * Celery's revoke: every worker remembers the ids (in memory only: lost on restart unless it runs with
  * `--statedb`) and discards a reserved or ETA copy when it would start; `terminate` also signals a running one.
  */
 export function revokeBroadcast(redis: Redis, m: Mailbox, ids: string[], o: CallOptions & { terminate?: boolean; signalName?: string } = {}): Promise<AckResult> {
   if (ids.length === 0) throw new UsageError('no task id to revoke');
-  return acknowledged(redis, m, 'revoke', { task_id: ids, terminate: !!o.terminate, signal: o.signalName ?? 'SIGTERM' }, o);
+  return acknowledged(redis, m, 'revoke', { task_id: ids, terminate: !!o.terminate, signal: signalName(o.signalName ?? 'SIGTERM') }, o);
 }
 
 /** Stops consuming a queue (until `addConsumer` or a worker restart); tasks already prefetched still run. */

@@ -11,6 +11,8 @@ export interface RestoreOrphansOptions {
   /** Taken before this call: the unacked entries are read after it, so anything acked meanwhile is gone. */
   census: Census;
   queue?: string;
+  /** Only these task ids (still only if they are orphans). */
+  ids?: Set<string>;
   filter: MessageFilter | null;
   /** Orphaned ETA tasks too (default true: their worker is dead, so nothing else runs them before kombu's restore). */
   includeEta?: boolean;
@@ -36,6 +38,7 @@ export async function restoreOrphans(redis: Redis, t: Transport, o: RestoreOrpha
     const tags = new Set(classification.entries.filter((e) => e.status === 'orphan' && (o.queue === undefined || e.queue === o.queue)).map((e) => e.tag));
     const restore = await restoreUnacked(redis, t, {
       queue: o.queue,
+      ids: o.ids,
       tags,
       olderThanS: 0,
       includeEta: o.includeEta ?? true,
