@@ -65,6 +65,7 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect(r.revoke!.acks).toEqual([{ hostname: NAME, ok: expect.stringContaining('flagged as revoked'), error: null }]);
     expect(r.fromQueues).toEqual([{ queue: 'loonflow', removed: 1 }]);
     expect(r.fromUnacked).toBe(1);
+    expect(r.notFound).toEqual([]);
     expect(records.map((x) => [x.source, x.summary?.id]).sort()).toEqual([['queue', q2], ['unacked', r2]].sort());
     expect(await redis.client.llen(`${PREFIX}loonflow`)).toBe(2);
 
@@ -73,6 +74,8 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     await waitFor(() => rest.every((id) => ranIds(log).includes(id)), 30_000, 'the other tasks to run');
     await waitFor(async () => (await redis.client.hlen(`${PREFIX}unacked`)) === 0, 10_000, 'unacked to empty');
     expect(ranIds(log).sort()).toEqual([...rest].sort());
+    const dry = await revokeTasks(redis.client, t, mb(), ['no-such-task'], { dryRun: true });
+    expect(dry).toMatchObject({ revoke: null, fromQueues: [], fromUnacked: 0, notFound: ['no-such-task'] });
     const revoked = await inspectWorkers(redis.client, mb(), 'revoked');
     expect(revoked.replies[0]!.result).toEqual(expect.arrayContaining([r2, q2]));
   }, 60_000);

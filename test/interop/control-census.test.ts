@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { census } from '../../src/celery/control/census.js';
-import { readUnackedRefs } from '../../src/celery/control/orphans.js';
+import { readUnackedRefs, unackedHolding } from '../../src/celery/control/orphans.js';
 import { restoreOrphans } from '../../src/celery/control/restore-orphans.js';
 import { redisNow } from '../../src/celery/read.js';
 import { makeTransport } from '../../src/celery/transport.js';
@@ -100,6 +100,8 @@ describe('census and orphans with real Celery 5.2 workers', () => {
     // Entries delivered less than 5 s before a census are never orphans: wait until w1's are older.
     const newest = Math.max(...(await readUnackedRefs(redis.client, t)).filter((e) => w1Tags.has(e.tag)).map((e) => e.since!));
     await waitFor(async () => (await redisNow(redis.client)) > newest + 5.2, 15_000, "w1's entries to age past the grace");
+    const seen = await unackedHolding(redis.client, t, mailboxFor(redis.client));
+    expect(seen.classification.entries.filter((e) => e.status === 'orphan').map((e) => e.tag).sort()).toEqual([...w1Tags].sort());
     const c = await take();
     const r = await restoreOrphans(redis.client, t, { census: c, queue: 'loonflow', filter: null, dryRun: false });
     expect(r.classification.rule).toBe('census');

@@ -130,3 +130,10 @@ export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): P
   const silent = [...new Set(bound.map((b) => hostnameFromWorkerMember(m, b)).filter((h): h is string => h !== null && !answered.has(h)))].sort();
   return { startedAt: res.startedAt, workers, receivers: res.receivers, silent, trusted: distrust.length === 0, distrust };
 }
+
+/** Queue name -> hostnames of the live workers consuming it (for `queue list` and doctor). */
+export function consumersByQueue(c: Census): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const w of c.workers) for (const q of w.queues) m.set(q, [...(m.get(q) ?? []), w.hostname]);
+  return m;
+}

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { decode } from '../decode.js';
 import { readUnacked } from '../read.js';
 import type { Transport } from '../transport.js';
-import type { Census } from './census.js';
+import { census as takeCensus, type Census, type CensusOptions } from './census.js';
+import type { Mailbox } from './names.js';
 
 /** An `unacked` entry as the classification needs it. */
 export interface UnackedRef {
@@ -81,4 +82,11 @@ export async function readUnackedRefs(redis: Redis, t: Transport): Promise<Unack
     refs.push({ tag: u.tag, id: m?.id ?? null, task: m?.task ?? null, queue: u.routingKey, since: u.since });
   }
   return refs;
+}
+
+/** Census, then the unacked entries read after it, classified (for `peek --unacked`, `stats`, doctor). Read-only. */
+export async function unackedHolding(redis: Redis, t: Transport, m: Mailbox, o: CensusOptions = {}): Promise<{ census: Census; classification: Classification }> {
+  const census = await takeCensus(redis, m, o);
+  const refs = await readUnackedRefs(redis, t);
+  return { census, classification: classifyUnacked(refs, census, t.visibilityTimeoutS) };
 }

@@ -29,6 +29,8 @@ export interface RevokeTaskResult {
   fromUnacked: number;
   /** Matched but taken or acked by a worker before the removal. */
   vanished: number;
+  /** Ids found neither in a ready list nor in `unacked` (running early-ack tasks, finished, or unknown): revoked only. */
+  notFound: string[];
 }
 
 /**
@@ -40,8 +42,13 @@ export interface RevokeTaskResult {
 export async function revokeTasks(redis: Redis, t: Transport, m: Mailbox, ids: string[], o: RevokeTaskOptions): Promise<RevokeTaskResult> {
   const wanted = new Set(ids);
   const revoke = o.dryRun ? null : await revokeBroadcast(redis, m, ids, o);
-  const filter = (msg: { id: string | null }) => msg.id !== null && wanted.has(msg.id);
-  const res: RevokeTaskResult = { revoke, fromQueues: [], fromUnacked: 0, vanished: 0 };
+  const seen = new Set<string>();
+  const filter = (msg: { id: string | null }) => {
+    if (msg.id === null || !wanted.has(msg.id)) return false;
+    seen.add(msg.id);
+    return true;
+  };
+  const res: RevokeTaskResult = { revoke, fromQueues: [], fromUnacked: 0, vanished: 0, notFound: [] };
   const { names } = await discoverQueues(redis, t);
   for (const q of names.map((n) => n.toString('utf8')).filter((n) => !isInternalQueue(n)).sort()) {
     const r = await bulkTake(redis, t, q, { mode: 'purge', filter, dryRun: o.dryRun, backup: o.backup, retract: o.retract, signal: o.signal });
@@ -53,5 +60,6 @@ export async function revokeTasks(redis: Redis, t: Transport, m: Mailbox, ids: s
   const u = o.dryRun ? await fromUnacked() : await withUnackedMutex(redis, t, o.mutexWaitMs ?? 10_000, fromUnacked);
   res.fromUnacked = o.dryRun ? u.matched : u.done;
   res.vanished += u.vanished;
+  res.notFound = ids.filter((id) => !seen.has(id));
   return res;
 }
