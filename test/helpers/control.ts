@@ -28,26 +28,47 @@ export interface ControlWorkerOptions {
 }
 
 export function startControlWorker(o: ControlWorkerOptions): ControlWorker {
-  const args = ['-m', 'celery', '-A', 'loonflow_app', 'worker', '-Q', o.queues ?? 'loonflow', '-n', o.name, '-P', 'prefork', '-c', String(o.concurrency ?? 1)];
-  const child = spawn('/usr/bin/python3', [...args, '--without-gossip', '--without-mingle', '--without-heartbeat', '-l', 'WARNING'], {
-    cwd: CELERY_DIR,
-    detached: true,
-    env: {
-      ...process.env,
-      LOONCTL_BROKER: o.brokerUrl,
-      LOONCTL_TASK_LOG: o.log,
-      LOONCTL_TASK_SLEEP: '0',
-      LOONCTL_PREFETCH: String(o.prefetch ?? 4),
-      LOONCTL_KEY_PREFIX: o.keyPrefix ?? '',
-      C_FORCE_ROOT: '1',
+  const args = [
+    '-m',
+    'celery',
+    '-A',
+    'loonflow_app',
+    'worker',
+    '-Q',
+    o.queues ?? 'loonflow',
+    '-n',
+    o.name,
+    '-P',
+    'prefork',
+    '-c',
+    String(o.concurrency ?? 1),
+  ];
+  const child = spawn(
+    '/usr/bin/python3',
+    [...args, '--without-gossip', '--without-mingle', '--without-heartbeat', '-l', 'WARNING'],
+    {
+      cwd: CELERY_DIR,
+      detached: true,
+      env: {
+        ...process.env,
+        LOONCTL_BROKER: o.brokerUrl,
+        LOONCTL_TASK_LOG: o.log,
+        LOONCTL_TASK_SLEEP: '0',
+        LOONCTL_PREFETCH: String(o.prefetch ?? 4),
+        LOONCTL_KEY_PREFIX: o.keyPrefix ?? '',
+        C_FORCE_ROOT: '1',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   child.stderr?.on('data', () => {});
   const pid = child.pid!;
   const groupGone = () => {
     const r = spawnSync('pgrep', ['-g', String(pid)], { encoding: 'utf8' });
-    return r.stdout.split('\n').filter(Boolean).every((p) => processGone(Number(p)));
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .every((p) => processGone(Number(p)));
   };
   const signalGroup = async (signal: NodeJS.Signals) => {
     try {
@@ -58,27 +79,43 @@ export function startControlWorker(o: ControlWorkerOptions): ControlWorker {
     const end = Date.now() + 15_000;
     while (!groupGone() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   };
-  return { name: o.name, process: child, kill: () => signalGroup('SIGKILL'), stop: async () => {
-    await signalGroup('SIGTERM');
-    await signalGroup('SIGKILL');
-  } };
+  return {
+    name: o.name,
+    process: child,
+    kill: () => signalGroup('SIGKILL'),
+    stop: async () => {
+      await signalGroup('SIGTERM');
+      await signalGroup('SIGKILL');
+    },
+  };
 }
 
 /** Publishes flow_hook_task messages with a real Celery producer, one per spec item. */
-export function publishSpec(brokerUrl: string, items: { args: unknown[]; kwargs?: Record<string, unknown>; countdown?: number }[], keyPrefix = ''): Published[] {
+export function publishSpec(
+  brokerUrl: string,
+  items: { args: unknown[]; kwargs?: Record<string, unknown>; countdown?: number }[],
+  keyPrefix = '',
+): Published[] {
   const r = spawnSync('/usr/bin/python3', [`${CELERY_DIR}publish.py`, brokerUrl, 'spec', JSON.stringify(items)], {
     encoding: 'utf8',
     cwd: CELERY_DIR,
     env: { ...process.env, LOONCTL_KEY_PREFIX: keyPrefix },
   });
   if (r.status !== 0) throw new Error(`publish failed: ${r.stderr}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Published);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Published);
 }
 
 /** Task ids the workers wrote to the log, in order (one line per run). */
 export function ranIds(log: string): string[] {
   try {
-    return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    return readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { id: string }).id);
   } catch {
     return [];
   }

@@ -24,8 +24,19 @@ const mb = () => mailboxFor(redis.client, PREFIX);
 beforeAll(async () => {
   redis = await claimRedisDb();
   expect(redis.db).toBeGreaterThan(0);
-  worker = startControlWorker({ brokerUrl: redis.url, name: NAME, log, prefetch: 4, concurrency: 1, keyPrefix: PREFIX });
-  await waitFor(async () => (await census(redis.client, mb(), { idleTimeoutMs: 300 })).workers.length === 1, 30_000, 'the worker to answer');
+  worker = startControlWorker({
+    brokerUrl: redis.url,
+    name: NAME,
+    log,
+    prefetch: 4,
+    concurrency: 1,
+    keyPrefix: PREFIX,
+  });
+  await waitFor(
+    async () => (await census(redis.client, mb(), { idleTimeoutMs: 300 })).workers.length === 1,
+    30_000,
+    'the worker to answer',
+  );
 });
 afterAll(async () => {
   await worker?.stop();
@@ -42,14 +53,22 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect((await census(redis.client, mailboxFor(redis.client), { idleTimeoutMs: 200 })).workers).toEqual([]);
   });
 
-  it('inspect active shows a long-running task with its running time; revoke removes a queued and a prefetched task, neither runs', async () => {
+  it('inspect active shows a running time; revoke removes a queued and a prefetched task, neither runs', async () => {
     const hold = join(dir, 'hold');
     writeFileSync(hold, '');
-    const [h, r1, r2, r3, q1, q2, q3] = publishSpec(redis.url, [{ args: [0], kwargs: { hold } }, ...[1, 2, 3, 4, 5, 6].map((i) => ({ args: [i] }))], PREFIX).map((p) => p.id);
-    await waitFor(async () => {
-      const r = await inspectWorkers(redis.client, mb(), 'reserved');
-      return r.replies[0]?.tasks?.length === 3;
-    }, 30_000, 'three prefetched tasks');
+    const [h, r1, r2, r3, q1, q2, q3] = publishSpec(
+      redis.url,
+      [{ args: [0], kwargs: { hold } }, ...[1, 2, 3, 4, 5, 6].map((i) => ({ args: [i] }))],
+      PREFIX,
+    ).map((p) => p.id);
+    await waitFor(
+      async () => {
+        const r = await inspectWorkers(redis.client, mb(), 'reserved');
+        return r.replies[0]?.tasks?.length === 3;
+      },
+      30_000,
+      'three prefetched tasks',
+    );
     const first = await inspectWorkers(redis.client, mb(), 'active', { workers: [NAME] });
     expect(first.replies).toHaveLength(1);
     expect(first.missing).toEqual([]);
@@ -57,16 +76,32 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect(running.map((x) => x.id)).toEqual([h]);
     expect(running[0]!.timeStart).toBeGreaterThan(0);
     expect(running[0]!.runningS).toBeGreaterThanOrEqual(0);
-    await waitFor(async () => ((await inspectWorkers(redis.client, mb(), 'active')).replies[0]!.tasks![0]!.runningS ?? 0) > running[0]!.runningS!, 10_000, 'the running time to grow');
+    await waitFor(
+      async () =>
+        ((await inspectWorkers(redis.client, mb(), 'active')).replies[0]!.tasks![0]!.runningS ?? 0) >
+        running[0]!.runningS!,
+      10_000,
+      'the running time to grow',
+    );
     expect(await redis.client.llen(`${PREFIX}loonflow`)).toBe(3);
 
     const records: ExportRecord[] = [];
-    const r = await revokeTasks(redis.client, t, mb(), [r2!, q2!], { dryRun: false, backup: async (recs) => void records.push(...recs) });
-    expect(r.revoke!.acks).toEqual([{ hostname: NAME, ok: expect.stringContaining('flagged as revoked'), error: null }]);
+    const r = await revokeTasks(redis.client, t, mb(), [r2!, q2!], {
+      dryRun: false,
+      backup: async (recs) => void records.push(...recs),
+    });
+    expect(r.revoke!.acks).toEqual([
+      { hostname: NAME, ok: expect.stringContaining('flagged as revoked'), error: null },
+    ]);
     expect(r.fromQueues).toEqual([{ queue: 'loonflow', removed: 1 }]);
     expect(r.fromUnacked).toBe(1);
     expect(r.notFound).toEqual([]);
-    expect(records.map((x) => [x.source, x.summary?.id]).sort()).toEqual([['queue', q2], ['unacked', r2]].sort());
+    expect(records.map((x) => [x.source, x.summary?.id]).sort()).toEqual(
+      [
+        ['queue', q2],
+        ['unacked', r2],
+      ].sort(),
+    );
     expect(await redis.client.llen(`${PREFIX}loonflow`)).toBe(2);
 
     rmSync(hold);
@@ -84,11 +119,19 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     const before = ranIds(log).length;
     const off = await cancelConsumer(redis.client, mb(), 'loonflow');
     expect(off.acks).toEqual([{ hostname: NAME, ok: 'no longer consuming from loonflow', error: null }]);
-    await waitFor(async () => {
-      const q = await inspectWorkers(redis.client, mb(), 'queues');
-      return Array.isArray(q.replies[0]?.result) && (q.replies[0]!.result as unknown[]).length === 0;
-    }, 10_000, 'the worker to stop consuming');
-    const ids = publishSpec(redis.url, [7, 8, 9].map((i) => ({ args: [i] })), PREFIX).map((p) => p.id);
+    await waitFor(
+      async () => {
+        const q = await inspectWorkers(redis.client, mb(), 'queues');
+        return Array.isArray(q.replies[0]?.result) && (q.replies[0]!.result as unknown[]).length === 0;
+      },
+      10_000,
+      'the worker to stop consuming',
+    );
+    const ids = publishSpec(
+      redis.url,
+      [7, 8, 9].map((i) => ({ args: [i] })),
+      PREFIX,
+    ).map((p) => p.id);
     await new Promise((r) => setTimeout(r, 1500)); // a consuming worker would have taken them by now
     expect(await redis.client.llen(`${PREFIX}loonflow`)).toBe(3);
     expect(ranIds(log)).toHaveLength(before);
@@ -96,7 +139,10 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect(on.acks).toEqual([{ hostname: NAME, ok: 'add consumer loonflow', error: null }]);
     expect(on.missing).toEqual([]);
     await waitFor(() => ids.every((id) => ranIds(log).includes(id)), 30_000, 'the queue to be consumed again');
-    const missing = await cancelConsumer(redis.client, mb(), 'loonflow', { workers: ['nobody@nowhere'], idleTimeoutMs: 200 });
+    const missing = await cancelConsumer(redis.client, mb(), 'loonflow', {
+      workers: ['nobody@nowhere'],
+      idleTimeoutMs: 200,
+    });
     expect(missing).toMatchObject({ acks: [], missing: ['nobody@nowhere'] });
   }, 60_000);
 });

@@ -18,12 +18,19 @@ let worker: ControlWorker;
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-leftovers-'));
 const CHILD = new URL('../helpers/census-child.mjs', import.meta.url).pathname;
 // Another client's reply binding (Celery's own inspect, say): never ours to remove.
-const FOREIGN = Buffer.from('390b80bb-c6ef-38e1-bdac-21966ea979ba\x06\x16\x06\x16390b80bb-c6ef-38e1-bdac-21966ea979ba.reply.celery.pidbox', 'latin1');
+const FOREIGN = Buffer.from(
+  '390b80bb-c6ef-38e1-bdac-21966ea979ba\x06\x16\x06\x16390b80bb-c6ef-38e1-bdac-21966ea979ba.reply.celery.pidbox',
+  'latin1',
+);
 
 beforeAll(async () => {
   redis = await claimRedisDb();
   worker = startControlWorker({ brokerUrl: redis.url, name: 'wl@leftovers', log: join(dir, 'tasks.log') });
-  await waitFor(async () => (await census(redis.client, mailboxFor(redis.client), { idleTimeoutMs: 300 })).workers.length === 1, 30_000, 'the worker to answer');
+  await waitFor(
+    async () => (await census(redis.client, mailboxFor(redis.client), { idleTimeoutMs: 300 })).workers.length === 1,
+    30_000,
+    'the worker to answer',
+  );
 });
 afterAll(async () => {
   await worker?.stop();
@@ -31,11 +38,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const replyKeys = async () => (await redis.client.keys('*.reply.celery.pidbox*')).filter((k) => !k.startsWith('_kombu.binding.')).sort();
-const loonctlMembers = async () => (await redis.client.smembers(replyBindingKey(mailboxFor(redis.client)))).filter((m) => m.startsWith('loonctl-'));
+const replyKeys = async () =>
+  (await redis.client.keys('*.reply.celery.pidbox*')).filter((k) => !k.startsWith('_kombu.binding.')).sort();
+const loonctlMembers = async () =>
+  (await redis.client.smembers(replyBindingKey(mailboxFor(redis.client)))).filter((m) => m.startsWith('loonctl-'));
 
 describe('nothing is left behind', () => {
-  it('after 100 censuses: no reply list, no binding member of ours, the shared binding set and its other members kept', async () => {
+  it('after 100 censuses: no reply list, no member of ours, the shared set and its other members kept', async () => {
     const mb = mailboxFor(redis.client);
     await redis.client.sadd(replyBindingKey(mb), FOREIGN);
     for (let i = 0; i < 100; i++) {
@@ -47,7 +56,7 @@ describe('nothing is left behind', () => {
     expect(await redis.client.sismemberBuffer(replyBindingKey(mb), FOREIGN)).toBe(1);
   }, 60_000);
 
-  it('a census killed with SIGKILL: its member and a late reply list are swept once older than a minute, never earlier', async () => {
+  it('a SIGKILLed census: its member and a late reply list are swept after a minute, never earlier', async () => {
     const mb = mailboxFor(redis.client);
     // A subscriber that never answers keeps the census waiting for it.
     const silent = new Redis(redis.url);
@@ -60,7 +69,11 @@ describe('nothing is left behind', () => {
       await waitFor(async () => (await loonctlMembers()).length === 1, 15_000, 'the census to bind its reply queue');
       const [member] = await loonctlMembers();
       const list = member!.split('\x06\x16').pop()!;
-      await waitFor(async () => (await redis.client.exists(list)) === 0 && (await redis.client.pttl(list)) === -2, 5000, 'the worker replies to be taken');
+      await waitFor(
+        async () => (await redis.client.exists(list)) === 0 && (await redis.client.pttl(list)) === -2,
+        5000,
+        'the worker replies to be taken',
+      );
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
@@ -84,7 +97,7 @@ describe('nothing is left behind', () => {
     }
   }, 60_000);
 
-  it('a subscriber that does not answer makes the census untrusted, saying why; an interrupted census cleans up', async () => {
+  it('a silent subscriber makes the census untrusted, saying why; an interrupted census cleans up', async () => {
     const mb = mailboxFor(redis.client);
     const silent = new Redis(redis.url);
     silent.on('error', () => {});
@@ -94,7 +107,9 @@ describe('nothing is left behind', () => {
       expect(c.workers.map((w) => w.hostname)).toEqual(['wl@leftovers']);
       expect(c.receivers).toBe(2);
       expect(c.trusted).toBe(false);
-      expect(c.distrust).toEqual([expect.stringMatching(/1 subscriber received the census but did not answer within 300 ms/)]);
+      expect(c.distrust).toEqual([
+        expect.stringMatching(/1 subscriber received the census but did not answer within 300 ms/),
+      ]);
       const ac = new AbortController();
       const pending = census(redis.client, mb, { idleTimeoutMs: 20_000, signal: ac.signal });
       await waitFor(async () => (await loonctlMembers()).length === 1, 5000, 'the census to bind');

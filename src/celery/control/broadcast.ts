@@ -47,15 +47,21 @@ async function openReplyConnection(redis: Redis): Promise<Redis> {
   const dup = redis.duplicate();
   dup.on('error', () => {});
   if (dup.status === 'wait') await dup.connect();
-  else if (dup.status !== 'ready') await new Promise<void>((resolve, reject) => {
-    dup.once('ready', resolve);
-    dup.once('end', () => reject(new Error('reply connection closed')));
-  });
+  else if (dup.status !== 'ready')
+    await new Promise<void>((resolve, reject) => {
+      dup.once('ready', resolve);
+      dup.once('end', () => reject(new Error('reply connection closed')));
+    });
   return dup;
 }
 
 /** BRPOP with a fractional timeout (Redis >= 6); whole seconds for an older server. */
-async function popReply(conn: Redis, key: Buffer, ms: number, state: { wholeSeconds: boolean }): Promise<Buffer | null> {
+async function popReply(
+  conn: Redis,
+  key: Buffer,
+  ms: number,
+  state: { wholeSeconds: boolean },
+): Promise<Buffer | null> {
   const seconds = state.wholeSeconds ? Math.max(1, Math.ceil(ms / 1000)) : Math.max(0.01, Math.round(ms) / 1000);
   try {
     const r = (await conn.brpopBuffer(key, seconds)) as [Buffer, Buffer] | null;
@@ -77,7 +83,12 @@ async function popReply(conn: Redis, key: Buffer, ms: number, state: { wholeSeco
  * without a reply, or at the deadline. Always removes its binding member and reply list, then sweeps
  * what killed runs left behind.
  */
-export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], o: BroadcastOptions): Promise<BroadcastResult> {
+export async function broadcast(
+  redis: Redis,
+  m: Mailbox,
+  calls: ControlCall[],
+  o: BroadcastOptions,
+): Promise<BroadcastResult> {
   if (calls.length === 0) throw new UsageError('no control call to send');
   if (o.destination && o.destination.length === 0) throw new UsageError('an empty destination would reach no worker');
   if (o.signal?.aborted) throw new InterruptedError();
@@ -91,7 +102,14 @@ export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], 
   const expires = startedAt + Math.max(o.idleTimeoutMs, deadlineMs) / 1000;
   const requests = calls.map((c) => newRequest(c.method, c.arguments ?? {}, o.destination ?? null, oid, expires));
   const byTicket = new Map(requests.map((r, i) => [r.ticket, i]));
-  const res: BroadcastResult = { startedAt, receivers: 0, replies: calls.map(() => []), unreadable: [], foreign: 0, deadlineHit: false };
+  const res: BroadcastResult = {
+    startedAt,
+    receivers: 0,
+    replies: calls.map(() => []),
+    unreadable: [],
+    foreign: 0,
+    deadlineHit: false,
+  };
   let conn: Redis | undefined;
   const onAbort = () => conn?.disconnect();
   o.signal?.addEventListener('abort', onAbort);
@@ -106,7 +124,8 @@ export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], 
     });
     res.receivers = Math.min(...counts);
     const perCall = o.destination ? Math.min(o.destination.length, res.receivers) : res.receivers;
-    const answered = () => res.replies.every((r, i) => r.length + res.unreadable.filter((u) => u.call === i).length >= perCall);
+    const answered = () =>
+      res.replies.every((r, i) => r.length + res.unreadable.filter((u) => u.call === i).length >= perCall);
     conn = await connecting;
     if (o.signal?.aborted) throw new InterruptedError();
     const begin = performance.now();
@@ -139,8 +158,16 @@ export async function broadcast(redis: Redis, m: Mailbox, calls: ControlCall[], 
     return res;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    connecting.then((c) => c.disconnect(), () => {});
-    await redis.multi().srem(replyBindingKey(m), member).del(listKey).exec().catch(() => {});
+    connecting.then(
+      (c) => c.disconnect(),
+      () => {},
+    );
+    await redis
+      .multi()
+      .srem(replyBindingKey(m), member)
+      .del(listKey)
+      .exec()
+      .catch(() => {});
     await sweepReplyLeftovers(redis, m).catch(() => {});
   }
 }

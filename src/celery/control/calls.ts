@@ -15,7 +15,16 @@ export interface CallOptions {
 }
 
 /** What `worker inspect` can ask (`queues` is `active_queues`). */
-export const INSPECT_METHODS = ['active', 'reserved', 'scheduled', 'stats', 'active_queues', 'revoked', 'registered', 'ping'] as const;
+export const INSPECT_METHODS = [
+  'active',
+  'reserved',
+  'scheduled',
+  'stats',
+  'active_queues',
+  'revoked',
+  'registered',
+  'ping',
+] as const;
 export type InspectMethod = (typeof INSPECT_METHODS)[number];
 
 export interface InspectReply {
@@ -50,17 +59,37 @@ function missingOf(o: CallOptions, hostnames: string[]): string[] {
 }
 
 /** One inspect call (`celery inspect <method>`), replies sorted by hostname. */
-export async function inspectWorkers(redis: Redis, m: Mailbox, method: string, o: CallOptions = {}): Promise<InspectResult> {
+export async function inspectWorkers(
+  redis: Redis,
+  m: Mailbox,
+  method: string,
+  o: CallOptions = {},
+): Promise<InspectResult> {
   const name = method === 'queues' ? 'active_queues' : method;
-  if (!(INSPECT_METHODS as readonly string[]).includes(name)) throw new UsageError(`cannot inspect '${method}'`, `one of: ${INSPECT_METHODS.join(', ')}, queues`);
+  if (!(INSPECT_METHODS as readonly string[]).includes(name))
+    throw new UsageError(`cannot inspect '${method}'`, `one of: ${INSPECT_METHODS.join(', ')}, queues`);
   const res = await run(redis, m, name, {}, o);
   const replies = res.replies[0]!.map((r): InspectReply => {
     const error = replyError(r.result);
-    const tasks = error ? null : name === 'scheduled' ? toScheduledList(r.result, res.startedAt) : name === 'active' || name === 'reserved' ? toTaskList(r.result, res.startedAt) : null;
+    const tasks = error
+      ? null
+      : name === 'scheduled'
+        ? toScheduledList(r.result, res.startedAt)
+        : name === 'active' || name === 'reserved'
+          ? toTaskList(r.result, res.startedAt)
+          : null;
     return { hostname: r.hostname, result: r.result, tasks, error };
   });
   replies.sort((a, b) => a.hostname.localeCompare(b.hostname));
-  return { startedAt: res.startedAt, replies, missing: missingOf(o, replies.map((r) => r.hostname)), unreadable: res.unreadable.map((u) => u.reason) };
+  return {
+    startedAt: res.startedAt,
+    replies,
+    missing: missingOf(
+      o,
+      replies.map((r) => r.hostname),
+    ),
+    unreadable: res.unreadable.map((u) => u.reason),
+  };
 }
 
 export interface Ack {
@@ -79,15 +108,33 @@ export interface AckResult {
   receivers: number;
 }
 
-async function acknowledged(redis: Redis, m: Mailbox, method: string, args: Record<string, unknown>, o: CallOptions): Promise<AckResult> {
+async function acknowledged(
+  redis: Redis,
+  m: Mailbox,
+  method: string,
+  args: Record<string, unknown>,
+  o: CallOptions,
+): Promise<AckResult> {
   const res = await run(redis, m, method, args, o);
   const acks = res.replies[0]!.map((r): Ack => {
     const v = r.result as Record<string, unknown> | null;
     const ok = v && typeof v === 'object' && typeof v.ok === 'string' ? v.ok : null;
-    return { hostname: r.hostname, ok, error: replyError(r.result) ?? (ok === null ? `unexpected reply ${JSON.stringify(r.result)}` : null) };
+    return {
+      hostname: r.hostname,
+      ok,
+      error: replyError(r.result) ?? (ok === null ? `unexpected reply ${JSON.stringify(r.result)}` : null),
+    };
   });
   acks.sort((a, b) => a.hostname.localeCompare(b.hostname));
-  return { acks, missing: missingOf(o, acks.map((a) => a.hostname)), unreadable: res.unreadable.map((u) => u.reason), receivers: res.receivers };
+  return {
+    acks,
+    missing: missingOf(
+      o,
+      acks.map((a) => a.hostname),
+    ),
+    unreadable: res.unreadable.map((u) => u.reason),
+    receivers: res.receivers,
+  };
 }
 
 /** `TERM`, `sigterm`, `SIGTERM` or `15` -> `SIGTERM` (the name Celery's revoke expects); a usage error otherwise. */
@@ -104,9 +151,20 @@ export function signalName(text: string): string {
  * Celery's revoke: every worker remembers the ids (in memory only: lost on restart unless it runs with
  * `--statedb`) and discards a reserved or ETA copy when it would start; `terminate` also signals a running one.
  */
-export function revokeBroadcast(redis: Redis, m: Mailbox, ids: string[], o: CallOptions & { terminate?: boolean; signalName?: string } = {}): Promise<AckResult> {
+export function revokeBroadcast(
+  redis: Redis,
+  m: Mailbox,
+  ids: string[],
+  o: CallOptions & { terminate?: boolean; signalName?: string } = {},
+): Promise<AckResult> {
   if (ids.length === 0) throw new UsageError('no task id to revoke');
-  return acknowledged(redis, m, 'revoke', { task_id: ids, terminate: !!o.terminate, signal: signalName(o.signalName ?? 'SIGTERM') }, o);
+  return acknowledged(
+    redis,
+    m,
+    'revoke',
+    { task_id: ids, terminate: !!o.terminate, signal: signalName(o.signalName ?? 'SIGTERM') },
+    o,
+  );
 }
 
 /** Stops consuming a queue (until `addConsumer` or a worker restart); tasks already prefetched still run. */
@@ -116,5 +174,11 @@ export function cancelConsumer(redis: Redis, m: Mailbox, queue: string, o: CallO
 
 /** Starts consuming a queue again. */
 export function addConsumer(redis: Redis, m: Mailbox, queue: string, o: CallOptions = {}): Promise<AckResult> {
-  return acknowledged(redis, m, 'add_consumer', { queue, exchange: null, exchange_type: 'direct', routing_key: null }, o);
+  return acknowledged(
+    redis,
+    m,
+    'add_consumer',
+    { queue, exchange: null, exchange_type: 'direct', routing_key: null },
+    o,
+  );
 }

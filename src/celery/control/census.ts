@@ -30,7 +30,7 @@ export interface CensusWorker {
 }
 
 export interface Census {
-  /** Redis time (unix seconds) when the census was sent; unacked entries newer than this minus 5 s are never orphans. */
+  /** Redis time (unix seconds) when the census was sent; entries delivered after this minus 5 s are never orphans. */
   startedAt: number;
   workers: CensusWorker[];
   /** Subscribers that received the census (live, listening workers). */
@@ -79,7 +79,9 @@ function buildWorker(hostname: string, res: BroadcastResult, now: number): Censu
   const total = isObject(s.total) ? Object.values(s.total).reduce<number>((a, n) => a + (num(n) ?? 0), 0) : null;
   const aq = got('active_queues');
   if (!Array.isArray(aq)) missing.push('active_queues');
-  const queues = Array.isArray(aq) ? aq.map((q) => (isObject(q) && typeof q.name === 'string' ? q.name : null)).filter((q): q is string => q !== null) : [];
+  const queues = Array.isArray(aq)
+    ? aq.map((q) => (isObject(q) && typeof q.name === 'string' ? q.name : null)).filter((q): q is string => q !== null)
+    : [];
   return {
     hostname,
     pid: num(s.pid),
@@ -105,7 +107,12 @@ function buildWorker(hostname: string, res: BroadcastResult, now: number): Censu
 export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): Promise<Census> {
   const idleTimeoutMs = o.idleTimeoutMs ?? 1000;
   const [res, bound] = await Promise.all([
-    broadcast(redis, m, CALLS.map((method) => ({ method })), { idleTimeoutMs, deadlineMs: o.deadlineMs ?? idleTimeoutMs, signal: o.signal }),
+    broadcast(
+      redis,
+      m,
+      CALLS.map((method) => ({ method })),
+      { idleTimeoutMs, deadlineMs: o.deadlineMs ?? idleTimeoutMs, signal: o.signal },
+    ),
     redis.smembersBuffer(workerBindingKey(m)) as Promise<Buffer[]>,
   ]);
   const pings = res.replies[0]!.map((r) => r.hostname);
@@ -117,7 +124,10 @@ export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): P
   }
   if (pings.length < res.receivers) {
     const n = res.receivers - pings.length;
-    distrust.push(`${n} subscriber${n === 1 ? '' : 's'} received the census but did not answer within ${idleTimeoutMs} ms (a busy or hung worker may hold tasks)`);
+    distrust.push(
+      `${n} subscriber${n === 1 ? '' : 's'} received the census but did not answer within ${idleTimeoutMs} ms ` +
+        '(a busy or hung worker may hold tasks)',
+    );
   }
   if (pings.length !== hostnames.length) distrust.push('two workers answer with the same hostname');
   for (const w of workers) {
@@ -125,10 +135,22 @@ export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): P
     if (gaps.length) distrust.push(`${w.hostname} did not answer ${gaps.join(', ')}`);
   }
   for (const u of res.unreadable) distrust.push(`unreadable ${CALLS[u.call]} reply: ${u.reason}`);
-  if (res.deadlineHit && distrust.length === 0) distrust.push('the census deadline passed before every worker answered');
+  if (res.deadlineHit && distrust.length === 0)
+    distrust.push('the census deadline passed before every worker answered');
   const answered = new Set(hostnames);
-  const silent = [...new Set(bound.map((b) => hostnameFromWorkerMember(m, b)).filter((h): h is string => h !== null && !answered.has(h)))].sort();
-  return { startedAt: res.startedAt, workers, receivers: res.receivers, silent, trusted: distrust.length === 0, distrust };
+  const silent = [
+    ...new Set(
+      bound.map((b) => hostnameFromWorkerMember(m, b)).filter((h): h is string => h !== null && !answered.has(h)),
+    ),
+  ].sort();
+  return {
+    startedAt: res.startedAt,
+    workers,
+    receivers: res.receivers,
+    silent,
+    trusted: distrust.length === 0,
+    distrust,
+  };
 }
 
 /** Queue name -> hostnames of the live workers consuming it (for `queue list` and doctor). */

@@ -18,7 +18,13 @@ export interface ControlRequest {
   deliveryTag: string;
 }
 
-export function newRequest(method: string, args: Record<string, unknown>, destination: string[] | null, oid: string | null, expires: number): ControlRequest {
+export function newRequest(
+  method: string,
+  args: Record<string, unknown>,
+  destination: string[] | null,
+  oid: string | null,
+  expires: number,
+): ControlRequest {
   return { method, arguments: args, destination, oid, ticket: randomUUID(), expires, deliveryTag: randomUUID() };
 }
 
@@ -32,7 +38,13 @@ function pyFloatText(n: number): string {
  * `{"method", "arguments", "destination", "pattern", "matcher"[, "ticket", "reply_to"]}`.
  */
 export function encodeControlRequest(m: Mailbox, r: ControlRequest): Buffer {
-  const body: Record<string, unknown> = { method: r.method, arguments: r.arguments, destination: r.destination, pattern: null, matcher: null };
+  const body: Record<string, unknown> = {
+    method: r.method,
+    arguments: r.arguments,
+    destination: r.destination,
+    pattern: null,
+    matcher: null,
+  };
   if (r.oid !== null) {
     body.ticket = r.ticket;
     body.reply_to = { exchange: replyExchangeName(m), routing_key: r.oid };
@@ -46,7 +58,10 @@ export function encodeControlRequest(m: Mailbox, r: ControlRequest): Buffer {
     delivery_tag: r.deliveryTag,
   });
   const head = `{"body": ${pyJsonDumps(bodyB64)}, "content-encoding": "utf-8", "content-type": "application/json", `;
-  return Buffer.from(`${head}"headers": {"clock": 1, "expires": ${pyFloatText(r.expires)}}, "properties": ${properties}}`, 'utf8');
+  return Buffer.from(
+    `${head}"headers": {"clock": 1, "expires": ${pyFloatText(r.expires)}}, "properties": ${properties}}`,
+    'utf8',
+  );
 }
 
 /** One reply as a worker pushed it: `{"<hostname>": <result>}` plus the request's ticket. */
@@ -56,7 +71,7 @@ export type ControlReply =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Decodes a reply list element. Never throws: a pickle reply (a worker whose task_serializer is pickle) is reported. */
+/** Decodes a reply list element. Never throws: a pickle reply (task_serializer pickle) is reported. */
 export function decodeControlReply(raw: Buffer): ControlReply {
   let env: unknown;
   try {
@@ -69,10 +84,19 @@ export function decodeControlReply(raw: Buffer): ControlReply {
   const ticket = typeof headers.ticket === 'string' ? headers.ticket : null;
   const contentType = typeof env['content-type'] === 'string' ? env['content-type'] : '';
   if (contentType !== 'application/json') {
-    return { ok: false, ticket, reason: `reply serialized as ${contentType || 'unknown'} (the worker's task_serializer); only JSON replies are supported` };
+    return {
+      ok: false,
+      ticket,
+      reason:
+        `reply serialized as ${contentType || 'unknown'} (the worker's task_serializer); ` +
+        'only JSON replies are supported',
+    };
   }
   const props = isObject(env.properties) ? env.properties : {};
-  const bodyText = props.body_encoding === 'base64' && typeof env.body === 'string' ? Buffer.from(env.body, 'base64').toString('utf8') : env.body;
+  const bodyText =
+    props.body_encoding === 'base64' && typeof env.body === 'string'
+      ? Buffer.from(env.body, 'base64').toString('utf8')
+      : env.body;
   let body: unknown;
   try {
     body = typeof bodyText === 'string' ? JSON.parse(bodyText) : bodyText;

@@ -17,7 +17,12 @@ export interface Mailbox {
 
 export const DEFAULT_NAMESPACE = 'celery';
 
-export function makeMailbox(transport: Transport, db: number, namespace = DEFAULT_NAMESPACE, fanoutPrefix: boolean | string = true): Mailbox {
+export function makeMailbox(
+  transport: Transport,
+  db: number,
+  namespace = DEFAULT_NAMESPACE,
+  fanoutPrefix: boolean | string = true,
+): Mailbox {
   return { transport, db, namespace, fanoutPrefix };
 }
 

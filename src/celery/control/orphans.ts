@@ -39,7 +39,8 @@ export const CENSUS_GRACE_S = 5;
 /** Task id -> hostname of the answering worker that lists it as active, reserved or scheduled. */
 export function heldTasks(c: Census): Map<string, string> {
   const held = new Map<string, string>();
-  for (const w of c.workers) for (const t of [...w.active, ...w.reserved, ...w.scheduled]) if (t.id) held.set(t.id, w.hostname);
+  for (const w of c.workers)
+    for (const t of [...w.active, ...w.reserved, ...w.scheduled]) if (t.id) held.set(t.id, w.hostname);
   return held;
 }
 
@@ -68,7 +69,8 @@ export function classifyUnacked(entries: UnackedRef[], census: Census, visibilit
         ? c('orphan', `older than the visibility timeout (${visibilityTimeoutS} s); census not trusted`)
         : c('unknown', `census not trusted: ${census.distrust.join('; ')}`);
     }
-    if (age < CENSUS_GRACE_S) return c('unknown', `delivered less than ${CENSUS_GRACE_S} s before the census: a worker may not list it yet`);
+    if (age < CENSUS_GRACE_S)
+      return c('unknown', `delivered less than ${CENSUS_GRACE_S} s before the census: a worker may not list it yet`);
     return c('orphan', 'held by no live worker');
   });
   return { rule, distrust: census.distrust, entries: out, counts };
@@ -85,7 +87,12 @@ export async function readUnackedRefs(redis: Redis, t: Transport): Promise<Unack
 }
 
 /** Census, then the unacked entries read after it, classified (for `peek --unacked`, `stats`, doctor). Read-only. */
-export async function unackedHolding(redis: Redis, t: Transport, m: Mailbox, o: CensusOptions = {}): Promise<{ census: Census; classification: Classification }> {
+export async function unackedHolding(
+  redis: Redis,
+  t: Transport,
+  m: Mailbox,
+  o: CensusOptions = {},
+): Promise<{ census: Census; classification: Classification }> {
   const census = await takeCensus(redis, m, o);
   const refs = await readUnackedRefs(redis, t);
   return { census, classification: classifyUnacked(refs, census, t.visibilityTimeoutS) };

@@ -31,11 +31,19 @@ export interface RestoreOrphansResult {
  * census cannot be trusted, those older than the visibility timeout), holding `unacked_mutex`, each
  * one atomically with the existing restore (skipped if its worker acked it meanwhile).
  */
-export async function restoreOrphans(redis: Redis, t: Transport, o: RestoreOrphansOptions): Promise<RestoreOrphansResult> {
+export async function restoreOrphans(
+  redis: Redis,
+  t: Transport,
+  o: RestoreOrphansOptions,
+): Promise<RestoreOrphansResult> {
   const run = async (): Promise<RestoreOrphansResult> => {
     const refs = await readUnackedRefs(redis, t);
     const classification = classifyUnacked(refs, o.census, t.visibilityTimeoutS);
-    const tags = new Set(classification.entries.filter((e) => e.status === 'orphan' && (o.queue === undefined || e.queue === o.queue)).map((e) => e.tag));
+    const tags = new Set(
+      classification.entries
+        .filter((e) => e.status === 'orphan' && (o.queue === undefined || e.queue === o.queue))
+        .map((e) => e.tag),
+    );
     const restore = await restoreUnacked(redis, t, {
       queue: o.queue,
       ids: o.ids,

@@ -29,7 +29,7 @@ export interface RevokeTaskResult {
   fromUnacked: number;
   /** Matched but taken or acked by a worker before the removal. */
   vanished: number;
-  /** Ids found neither in a ready list nor in `unacked` (running early-ack tasks, finished, or unknown): revoked only. */
+  /** Ids in no ready list and not in `unacked` (running early-ack tasks, finished, unknown): revoked only. */
   notFound: string[];
 }
 
@@ -39,7 +39,13 @@ export interface RevokeTaskResult {
  * and from `unacked` (under `unacked_mutex`), each removal atomic and preceded by its backup.
  * Celery keeps revokes in worker memory only: a worker started later no longer knows them.
  */
-export async function revokeTasks(redis: Redis, t: Transport, m: Mailbox, ids: string[], o: RevokeTaskOptions): Promise<RevokeTaskResult> {
+export async function revokeTasks(
+  redis: Redis,
+  t: Transport,
+  m: Mailbox,
+  ids: string[],
+  o: RevokeTaskOptions,
+): Promise<RevokeTaskResult> {
   const wanted = new Set(ids);
   const revoke = o.dryRun ? null : await revokeBroadcast(redis, m, ids, o);
   const seen = new Set<string>();
@@ -50,13 +56,24 @@ export async function revokeTasks(redis: Redis, t: Transport, m: Mailbox, ids: s
   };
   const res: RevokeTaskResult = { revoke, fromQueues: [], fromUnacked: 0, vanished: 0, notFound: [] };
   const { names } = await discoverQueues(redis, t);
-  for (const q of names.map((n) => n.toString('utf8')).filter((n) => !isInternalQueue(n)).sort()) {
-    const r = await bulkTake(redis, t, q, { mode: 'purge', filter, dryRun: o.dryRun, backup: o.backup, retract: o.retract, signal: o.signal });
+  for (const q of names
+    .map((n) => n.toString('utf8'))
+    .filter((n) => !isInternalQueue(n))
+    .sort()) {
+    const r = await bulkTake(redis, t, q, {
+      mode: 'purge',
+      filter,
+      dryRun: o.dryRun,
+      backup: o.backup,
+      retract: o.retract,
+      signal: o.signal,
+    });
     const removed = o.dryRun ? r.matched : r.done;
     if (removed) res.fromQueues.push({ queue: q, removed });
     res.vanished += r.vanished;
   }
-  const fromUnacked = () => purgeUnacked(redis, t, null, { filter, dryRun: o.dryRun, backup: o.backup, retract: o.retract });
+  const fromUnacked = () =>
+    purgeUnacked(redis, t, null, { filter, dryRun: o.dryRun, backup: o.backup, retract: o.retract });
   const u = o.dryRun ? await fromUnacked() : await withUnackedMutex(redis, t, o.mutexWaitMs ?? 10_000, fromUnacked);
   res.fromUnacked = o.dryRun ? u.matched : u.done;
   res.vanished += u.vanished;

@@ -50,11 +50,22 @@ export async function deepSweepReplyLeftovers(redis: Redis, m: Mailbox): Promise
   const now = await redisNow(redis);
   const res = await sweepReplyLeftovers(redis, m, now);
   const suffix = `.${replyExchangeName(m)}`;
-  const glob = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/[*?[\]\\]/g, (c) => `\\${c}`), 'latin1');
-  const escaped = Buffer.concat([glob(Buffer.concat([m.transport.keyPrefix, Buffer.from(OID_PREFIX)])), Buffer.from('*'), glob(Buffer.from(suffix))]);
+  const glob = (b: Buffer) =>
+    Buffer.from(
+      b.toString('latin1').replace(/[*?[\]\\]/g, (c) => `\\${c}`),
+      'latin1',
+    );
+  const escaped = Buffer.concat([
+    glob(Buffer.concat([m.transport.keyPrefix, Buffer.from(OID_PREFIX)])),
+    Buffer.from('*'),
+    glob(Buffer.from(suffix)),
+  ]);
   let cursor = '0';
   do {
-    const [next, keys] = (await redis.callBuffer('SCAN', cursor, 'MATCH', escaped, 'COUNT', 1000)) as [Buffer, Buffer[]];
+    const [next, keys] = (await redis.callBuffer('SCAN', cursor, 'MATCH', escaped, 'COUNT', 1000)) as [
+      Buffer,
+      Buffer[],
+    ];
     cursor = next.toString();
     const old = keys.filter((k) => {
       const name = k.subarray(m.transport.keyPrefix.length).toString('utf8');
