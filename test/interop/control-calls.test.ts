@@ -115,6 +115,25 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect(revoked.replies[0]!.result).toEqual(expect.arrayContaining([r2, q2]));
   }, 60_000);
 
+  it('a running task whose arguments JSON cannot carry (a pickled set) does not break the census', async () => {
+    const hold = join(dir, 'hold-set');
+    writeFileSync(hold, '');
+    const [id] = publishSpec(redis.url, [{ args: [1], kwargs: { hold }, serializer: 'pickle', set_arg: true }], PREFIX);
+    try {
+      await waitFor(
+        async () => (await census(redis.client, mb())).workers[0]?.active.some((a) => a.id === id!.id) ?? false,
+        15_000,
+        'the census to list the running task',
+      );
+      const c = await census(redis.client, mb());
+      expect(c.trusted).toBe(true);
+      expect(String(c.workers[0]!.active[0]!.args)).toContain('{1, 2}');
+    } finally {
+      rmSync(hold);
+    }
+    await waitFor(() => ranIds(log).includes(id!.id), 15_000, 'the task to finish');
+  });
+
   it('cancel_consumer stops consumption, add_consumer starts it again; acknowledgements name the worker', async () => {
     const before = ranIds(log).length;
     const off = await cancelConsumer(redis.client, mb(), 'loonflow');
@@ -139,6 +158,11 @@ describe('inspect, revoke, cancel/add consumer with a real worker, key prefix an
     expect(on.acks).toEqual([{ hostname: NAME, ok: 'add consumer loonflow', error: null }]);
     expect(on.missing).toEqual([]);
     await waitFor(() => ids.every((id) => ranIds(log).includes(id)), 30_000, 'the queue to be consumed again');
+    const leftovers = await redis.client.keys(`${PREFIX}loonctl-*`);
+    const members = (await redis.client.smembers(`${PREFIX}_kombu.binding.reply.celery.pidbox`)).filter((m) =>
+      m.startsWith('loonctl-'),
+    );
+    expect([leftovers, members]).toEqual([[], []]);
     const missing = await cancelConsumer(redis.client, mb(), 'loonflow', {
       workers: ['nobody@nowhere'],
       idleTimeoutMs: 200,

@@ -45,6 +45,8 @@ export interface Census {
 const CALLS = ['ping', 'stats', 'active', 'reserved', 'scheduled', 'active_queues', 'report'] as const;
 type CallName = (typeof CALLS)[number];
 const TASK_SETS: CallName[] = ['active', 'reserved', 'scheduled'];
+/** `safe`: arguments as repr strings, so a task with arguments JSON cannot carry never breaks the worker's reply. */
+const ARGUMENTS: Partial<Record<CallName, Record<string, unknown>>> = { active: { safe: true } };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -110,7 +112,7 @@ export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): P
     broadcast(
       redis,
       m,
-      CALLS.map((method) => ({ method })),
+      CALLS.map((method) => ({ method, arguments: ARGUMENTS[method] })),
       { idleTimeoutMs, deadlineMs: o.deadlineMs ?? idleTimeoutMs, signal: o.signal },
     ),
     redis.smembersBuffer(workerBindingKey(m)) as Promise<Buffer[]>,

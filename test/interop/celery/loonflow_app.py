@@ -35,7 +35,7 @@ def _record(task, args, kwargs):
         time.sleep(0.05)
     if log:
         with open(log, 'a') as f:
-            f.write(json.dumps({'id': task.request.id, 'task': task.name, 'args': args, 'kwargs': kwargs}, ensure_ascii=False) + '\n')
+            f.write(json.dumps({'id': task.request.id, 'task': task.name, 'args': args, 'kwargs': kwargs}, ensure_ascii=False, default=repr) + '\n')
             f.flush()
             os.fsync(f.fileno())
 

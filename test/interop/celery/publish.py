@@ -34,9 +34,12 @@ def main():
         for i in range(count):
             sent(flow_hook_task.apply_async(args=[i], kwargs={'n': i}), task='tasks.flow_hook_task', args=[i])
     elif scenario == 'spec':
-        # argv[3]: JSON list of {"args": [...], "kwargs": {...}, "countdown": seconds}
+        # argv[3]: JSON list of {"args": [...], "kwargs": {...}, "countdown": seconds, "serializer": name,
+        # "set_arg": true (appends a Python set, which JSON cannot carry: needs the pickle serializer)}
         for item in json.loads(sys.argv[3]):
-            r = flow_hook_task.apply_async(args=item.get('args', []), kwargs=item.get('kwargs', {}), countdown=item.get('countdown'))
+            args = item.get('args', []) + ([{1, 2}] if item.get('set_arg') else [])
+            r = flow_hook_task.apply_async(args=args, kwargs=item.get('kwargs', {}), countdown=item.get('countdown'),
+                                           serializer=item.get('serializer'))
             sent(r, task='tasks.flow_hook_task', args=item.get('args', []))
     elif scenario == 'queue':
         q = sys.argv[4]
