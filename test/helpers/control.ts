@@ -93,7 +93,13 @@ export function startControlWorker(o: ControlWorkerOptions): ControlWorker {
 /** Publishes flow_hook_task messages with a real Celery producer, one per spec item. */
 export function publishSpec(
   brokerUrl: string,
-  items: { args: unknown[]; kwargs?: Record<string, unknown>; countdown?: number; serializer?: string; set_arg?: boolean }[],
+  items: {
+    args: unknown[];
+    kwargs?: Record<string, unknown>;
+    countdown?: number;
+    serializer?: string;
+    set_arg?: boolean;
+  }[],
   keyPrefix = '',
 ): Published[] {
   const r = spawnSync('/usr/bin/python3', [`${CELERY_DIR}publish.py`, brokerUrl, 'spec', JSON.stringify(items)], {
