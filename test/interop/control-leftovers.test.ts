@@ -117,6 +117,17 @@ describe('nothing is left behind', () => {
       await expect(pending).rejects.toBeInstanceOf(InterruptedError);
       expect(await loonctlMembers()).toEqual([]);
       expect(await replyKeys()).toEqual([]);
+      // As on Ctrl-C: the command's context quits the connection right after aborting.
+      const own = new Redis(redis.url);
+      own.on('error', () => {});
+      const ac2 = new AbortController();
+      const pending2 = census(own, mb, { idleTimeoutMs: 20_000, signal: ac2.signal });
+      await waitFor(async () => (await loonctlMembers()).length === 1, 5000, 'the census to bind');
+      ac2.abort();
+      const quitting = own.quit();
+      await expect(pending2).rejects.toBeInstanceOf(InterruptedError);
+      await quitting.catch(() => {});
+      expect(await loonctlMembers()).toEqual([]);
     } finally {
       silent.disconnect();
     }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { InterruptedError, UsageError } from '../../core/errors.js';
+import { InterruptedError, LoonError, UnavailableError, UsageError } from '../../core/errors.js';
 import { redisNow } from '../read.js';
 import { decodeControlReply, encodeControlRequest, newRequest } from './encode.js';
 import { makeOid, replyBindingKey, replyListKey, replyMember, requestChannel, type Mailbox } from './names.js';
@@ -95,25 +95,41 @@ export async function broadcast(
   const deadlineMs = Math.min(o.deadlineMs ?? o.idleTimeoutMs * 10, MAX_DEADLINE_MS);
   const connecting = openReplyConnection(redis);
   connecting.catch(() => {});
-  const startedAt = await redisNow(redis);
-  const oid = makeOid(startedAt);
-  const member = replyMember(m, oid);
-  const listKey = replyListKey(m, oid);
-  const expires = startedAt + Math.max(o.idleTimeoutMs, deadlineMs) / 1000;
-  const requests = calls.map((c) => newRequest(c.method, c.arguments ?? {}, o.destination ?? null, oid, expires));
-  const byTicket = new Map(requests.map((r, i) => [r.ticket, i]));
-  const res: BroadcastResult = {
-    startedAt,
-    receivers: 0,
-    replies: calls.map(() => []),
-    unreadable: [],
-    foreign: 0,
-    deadlineHit: false,
-  };
   let conn: Redis | undefined;
-  const onAbort = () => conn?.disconnect();
+  let bound: { member: Buffer; listKey: Buffer } | undefined;
+  let cleaning: Promise<unknown> | undefined;
+  // Sent at once on an interrupt, so it reaches Redis before the context closes the connection.
+  const cleanUp = () =>
+    (cleaning ??= bound
+      ? redis
+          .multi()
+          .srem(replyBindingKey(m), bound.member)
+          .del(bound.listKey)
+          .exec()
+          .catch(() => {})
+      : Promise.resolve());
+  const onAbort = () => {
+    conn?.disconnect();
+    void cleanUp();
+  };
   o.signal?.addEventListener('abort', onAbort);
   try {
+    const startedAt = await redisNow(redis);
+    const oid = makeOid(startedAt);
+    const member = replyMember(m, oid);
+    const listKey = replyListKey(m, oid);
+    const expires = startedAt + Math.max(o.idleTimeoutMs, deadlineMs) / 1000;
+    const requests = calls.map((c) => newRequest(c.method, c.arguments ?? {}, o.destination ?? null, oid, expires));
+    const byTicket = new Map(requests.map((r, i) => [r.ticket, i]));
+    const res: BroadcastResult = {
+      startedAt,
+      receivers: 0,
+      replies: calls.map(() => []),
+      unreadable: [],
+      foreign: 0,
+      deadlineHit: false,
+    };
+    bound = { member, listKey };
     const p = redis.multi();
     p.sadd(replyBindingKey(m), member);
     for (const r of requests) p.publish(requestChannel(m), encodeControlRequest(m, r));
@@ -136,13 +152,7 @@ export async function broadcast(
         res.deadlineHit = true;
         break;
       }
-      let raw: Buffer | null;
-      try {
-        raw = await popReply(conn, listKey, Math.min(o.idleTimeoutMs, left), state);
-      } catch (e) {
-        if (o.signal?.aborted) throw new InterruptedError();
-        throw e;
-      }
+      const raw = await popReply(conn, listKey, Math.min(o.idleTimeoutMs, left), state);
       if (raw === null) {
         if (o.idleTimeoutMs >= left) res.deadlineHit = true;
         break;
@@ -156,18 +166,19 @@ export async function broadcast(
       else res.unreadable.push({ call, reason: reply.reason });
     }
     return res;
+  } catch (e) {
+    if (o.signal?.aborted) throw new InterruptedError();
+    if (e instanceof LoonError) throw e;
+    throw new UnavailableError(`broker: remote control failed: ${(e as Error).message}`, 'is Redis reachable?', {
+      cause: e,
+    });
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     connecting.then(
       (c) => c.disconnect(),
       () => {},
     );
-    await redis
-      .multi()
-      .srem(replyBindingKey(m), member)
-      .del(listKey)
-      .exec()
-      .catch(() => {});
-    await sweepReplyLeftovers(redis, m).catch(() => {});
+    await cleanUp();
+    if (!o.signal?.aborted) await sweepReplyLeftovers(redis, m).catch(() => {});
   }
 }
