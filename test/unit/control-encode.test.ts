@@ -13,6 +13,7 @@ import {
   workerBindingKey,
 } from '../../src/celery/control/names.js';
 import { classifyUnacked } from '../../src/celery/control/orphans.js';
+import { controlHealth } from '../../src/celery/control/health.js';
 import type { Census } from '../../src/celery/control/census.js';
 import { makeTransport } from '../../src/celery/transport.js';
 
@@ -206,5 +207,23 @@ describe('orphan classification', () => {
       tn: 'unknown',
     });
     expect(c.entries.find((e) => e.tag === 'tx')!.reason).toContain('did not answer');
+  });
+  it('health: ready queues without a consumer, tasks running longer than the threshold', () => {
+    const c = census(true);
+    c.workers[0]!.active = [
+      { ...task('a'), runningS: 700 },
+      { ...task('d'), runningS: 10 },
+    ];
+    const h = controlHealth(
+      c,
+      new Map([
+        ['loonflow', 3],
+        ['orphaned', 2],
+        ['empty', 0],
+      ]),
+      600,
+    );
+    expect(h.unconsumed).toEqual([{ queue: 'orphaned', ready: 2 }]);
+    expect(h.longRunning.map((t) => [t.id, t.worker])).toEqual([['a', 'w1']]);
   });
 });
