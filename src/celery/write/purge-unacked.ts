@@ -10,10 +10,11 @@ import type { BulkOptions, BulkResult } from './bulk.js';
 import { DELETE_UNACKED } from './scripts.js';
 
 /**
- * Deletes a queue's matching unacked entries (the caller holds `unacked_mutex`). With a backup,
+ * Deletes a queue's matching unacked entries (`queue` null: any queue's; the caller holds
+ * `unacked_mutex`). With a backup,
  * the entries are written and flushed before they are deleted; entries acked meanwhile are retracted.
  */
-export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract'> & { filter: MessageFilter | null }): Promise<BulkResult> {
+export async function purgeUnacked(redis: Redis, t: Transport, queue: string | null, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract'> & { filter: MessageFilter | null }): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
   const limit = o.limit ?? Infinity;
   let batch: { tag: string; value: Buffer; sha: string; record: ExportRecord }[] = [];
@@ -29,7 +30,7 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o:
     batch = [];
   };
   for await (const u of readUnacked(redis, t)) {
-    if (u.routingKey !== queue) continue;
+    if (queue !== null && u.routingKey !== queue) continue;
     r.scanned++;
     if (!u.payload) {
       r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
@@ -43,7 +44,7 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o:
         tag: u.tag,
         value: u.value,
         sha: createHash('sha1').update(u.payload).digest('hex'),
-        record: { v: 1, source: 'unacked', queue, bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
+        record: { v: 1, source: 'unacked', queue: queue ?? u.routingKey ?? '', bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
       });
       if (batch.length >= 200) await flush();
     }

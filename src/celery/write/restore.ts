@@ -8,6 +8,8 @@ import { RESTORE_UNACKED } from './scripts.js';
 export interface RestoreOptions {
   queue?: string;
   ids?: Set<string>;
+  /** Only these unacked entries (hash fields), e.g. the orphans a census found. */
+  tags?: Set<string>;
   /** Only entries a worker took at least this many seconds ago. */
   olderThanS: number;
   includeEta: boolean;
@@ -77,6 +79,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     batchCount = 0;
   };
   for await (const u of readUnacked(redis, t)) {
+    if (o.tags && !o.tags.has(u.tag)) continue;
     if (!u.payload) {
       // An unreadable entry may be this queue's: report it (never by task id, which it cannot show).
       if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) res.failed.push({ tag: u.tag, reason: u.error ?? 'unreadable' });

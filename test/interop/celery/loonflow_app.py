@@ -1,7 +1,8 @@
 """A small Celery app shaped like LoonFlow's: tasks in the `loonflow` queue on the Redis broker.
 
 Environment: LOONCTL_BROKER (broker URL), LOONCTL_TASK_LOG (file each task run appends its id to),
-LOONCTL_TASK_SLEEP (seconds a task sleeps, default 0).
+LOONCTL_TASK_SLEEP (seconds a task sleeps, default 0), LOONCTL_KEY_PREFIX (kombu global_keyprefix).
+A task given the keyword argument `hold` (a file path) waits while that file exists (at most 120 s).
 """
 import json
 import os
@@ -19,6 +20,8 @@ app.conf.update(
     worker_hijack_root_logger=False,
     broker_connection_retry_on_startup=True,
 )
+if os.environ.get('LOONCTL_KEY_PREFIX'):
+    app.conf.broker_transport_options = {'global_keyprefix': os.environ['LOONCTL_KEY_PREFIX']}
 
 
 def _record(task, args, kwargs):
@@ -26,9 +29,13 @@ def _record(task, args, kwargs):
     sleep = float(os.environ.get('LOONCTL_TASK_SLEEP', '0'))
     if sleep:
         time.sleep(sleep)
+    hold = kwargs.get('hold')
+    deadline = time.time() + 120
+    while hold and os.path.exists(hold) and time.time() < deadline:
+        time.sleep(0.05)
     if log:
         with open(log, 'a') as f:
-            f.write(json.dumps({'id': task.request.id, 'task': task.name, 'args': args, 'kwargs': kwargs}, ensure_ascii=False) + '\n')
+            f.write(json.dumps({'id': task.request.id, 'task': task.name, 'args': args, 'kwargs': kwargs}, ensure_ascii=False, default=repr) + '\n')
             f.flush()
             os.fsync(f.fileno())
 

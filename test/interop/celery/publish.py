@@ -19,7 +19,7 @@ def sent(r, **extra):
 
 def main():
     scenario = sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    count = int(sys.argv[3]) if len(sys.argv) > 3 and scenario != 'spec' else 1
     if scenario == 'mixed':
         sent(flow_hook_task.apply_async(args=[101, 'create'], kwargs={'note': '工单已创建'}), task='tasks.flow_hook_task', args=[101, 'create'], kwargs={'note': '工单已创建'}, priority=0)
         sent(run_flow_task.apply_async(args=[102], priority=6), task='tasks.run_flow_task', args=[102], kwargs={}, priority=6)
@@ -33,6 +33,14 @@ def main():
     elif scenario == 'many':
         for i in range(count):
             sent(flow_hook_task.apply_async(args=[i], kwargs={'n': i}), task='tasks.flow_hook_task', args=[i])
+    elif scenario == 'spec':
+        # argv[3]: JSON list of {"args": [...], "kwargs": {...}, "countdown": seconds, "serializer": name,
+        # "set_arg": true (appends a Python set, which JSON cannot carry: needs the pickle serializer)}
+        for item in json.loads(sys.argv[3]):
+            args = item.get('args', []) + ([{1, 2}] if item.get('set_arg') else [])
+            r = flow_hook_task.apply_async(args=args, kwargs=item.get('kwargs', {}), countdown=item.get('countdown'),
+                                           serializer=item.get('serializer'))
+            sent(r, task='tasks.flow_hook_task', args=item.get('args', []))
     elif scenario == 'queue':
         q = sys.argv[4]
         for i in range(count):
