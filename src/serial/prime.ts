@@ -31,8 +31,8 @@ export interface PrimeDay {
   ttlBeforeSeconds: number | null;
   /** -1 without expiry (a key loonctl never shortens). */
   ttlSeconds: number;
-  /** The unix time (s) the key must live until: end of its day in the time zone, plus the margin. */
-  mustLiveUntil: number;
+  /** When the key must still exist (ISO-8601): the end of its day in the time zone, plus the margin. */
+  mustLiveUntil: string;
   action: PrimeAction;
 }
 
@@ -99,7 +99,7 @@ async function primeOne(
     after: Number(after),
     ttlBeforeSeconds: ttlBefore === -2 ? null : Number(ttlBefore),
     ttlSeconds: Number(ttlAfter),
-    mustLiveUntil,
+    mustLiveUntil: new Date(mustLiveUntil * 1000).toISOString(),
     action,
   };
 }
