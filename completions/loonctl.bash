@@ -4,9 +4,11 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue lock config doctor completion' ;;
-    'serial') echo 'next show reseed audit parse' ;;
+    '') echo 'serial queue worker task lock config doctor completion' ;;
+    'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
+    'worker') echo 'ls inspect pause resume' ;;
+    'task') echo 'revoke' ;;
     'lock') echo 'acquire release extend show list run' ;;
     'config') echo 'show' ;;
   esac
@@ -19,6 +21,7 @@ _loonctl_options() {
     'serial next') echo '--count --date --init-from --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial show') echo '--date --from --to --days --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial reseed') echo '--strategy --allow-lower --dry-run --yes --date --from --to --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'serial prime') echo '--days --dry-run --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -27,10 +30,17 @@ _loonctl_options() {
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue export') echo '-f --file --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --dry-run --yes --task --id --grep --priority --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue purge') echo '--unacked --backup --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue import') echo '--to --skip-existing --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'worker') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'worker ls') echo '--control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'worker inspect') echo '--longer-than --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'worker pause') echo '--worker --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'worker resume') echo '--worker --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'task') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'task revoke') echo '--terminate --signal --backup --dry-run --yes --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock acquire') echo '--ttl --wait --token --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock release') echo '--token --force --expect-token --dry-run --yes --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -40,7 +50,7 @@ _loonctl_options() {
     'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'doctor') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'doctor') echo '--prime-by -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -84,6 +94,14 @@ _loonctl_option_value() {
     'serial reseed|--created-column') echo 'none' ;;
     'serial reseed|--deleted-column') echo 'none' ;;
     'serial reseed|--db-timestamps') echo 'choices:naive utc' ;;
+    'serial prime|--days') echo 'none' ;;
+    'serial prime|--dry-run') echo 'flag' ;;
+    'serial prime|--ticket-table') echo 'none' ;;
+    'serial prime|--id-column') echo 'none' ;;
+    'serial prime|--serial-column') echo 'none' ;;
+    'serial prime|--created-column') echo 'none' ;;
+    'serial prime|--deleted-column') echo 'none' ;;
+    'serial prime|--db-timestamps') echo 'choices:naive utc' ;;
     'serial audit|--date') echo 'date' ;;
     'serial audit|--from') echo 'date' ;;
     'serial audit|--to') echo 'date' ;;
@@ -150,6 +168,7 @@ _loonctl_option_value() {
     'queue requeue|--id') echo 'none' ;;
     'queue requeue|--grep') echo 'none' ;;
     'queue requeue|--priority') echo 'none' ;;
+    'queue requeue|--control-exchange') echo 'none' ;;
     'queue requeue|--key-prefix') echo 'none' ;;
     'queue requeue|--sep') echo 'none' ;;
     'queue requeue|--priority-steps') echo 'none' ;;
@@ -190,6 +209,39 @@ _loonctl_option_value() {
     'queue import|--sep') echo 'none' ;;
     'queue import|--priority-steps') echo 'none' ;;
     'queue import|--visibility-timeout') echo 'none' ;;
+    'worker ls|--control-exchange') echo 'none' ;;
+    'worker ls|--key-prefix') echo 'none' ;;
+    'worker ls|--sep') echo 'none' ;;
+    'worker ls|--priority-steps') echo 'none' ;;
+    'worker ls|--visibility-timeout') echo 'none' ;;
+    'worker inspect|--longer-than') echo 'none' ;;
+    'worker inspect|--control-exchange') echo 'none' ;;
+    'worker inspect|--key-prefix') echo 'none' ;;
+    'worker inspect|--sep') echo 'none' ;;
+    'worker inspect|--priority-steps') echo 'none' ;;
+    'worker inspect|--visibility-timeout') echo 'none' ;;
+    'worker pause|--worker') echo 'none' ;;
+    'worker pause|--control-exchange') echo 'none' ;;
+    'worker pause|--key-prefix') echo 'none' ;;
+    'worker pause|--sep') echo 'none' ;;
+    'worker pause|--priority-steps') echo 'none' ;;
+    'worker pause|--visibility-timeout') echo 'none' ;;
+    'worker resume|--worker') echo 'none' ;;
+    'worker resume|--control-exchange') echo 'none' ;;
+    'worker resume|--key-prefix') echo 'none' ;;
+    'worker resume|--sep') echo 'none' ;;
+    'worker resume|--priority-steps') echo 'none' ;;
+    'worker resume|--visibility-timeout') echo 'none' ;;
+    'task revoke|--terminate') echo 'flag' ;;
+    'task revoke|--signal') echo 'none' ;;
+    'task revoke|--backup') echo 'file' ;;
+    'task revoke|--dry-run') echo 'flag' ;;
+    'task revoke|--yes') echo 'flag' ;;
+    'task revoke|--control-exchange') echo 'none' ;;
+    'task revoke|--key-prefix') echo 'none' ;;
+    'task revoke|--sep') echo 'none' ;;
+    'task revoke|--priority-steps') echo 'none' ;;
+    'task revoke|--visibility-timeout') echo 'none' ;;
     'lock acquire|--ttl') echo 'none' ;;
     'lock acquire|--wait') echo 'none' ;;
     'lock acquire|--token') echo 'none' ;;
@@ -216,6 +268,7 @@ _loonctl_option_value() {
     'lock run|--kill-after') echo 'none' ;;
     'lock run|--allow-long-ttl') echo 'flag' ;;
     'lock run|--prefix') echo 'none' ;;
+    'doctor|--prime-by') echo 'none' ;;
     *'|-V') echo 'flag' ;;
     *'|--version') echo 'flag' ;;
     *'|--redis-url') echo 'none' ;;
@@ -252,6 +305,10 @@ _loonctl_positional() {
     'queue move|1') echo 'dynamic:queues' ;;
     'queue purge|0') echo 'dynamic:queues' ;;
     'queue import|0') echo 'file' ;;
+    'worker inspect|'*) echo 'none' ;;
+    'worker pause|0') echo 'dynamic:queues' ;;
+    'worker resume|0') echo 'dynamic:queues' ;;
+    'task revoke|'*) echo 'none' ;;
     'lock acquire|0') echo 'dynamic:locks' ;;
     'lock release|0') echo 'dynamic:locks' ;;
     'lock extend|0') echo 'dynamic:locks' ;;

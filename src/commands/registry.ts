@@ -26,10 +26,18 @@ import { serialNext } from './serial/next.js';
 import { serialParse } from './serial/parse.js';
 import { serialReseed } from './serial/reseed.js';
 import { serialShow } from './serial/show.js';
+import { serialPrime } from './serial/prime.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
+import { taskGroup } from './task/group.js';
+import { taskRevoke } from './task/revoke.js';
+import { workerGroup } from './worker/group.js';
+import { workerInspect } from './worker/inspect.js';
+import { workerLs } from './worker/ls.js';
+import { workerPause } from './worker/pause.js';
+import { workerResume } from './worker/resume.js';
 
 /** Command groups, in the order help lists them. */
-export const GROUPS: readonly GroupSpec[] = [serialGroup, queueGroup, lockGroup, configGroup];
+export const GROUPS: readonly GroupSpec[] = [serialGroup, queueGroup, workerGroup, taskGroup, lockGroup, configGroup];
 
 /**
  * Every command. The commander tree, help, shell completion and the README's command reference are
@@ -39,6 +47,7 @@ export const COMMANDS = [
   serialNext,
   serialShow,
   serialReseed,
+  serialPrime,
   serialAudit,
   serialParse,
   queueList,
@@ -50,6 +59,11 @@ export const COMMANDS = [
   queueMove,
   queuePurge,
   queueImport,
+  workerLs,
+  workerInspect,
+  workerPause,
+  workerResume,
+  taskRevoke,
   lockAcquire,
   lockRelease,
   lockExtend,

@@ -15,7 +15,12 @@ export interface DoctorReport {
  * Runs every check and reports; nothing here throws for an unhealthy setup (that is the report).
  * Checks that depend on an unreachable service are reported as skipped.
  */
-export async function runDoctor(ctx: Context): Promise<DoctorReport> {
+export interface DoctorOptions {
+  /** Local time (HH:MM) after which tomorrow's serial counter must be primed. */
+  primeBy?: string;
+}
+
+export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<DoctorReport> {
   const c = ctx.config;
   const checks: CheckResult[] = [];
   const redis = await redisChecks(() => ctx.redis(), c.redisUrl.value);
@@ -41,9 +46,19 @@ export async function runDoctor(ctx: Context): Promise<DoctorReport> {
   const deployment = await ctx.deployment();
   checks.push(check('loonflow', 'ok', `LoonFlow ${deployment.line} (${deployment.how}: ${deployment.detail})`, { ...deployment }));
   if (deployment.line === '3.x') checks.push(...(await ticketChecks3(db)));
-  else checks.push(...(await ticketChecks(ctx, redisOk, db)));
+  else {
+    checks.push(...(await ticketChecks(ctx, redisOk, db)));
+    checks.push(await primedCheck(ctx, redisOk, o.primeBy));
+  }
   checks.push(await backlogCheck(ctx, broker.status === 'ok'));
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
+}
+
+/** Tomorrow's counter exists before LoonFlow needs it (`serial prime` from cron), after a local hour. */
+async function primedCheck(ctx: Context, redisOk: boolean, primeBy: string | undefined): Promise<CheckResult> {
+  if (!redisOk) return check('serial primed', 'skip', 'redis unreachable');
+  const { serialPrimedCheck } = await import('./serial-primed.js');
+  return serialPrimedCheck(await ctx.redis(), { tz: ctx.config.tz.value, after: primeBy });
 }
 
 /** LoonFlow 3.x: its ticket table; it has no serials, so nothing to check against Redis. */

@@ -11,7 +11,6 @@ import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 import { createTicketTable, FIXTURE_TZ } from '../helpers/tickets.js';
 
 const RACE = new URL('./serial/loonflow2_race.py', import.meta.url).pathname;
-const REGISTER = new URL('./serial/register-prime.mjs', import.meta.url).pathname;
 const PROCESSES = 8;
 const PER_PROCESS = 3;
 const HOUR_MS = 3_600_000;
@@ -51,7 +50,7 @@ function repeated(serials: string[]): string[] {
 async function prime(dbUrl: string, given: string[] = []) {
   const extra = given.includes('-o') ? given : [...given, '--json'];
   const args = ['serial', 'prime', '--tz', FIXTURE_TZ, '--redis-url', redis.url, '--database-url', dbUrl];
-  const r = await runCli([...args, ...extra], { nodeArgs: ['--import', REGISTER] });
+  const r = await runCli([...args, ...extra]);
   return { ...r, data: r.stdout && extra.includes('--json') ? JSON.parse(r.stdout) : undefined };
 }
 

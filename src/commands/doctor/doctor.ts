@@ -5,17 +5,25 @@ import { defineCommand } from '../spec.js';
 
 const TONES: Record<string, Tone> = { ok: 'ok', warn: 'warn', fail: 'fail', skip: 'dim' };
 
-export const doctor = defineCommand<Record<string, never>>({
+export const doctor = defineCommand<{ primeBy: string }>({
   path: ['doctor'],
   summary: "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
+  options: [
+    { name: 'prime-by', type: 'string', placeholder: 'HH:MM', default: '22:00', config: 'primeBy',
+      description: "warn after this local time when tomorrow's serial counter is not primed" },
+  ],
   examples: [
     'loonctl doctor',
     'loonctl doctor --json | jq \'.checks[] | select(.status != "ok")\'',
     '*/5 * * * * loonctl doctor -q >/dev/null || alert   # cron: -q prints only failing checks',
   ],
-  async run(ctx) {
-    const { runDoctor } = await import('../../doctor/run-doctor.js');
-    const report = await runDoctor(ctx);
+  async run(ctx, o) {
+    const [{ runDoctor }, { parseClockTime }] = await Promise.all([
+      import('../../doctor/run-doctor.js'),
+      import('../../doctor/serial-primed.js'),
+    ]);
+    parseClockTime(o.primeBy);
+    const report = await runDoctor(ctx, { primeBy: o.primeBy });
     const shown = ctx.out.quiet ? report.checks.filter((c) => c.status === 'fail') : report.checks;
     const view = table<CheckResult>(shown, [
       { header: 'CHECK', value: (r) => r.name },

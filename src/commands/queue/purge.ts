@@ -1,10 +1,10 @@
 import type { Context } from '../../app/context.js';
-import type { ExportRecord } from '../../celery/export-format.js';
 import { NotFoundError, ProblemFound } from '../../core/errors.js';
 import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
+import { backupWriter } from './backup-file.js';
 import { bulkResult, queueExists, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
@@ -69,21 +69,4 @@ function warnUnacked(ctx: Context, queue: string): void {
   ctx.out.warn(
     `deleting unacked entries of '${queue}': a live worker holding one will still run it, but it can no longer be restored if the worker dies`,
   );
-}
-
-/** The backup file: records are written and flushed before the messages they hold are removed. */
-async function backupWriter(path: string) {
-  const [{ openOutputFile }, { exportLine }] = await Promise.all([import('../../core/files.js'), import('../../celery/export-format.js')]);
-  const file = await openOutputFile(path, 'a');
-  return {
-    records: async (records: ExportRecord[]) => {
-      for (const rec of records) await file.write(exportLine(rec));
-      await file.flush();
-    },
-    retract: async (shas: string[]) => {
-      for (const sha of shas) await file.write(`{"v":1,"retract":"${sha}"}\n`);
-      await file.flush();
-    },
-    close: () => file.close(),
-  };
 }

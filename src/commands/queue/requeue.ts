@@ -3,12 +3,13 @@ import { NotFoundError, ProblemFound, UsageError } from '../../core/errors.js';
 import { formatDuration } from '../../core/time-format.js';
 import { table } from '../../core/view.js';
 import { FILTER_OPTIONS_NO_ETA, type FilterInput, filterSpec } from '../options/filter.js';
-import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
+import { CONTROL_OPTIONS, type ControlInput } from '../worker/shared.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
+import { requeueOrphans } from './requeue-orphans.js';
 import { transportOf } from './shared.js';
 
-interface Input extends TransportInput, FilterInput, WriteInput {
+interface Input extends ControlInput, FilterInput, WriteInput {
   taskIds: string[];
   unacked?: boolean;
   queue?: string;
@@ -23,20 +24,21 @@ export const queueRequeue = defineCommand<Input>({
     "put unacked messages back on their queue as kombu's restore does (atomically, under unacked_mutex, into their priority bucket, to run next)",
   args: [{ name: 'task-ids', variadic: true, description: 'restore these tasks (from unacked)' }],
   options: [
-    { name: 'unacked', type: 'boolean', description: 'restore every matching unacked entry' },
+    { name: 'unacked', type: 'boolean',
+      description: 'restore the unacked entries no live worker holds (asks the workers; any age)' },
     { name: 'queue', type: 'string', placeholder: 'queue', complete: 'queues', description: 'only entries routed to this queue' },
     { name: 'older-than', type: 'duration',
-      description: 'only entries a worker took at least this long ago (default: the visibility timeout)' },
-    { name: 'all-ages', type: 'boolean', description: 'any age, also entries a live worker may hold (needs --yes)' },
+      description: 'instead of asking the workers: entries a worker took at least this long ago' },
+    { name: 'all-ages', type: 'boolean', description: 'instead of asking the workers: any age, also what a live worker holds (needs --yes)' },
     { name: 'include-eta', type: 'boolean', description: 'also ETA tasks whose ETA is still in the future' },
     DRY_RUN,
     YES,
     ...FILTER_OPTIONS_NO_ETA,
-    ...TRANSPORT_OPTIONS,
+    ...CONTROL_OPTIONS,
   ],
   examples: [
-    'loonctl queue requeue --unacked                      entries older than the visibility timeout',
-    'loonctl queue requeue --unacked --queue loonflow --all-ages --yes   after a worker was OOM-killed',
+    'loonctl queue requeue --unacked --queue loonflow     after a worker was OOM-killed: what no live worker holds',
+    'loonctl queue requeue --unacked --older-than 2h      by age alone, without asking the workers',
     'loonctl queue requeue 6f0b2c1e-8a0e-4b55-9c1d-1c8f6f3a7d10 --all-ages --yes',
   ],
   async run(ctx, o) {
@@ -46,6 +48,8 @@ export const queueRequeue = defineCommand<Input>({
     }
     if (o.unacked && ids.length) throw new UsageError('use --unacked or task ids, not both');
     if (o.allAges && o.olderThan !== undefined) throw new UsageError('use --older-than or --all-ages, not both');
+    const [{ makeFilter: filterOf }] = await Promise.all([import('../../celery/filter.js')]);
+    if (o.unacked && o.olderThan === undefined && !o.allAges) return requeueOrphans(ctx, o, filterOf(filterSpec(o)));
     const t = await transportOf(ctx, o);
     const olderThanS = o.allAges ? 0 : o.olderThan !== undefined ? o.olderThan / 1000 : t.visibilityTimeoutS;
     const [{ makeFilter }, { restoreUnacked }, { withUnackedMutex }, { redisNow }] = await Promise.all([

@@ -5,7 +5,7 @@ import type { PrimeDay } from '../../serial/prime.js';
 import { TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { DRY_RUN, type WriteInput } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { ticketsOf } from './shared.js';
+import { requireSerials, ticketsOf } from './shared.js';
 
 interface Input extends TicketTableInput, Pick<WriteInput, 'dryRun'> {
   days: number;
@@ -32,6 +32,7 @@ export const serialPrime = defineCommand<Input>({
     '55 23 * * * loonctl serial prime -q          # cron',
   ],
   async run(ctx, o) {
+    await requireSerials(ctx);
     const tz = ctx.config.tz.value;
     const { primeDates, primeDays } = await import('../../serial/prime.js');
     const dates = primeDates(tz, o.days);
