@@ -25,7 +25,7 @@ _loonctl_options() {
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue list') echo '--all --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue list') echo '--all --no-workers --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -50,7 +50,7 @@ _loonctl_options() {
     'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'doctor') echo '--prime-by -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'doctor') echo '--prime-by --max-task-runtime -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -115,6 +115,8 @@ _loonctl_option_value() {
     'serial audit|--db-timestamps') echo 'choices:naive utc' ;;
     'serial parse|--prefix') echo 'none' ;;
     'queue list|--all') echo 'flag' ;;
+    'queue list|--no-workers') echo 'flag' ;;
+    'queue list|--control-exchange') echo 'none' ;;
     'queue list|--key-prefix') echo 'none' ;;
     'queue list|--sep') echo 'none' ;;
     'queue list|--priority-steps') echo 'none' ;;
@@ -269,6 +271,7 @@ _loonctl_option_value() {
     'lock run|--allow-long-ttl') echo 'flag' ;;
     'lock run|--prefix') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;
+    'doctor|--max-task-runtime') echo 'none' ;;
     *'|-V') echo 'flag' ;;
     *'|--version') echo 'flag' ;;
     *'|--redis-url') echo 'none' ;;

@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sep --serial-column --signal --strategy --task --ticket-table --timeout --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sep --serial-column --signal --strategy --task --ticket-table --timeout --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -157,6 +157,8 @@ complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'move' -d 'move matching m
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'purge' -d 'delete only the matching messages (ready, or --unacked entries); --backup writes and flushes them to a file first'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'import' -d 'push back what export or purge --backup wrote, byte for byte, to its queue and bucket'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l all -d 'include internal queues (pidbox, celeryev)'
+complete -c loonctl -n '__loonctl_at \'queue list\'' -l no-workers -d 'do not ask the live workers which queues they consume (no CONSUMERS column)'
+complete -c loonctl -n '__loonctl_at \'queue list\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
@@ -336,6 +338,7 @@ complete -c loonctl -n '__loonctl_at \'lock run\'' -l prefix -x -d 'prepended to
 complete -c loonctl -n '__loonctl_at \'lock run\'; and __loonctl_npos -eq 0' -x -a '(__loonctl_dynamic locks)'
 complete -c loonctl -n '__loonctl_at \'config\'' -f -a 'show' -d 'every effective setting with its source (flag, env var, file, default); passwords masked'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l prime-by -x -d 'warn after this local time when tomorrow\'s serial counter is not primed'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-task-runtime -x -d 'warn about tasks running longer than this'
 complete -c loonctl -n '__loonctl_at \'completion\'; and __loonctl_npos -eq 0' -x -a 'bash zsh fish'
 complete -c loonctl -s V -l version -d 'print the version'
 complete -c loonctl -l redis-url -x -d 'Redis for serial counters and locks'

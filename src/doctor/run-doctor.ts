@@ -18,6 +18,8 @@ export interface DoctorReport {
 export interface DoctorOptions {
   /** Local time (HH:MM) after which tomorrow's serial counter must be primed. */
   primeBy?: string;
+  /** Tasks running longer than this (seconds) warn. */
+  maxTaskRuntimeS?: number;
 }
 
 export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<DoctorReport> {
@@ -51,6 +53,8 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
     checks.push(await primedCheck(ctx, redisOk, o.primeBy));
   }
   checks.push(await backlogCheck(ctx, broker.status === 'ok'));
+  const { workerChecks } = await import('./worker-checks.js');
+  checks.push(...(await workerChecks(ctx, broker.status === 'ok', o.maxTaskRuntimeS ?? 1800)));
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
 }
 

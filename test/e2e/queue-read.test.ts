@@ -49,7 +49,7 @@ describe('queue read side: hostile data and deployment options', () => {
     await redis.flush();
     await redis.client.sadd('_kombu.binding.loonflow', 'loonflow\x06\x16\x06\x16loonflow');
     const r = await json('list');
-    expect(r.data).toEqual([{ name: 'loonflow', buckets: { '0': 0, '3': 0, '6': 0, '9': 0 }, ready: 0, unacked: 0, oldest_unacked_age_seconds: null, internal: false, declared: true }]);
+    expect(r.data).toEqual([{ name: 'loonflow', buckets: { '0': 0, '3': 0, '6': 0, '9': 0 }, ready: 0, unacked: 0, oldest_unacked_age_seconds: null, internal: false, declared: true, consumers: [] }]);
     expect((await json('peek', 'loonflow')).data).toEqual([]);
     const missing = await runCli(['queue', 'peek', 'nosuch', '--broker-url', redis.url]);
     expect(missing.code).toBe(3);

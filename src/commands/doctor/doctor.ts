@@ -5,12 +5,14 @@ import { defineCommand } from '../spec.js';
 
 const TONES: Record<string, Tone> = { ok: 'ok', warn: 'warn', fail: 'fail', skip: 'dim' };
 
-export const doctor = defineCommand<{ primeBy: string }>({
+export const doctor = defineCommand<{ primeBy: string; maxTaskRuntime: number }>({
   path: ['doctor'],
   summary: "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
   options: [
     { name: 'prime-by', type: 'string', placeholder: 'HH:MM', default: '22:00', config: 'primeBy',
       description: "warn after this local time when tomorrow's serial counter is not primed" },
+    { name: 'max-task-runtime', type: 'duration', default: '30m', min: '1s', config: 'maxTaskRuntime',
+      description: 'warn about tasks running longer than this' },
   ],
   examples: [
     'loonctl doctor',
@@ -23,7 +25,7 @@ export const doctor = defineCommand<{ primeBy: string }>({
       import('../../doctor/serial-primed.js'),
     ]);
     parseClockTime(o.primeBy);
-    const report = await runDoctor(ctx, { primeBy: o.primeBy });
+    const report = await runDoctor(ctx, { primeBy: o.primeBy, maxTaskRuntimeS: o.maxTaskRuntime / 1000 });
     const shown = ctx.out.quiet ? report.checks.filter((c) => c.status === 'fail') : report.checks;
     const view = table<CheckResult>(shown, [
       { header: 'CHECK', value: (r) => r.name },
