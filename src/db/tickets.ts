@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { UsageError } from '../core/errors.js';
 import { addDays, dateIn } from '../core/parse.js';
 import { startOfDayUtc } from '../core/timezone.js';
+import { MAX_SEQ_DIGITS } from '../serial/format.js';
 import type { Database } from './connect.js';
 import type { TicketTable } from './ticket-table.js';
 
@@ -102,7 +103,7 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
   const seq = db.dialect === 'postgres' ? sql`cast(substr(t, 9) as bigint)` : sql`cast(substr(t, 9) as unsigned)`;
   const q = sql<{ d: string; m: string | number }>`select left(t, 8) as d, max(${seq}) as m
     from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
-    where length(t) >= 12 and ${digitsOnly} group by left(t, 8)`;
+    where length(t) between 12 and ${sql.lit(8 + MAX_SEQ_DIGITS)} and ${digitsOnly} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
   for (const row of r.rows) {
     const d = String(row.d);
