@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { expectingType } from '../redis/errors.js';
 import { redisNow, PAGE } from './read.js';
 import { nameOf } from './summary.js';
 import { bindingPrefix, bucketKeys, isInternalQueue, unackedIndexKey, unackedKey, type Transport } from './transport.js';
@@ -38,7 +39,8 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
   const found = new Map<string, Buffer>();
   const declared = new Set<string>();
   const sep = t.sep.toString('latin1');
-  for (const key of await scanAll(redis, Buffer.concat([globEscape(bindingPrefix(t)), Buffer.from('*')]))) {
+  // Only sets are bindings: a string under that name is someone else's key, skipped.
+  for (const key of await scanAll(redis, Buffer.concat([globEscape(bindingPrefix(t)), Buffer.from('*')]), 'set')) {
     let cursor = '0';
     do {
       const [next, members] = (await redis.callBuffer('SSCAN', key, cursor, 'COUNT', 1000)) as [Buffer, Buffer[]];
@@ -88,7 +90,7 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
   let total = 0;
   let cursor = '0';
   do {
-    const [next, flat] = (await redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE)) as unknown as [Buffer, Buffer[]];
+    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE))) as unknown as [Buffer, Buffer[]];
     cursor = next.toString();
     const tags: Buffer[] = [];
     const queues: (string | null)[] = [];
@@ -97,7 +99,7 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
       queues.push(routingKeyOf(flat[i + 1]!));
     }
     if (tags.length === 0) continue;
-    const scores = (await redis.call('ZMSCORE', unackedIndexKey(t), ...tags)) as (string | null)[];
+    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags))) as (string | null)[];
     queues.forEach((q, i) => {
       total++;
       const k = q ?? '';

@@ -3,6 +3,7 @@ import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
 import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { requireTypes } from '../../redis/errors.js';
 import { RESTORE_UNACKED } from './scripts.js';
 
 export interface RestoreOptions {
@@ -67,6 +68,14 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
   let batchKeys: Buffer[] = [];
   let batchArgs: (string | Buffer)[] = [];
   let batchCount = 0;
+  // The script deletes the unacked entry before it pushes: a target of another type would lose it.
+  const checked = new Set<string>();
+  const checkTarget = async (key: Buffer) => {
+    const k = key.toString('latin1');
+    if (checked.has(k)) return;
+    await requireTypes(redis, [key], 'list');
+    checked.add(k);
+  };
   const flush = async () => {
     if (batchCount === 0) return;
     const n = Number(await RESTORE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t), ...batchKeys], batchArgs));
@@ -97,6 +106,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
       continue;
     }
     const queues = await targetQueues(redis, t, u, cache);
+    if (queues.length === 1 && !o.dryRun) await checkTarget(bucketKey(t, queues[0]!, bucketOf(t, m.priority)));
     if (queues.length !== 1) {
       res.failed.push({ tag: u.tag, reason: queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'` });
       continue;
