@@ -29,7 +29,12 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch (e) {
+    // e.g. a backwards range `[z-a]`
+    throw new UsageError(`--task: '${glob}' is not a valid glob (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`, 'globs take *, ? and [a-z]');
+  }
 }
 
 function parseInstant(text: string, what: string): number {

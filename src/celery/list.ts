@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { expectingType } from '../redis/errors.js';
 import { redisNow, PAGE } from './read.js';
 import { nameOf } from './summary.js';
-import { bindingPrefix, bucketKeys, isInternalQueue, unackedIndexKey, unackedKey, type Transport } from './transport.js';
+import { NotFoundError } from '../core/errors.js';
+import { bindingPrefix, bucketKeys, isInternalQueue, queueLabel, unackedIndexKey, unackedKey, type Transport } from './transport.js';
 
 export interface QueueInfo {
   name: string;
@@ -63,6 +64,25 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
     if (name && !found.has(name)) found.set(name, Buffer.from(name, 'latin1'));
   }
   return { names: [...found.values()], declared };
+}
+
+/** Whether a queue exists: a bucket list with messages, or a name in a binding (compared byte for byte). */
+export async function queueExists(redis: Redis, t: Transport, queue: Buffer): Promise<{ exists: boolean; declared: boolean }> {
+  const p = redis.pipeline();
+  for (const b of bucketKeys(t, queue)) p.llen(b.key);
+  const lens = (await p.exec()) ?? [];
+  const { names, declared } = await discoverQueues(redis, t);
+  const latin1 = queue.toString('latin1');
+  const hasMessages = lens.some(([err, n]) => !err && Number(n) > 0);
+  return { exists: hasMessages || names.some((n) => n.equals(queue)), declared: declared.has(latin1) };
+}
+
+/** Throws NotFoundError (exit 3) for a queue that is neither in a binding nor holds messages. */
+export async function requireQueue(redis: Redis, t: Transport, queue: Buffer): Promise<void> {
+  if ((await queueExists(redis, t, queue)).exists) return;
+  const { names } = await discoverQueues(redis, t);
+  const known = names.filter((n) => !isInternalQueue(n.toString('utf8'))).map(queueLabel).sort();
+  throw new NotFoundError(`no queue '${queueLabel(queue)}' in the broker`, `known: ${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ', ...' : ''}`);
 }
 
 /** The routing key at the end of an unacked value, without parsing the whole message. */

@@ -14,10 +14,11 @@ export class LineTooLongError extends Error {
  * The lines of a file as Buffers (without `\n` or `\r\n`), numbered from 1, read in chunks:
  * readline would build a string of any length and die with an uncaught RangeError on a 600 MB line.
  */
-export async function* readLines(path: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<{ line: number; bytes: Buffer }> {
+export async function* readLines(path: string, maxBytes = MAX_LINE_BYTES, tooLong: 'throw' | 'skip' = 'throw'): AsyncGenerator<{ line: number; bytes: Buffer }> {
   let parts: Buffer[] = [];
   let size = 0;
   let line = 0;
+  let skipping = false;
   const take = (): Buffer => {
     let b = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
     if (b.length && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
@@ -30,13 +31,23 @@ export async function* readLines(path: string, maxBytes = MAX_LINE_BYTES): Async
     for (;;) {
       const nl = chunk.indexOf(0x0a, at);
       const piece = chunk.subarray(at, nl === -1 ? chunk.length : nl);
-      if (size + piece.length > maxBytes) throw new LineTooLongError(line + 1, maxBytes);
-      if (piece.length) parts.push(piece);
-      size += piece.length;
+      if (!skipping && size + piece.length > maxBytes) {
+        if (tooLong === 'throw') throw new LineTooLongError(line + 1, maxBytes);
+        skipping = true;
+        parts = [];
+        size = 0;
+      }
+      if (!skipping) {
+        if (piece.length) parts.push(piece);
+        size += piece.length;
+      }
       if (nl === -1) break;
-      yield { line: ++line, bytes: take() };
+      if (skipping) {
+        line++;
+        skipping = false;
+      } else yield { line: ++line, bytes: take() };
       at = nl + 1;
     }
   }
-  if (size > 0) yield { line: ++line, bytes: take() };
+  if (size > 0 && !skipping) yield { line: ++line, bytes: take() };
 }

@@ -106,3 +106,40 @@ describe('YAML bodies (item 13)', () => {
     }
   });
 });
+
+describe('bad globs, URLs and queue names (items 11, 17, 18)', () => {
+  it("--task '[z-a]' is a usage error, not an internal one", async () => {
+    const { makeFilter } = await import('../../src/celery/filter.js');
+    expect(() => makeFilter({ task: '[z-a]' })).toThrow(UsageError);
+  });
+  it.each(['redis://:p%ZZw@127.0.0.1:6379/0', 'unix:///tmp/re%ZZdis.sock', 'sentinel://:p%ZZ@h:26379'])('%s: malformed URL (exit 2)', async (url) => {
+    const { redisOptionsFromUrl } = await import('../../src/redis/url.js');
+    expect(() => redisOptionsFromUrl(url, 'mymaster')).toThrow(/malformed Redis URL.*percent-encoding/);
+  });
+  it('a database URL with %ZZ is a usage error before anything connects', async () => {
+    const { connectDatabase } = await import('../../src/db/connect.js');
+    await expect(connectDatabase('postgres://u:p%ZZ@127.0.0.1:1/db', 100)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/malformed database URL/) });
+    await expect(connectDatabase('mysql://u:p%ZZ@127.0.0.1:1/db', 100)).rejects.toMatchObject({ exitCode: 2 });
+  });
+  it('queue names: text, or b64: for bytes that are not UTF-8', async () => {
+    const { parseQueueName, queueLabel } = await import('../../src/celery/transport.js');
+    const bytes = Buffer.from([0x6c, 0x6f, 0xf9, 0x66]);
+    expect(parseQueueName('loonflow')).toEqual(Buffer.from('loonflow'));
+    expect(parseQueueName(`b64:${bytes.toString('base64')}`)).toEqual(bytes);
+    expect(queueLabel(bytes)).toBe(`b64:${bytes.toString('base64')}`);
+    expect(parseQueueName(queueLabel(Buffer.from('b64:x')))).toEqual(Buffer.from('b64:x'));
+    expect(() => parseQueueName('b64:***')).toThrow(UsageError);
+    expect(() => parseQueueName('')).toThrow(UsageError);
+  });
+});
+
+describe('serial next output size (item 11)', () => {
+  it('refuses a count whose output is too large before the counter moves', async () => {
+    const { nextSerials } = await import('../../src/serial/next.js');
+    const untouchable = new Proxy({}, { get: () => { throw new Error('Redis must not be called'); } }) as never;
+    await expect(nextSerials(untouchable, { date: '2025-03-01', count: 10_000_000, prefix: 'p'.repeat(40), loadInit: async () => 0 })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/MiB of output/),
+    });
+  });
+});

@@ -47,11 +47,11 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
  * Moves or purges the matching messages of a queue, bucket by bucket, oldest first, in windows read
  * with LRANGE and changed by one script each: atomic per message, order kept, O(window) per step.
  */
-export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkOptions): Promise<BulkResult> {
+export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer, o: BulkOptions): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
-  const srcName = nameOf(Buffer.from(src));
+  const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
   const buckets = bucketKeys(t, src);
   await requireTypes(redis, [...buckets.map((b) => b.key), ...(o.dst ? bucketKeys(t, o.dst.queue).map((b) => b.key) : [])], 'list');
   try {

@@ -78,7 +78,7 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
   };
   try {
     // First pass: retractions (a backed-up message a worker took first), which may follow their record.
-    for await (const { bytes } of readLines(file, maxLineBytes)) {
+    for await (const { bytes } of readLines(file, maxLineBytes, 'skip')) {
       if (bytes.length > RETRACT_LINE_MAX) continue;
       const m = RETRACT.exec(bytes.toString('latin1'));
       if (m) retracted.add(m[1]!);
