@@ -3,7 +3,7 @@ import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
 import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
-import { requireTypes } from '../../redis/errors.js';
+import { redisFailure, requireTypes } from '../../redis/errors.js';
 import { RESTORE_UNACKED } from './scripts.js';
 
 export interface RestoreOptions {
@@ -64,6 +64,15 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
   const res: RestoreResult = { matched: 0, restored: 0, young: 0, etaFuture: [], failed: [], vanished: 0, items: [] };
+  try {
+    await restoreInto(redis, t, o, res);
+  } catch (e) {
+    throw redisFailure(e, `restored ${res.restored} of ${res.matched} matched before that`);
+  }
+  return res;
+}
+
+async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: RestoreResult): Promise<void> {
   const cache = new Map<string, string[]>();
   let batchKeys: Buffer[] = [];
   let batchArgs: (string | Buffer)[] = [];
@@ -120,5 +129,4 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     if (batchCount >= 200) await flush();
   }
   await flush();
-  return res;
 }
