@@ -9,7 +9,7 @@ import { readQueuePages, readUnacked } from './read.js';
 import { nameOf, summarize } from './summary.js';
 import { bucketOf, type Transport } from './transport.js';
 
-/** Lines are handed to `write` in chunks of about this many characters (a page of big messages would not fit a string). */
+/** Lines go to `write` in chunks of about this many characters (a page of big messages would not fit a string). */
 const WRITE_CHARS = 1024 * 1024;
 
 /**

@@ -33,7 +33,8 @@ export function globToRegExp(glob: string): RegExp {
     return new RegExp(`^${re}$`);
   } catch (e) {
     // e.g. a backwards range `[z-a]`
-    throw new UsageError(`--task: '${glob}' is not a valid glob (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`, 'globs take *, ? and [a-z]');
+    const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
+    throw new UsageError(`--task: '${glob}' is not a valid glob (${why})`, 'globs take *, ? and [a-z]');
   }
 }
 

@@ -3,7 +3,8 @@ import { expectingType } from '../redis/errors.js';
 import { redisNow, PAGE } from './read.js';
 import { nameOf } from './summary.js';
 import { NotFoundError } from '../core/errors.js';
-import { bindingPrefix, bucketKeys, isInternalQueue, queueLabel, unackedIndexKey, unackedKey, type Transport } from './transport.js';
+import { bindingPrefix, bucketKeys, isInternalQueue, queueLabel, unackedIndexKey, unackedKey } from './transport.js';
+import type { Transport } from './transport.js';
 
 export interface QueueInfo {
   name: string;
@@ -67,7 +68,11 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
 }
 
 /** Whether a queue exists: a bucket list with messages, or a name in a binding (compared byte for byte). */
-export async function queueExists(redis: Redis, t: Transport, queue: Buffer): Promise<{ exists: boolean; declared: boolean }> {
+export async function queueExists(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer,
+): Promise<{ exists: boolean; declared: boolean }> {
   const p = redis.pipeline();
   for (const b of bucketKeys(t, queue)) p.llen(b.key);
   const lens = (await p.exec()) ?? [];
@@ -82,7 +87,8 @@ export async function requireQueue(redis: Redis, t: Transport, queue: Buffer): P
   if ((await queueExists(redis, t, queue)).exists) return;
   const { names } = await discoverQueues(redis, t);
   const known = names.filter((n) => !isInternalQueue(n.toString('utf8'))).map(queueLabel).sort();
-  throw new NotFoundError(`no queue '${queueLabel(queue)}' in the broker`, `known: ${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ', ...' : ''}`);
+  const list = `${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ', ...' : ''}`;
+  throw new NotFoundError(`no queue '${queueLabel(queue)}' in the broker`, `known: ${list}`);
 }
 
 /** The routing key at the end of an unacked value, without parsing the whole message. */
@@ -110,7 +116,8 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
   let total = 0;
   let cursor = '0';
   do {
-    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE))) as unknown as [Buffer, Buffer[]];
+    const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE);
+    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
     cursor = next.toString();
     const tags: Buffer[] = [];
     const queues: (string | null)[] = [];
@@ -119,7 +126,8 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
       queues.push(routingKeyOf(flat[i + 1]!));
     }
     if (tags.length === 0) continue;
-    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags))) as (string | null)[];
+    const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
+    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', score)) as (string | null)[];
     queues.forEach((q, i) => {
       total++;
       const k = q ?? '';

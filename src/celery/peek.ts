@@ -63,7 +63,10 @@ export async function peekUnacked(redis: Redis, t: Transport, queue: string | nu
       message.error = u.error ?? 'unreadable unacked value';
     }
     if (o.filter && !o.filter(message, raw)) continue;
-    const entry: PeekedUnacked = { tag: u.tag, since: u.since, age: u.since === null ? null : Math.max(0, now - u.since), bucket: bucketOf(t, message.priority), raw, value: u.value, message, error: u.error };
+    const age = u.since === null ? null : Math.max(0, now - u.since);
+    const bucket = bucketOf(t, message.priority);
+    const entry: PeekedUnacked = { tag: u.tag, since: u.since, age, bucket, raw, value: u.value, message };
+    if (u.error) entry.error = u.error;
     // Insert after every entry at least as old (a stable order), and drop what falls past `keep`.
     if (oldest.length >= keep && sinceOf(entry) >= sinceOf(oldest[oldest.length - 1]!)) continue;
     let lo = 0;

@@ -125,7 +125,8 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
   let cursor = '0';
   let count = FIRST_PAGE;
   do {
-    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', count))) as unknown as [Buffer, Buffer[]];
+    const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', count);
+    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
     cursor = next.toString();
     const tags: Buffer[] = [];
     const values: Buffer[] = [];
@@ -137,7 +138,8 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
     }
     count = nextPageSize(count, tags.length, bytes, PAGE);
     if (tags.length === 0) continue;
-    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags))) as (string | null)[];
+    const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
+    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', score)) as (string | null)[];
     for (let i = 0; i < tags.length; i++) {
       yield { source: 'unacked', tag: tags[i]!.toString('utf8'), value: values[i]!, since: scores[i] === null ? null : Number(scores[i]), ...parseUnackedValue(values[i]!) };
     }

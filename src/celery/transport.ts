@@ -66,7 +66,7 @@ export function parseQueueName(text: string): Buffer {
   const b64 = text.slice(B64_PREFIX.length);
   const bytes = Buffer.from(b64, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0 || bytes.length === 0) {
-    throw new UsageError(`queue '${text}': not valid base64 after b64:`, 'copy name_b64 from loonctl queue list --json');
+    throw new UsageError(`queue '${text}': not valid base64 after b64:`, 'copy name_b64 from queue list --json');
   }
   return bytes;
 }
@@ -74,7 +74,8 @@ export function parseQueueName(text: string): Buffer {
 /** How a queue name is shown to the operator: text when it is UTF-8, else the `b64:` form that parseQueueName reads. */
 export function queueLabel(name: Buffer): string {
   const text = name.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(name) && !text.startsWith(B64_PREFIX) ? text : `${B64_PREFIX}${name.toString('base64')}`;
+  const plain = Buffer.from(text, 'utf8').equals(name) && !text.startsWith(B64_PREFIX);
+  return plain ? text : `${B64_PREFIX}${name.toString('base64')}`;
 }
 
 export function makeTransport(opts: TransportOptions = {}): Transport {

@@ -24,11 +24,17 @@ export interface OutputFileOptions {
 /** An error writing the file, as one line with the errno code: disk full is not a bug (exit 74, not 70). */
 function writeFailed(path: string, e: unknown): OutputError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : (code ?? (e as Error).message);
-  return new OutputError(`cannot write ${path}: ${why}`, 'what was written before is in the file, but it is incomplete', { cause: e });
+  const known: Record<string, string> = { ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded' };
+  const why = (code && known[code]) ?? code ?? (e as Error).message;
+  const hint = 'what was written before is in the file, but it is incomplete';
+  return new OutputError(`cannot write ${path}: ${why}`, hint, { cause: e });
 }
 
-export async function openOutputFile(path: string, flags: 'w' | 'a' | 'wx' = 'w', o: OutputFileOptions = {}): Promise<OutputFile> {
+export async function openOutputFile(
+  path: string,
+  flags: 'w' | 'a' | 'wx' = 'w',
+  o: OutputFileOptions = {},
+): Promise<OutputFile> {
   const target = o.partial ? `${path}.partial` : path;
   let fh: FileHandle;
   try {

@@ -83,7 +83,10 @@ export function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   const out = Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
   // Years past 9999 print as +010000-01: such a string sorts before 9999 and a date loop never ends.
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(out)) throw new UsageError(`date ${date} + ${days} days is outside the calendar loonctl handles`, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(out)) {
+    const why = `date ${date} + ${days} days is outside the calendar loonctl handles`;
+    throw new UsageError(why, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
+  }
   return out;
 }
 
@@ -106,7 +109,9 @@ export function parseDate(text: string, tz: string, what = '--date'): string {
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
     throw new UsageError(`${what}: ${text} does not exist`);
   }
-  if (s < MIN_DATE || s > MAX_DATE) throw new UsageError(`${what}: ${text} is out of range`, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
+  if (s < MIN_DATE || s > MAX_DATE) {
+    throw new UsageError(`${what}: ${text} is out of range`, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
+  }
   return s;
 }
 

@@ -14,7 +14,11 @@ export class LineTooLongError extends Error {
  * The lines of a file as Buffers (without `\n` or `\r\n`), numbered from 1, read in chunks:
  * readline would build a string of any length and die with an uncaught RangeError on a 600 MB line.
  */
-export async function* readLines(path: string, maxBytes = MAX_LINE_BYTES, tooLong: 'throw' | 'skip' = 'throw'): AsyncGenerator<{ line: number; bytes: Buffer }> {
+export async function* readLines(
+  path: string,
+  maxBytes = MAX_LINE_BYTES,
+  tooLong: 'throw' | 'skip' = 'throw',
+): AsyncGenerator<{ line: number; bytes: Buffer }> {
   let parts: Buffer[] = [];
   let size = 0;
   let line = 0;

@@ -55,7 +55,18 @@ const LOST_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR',
   '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300',
 ]);
-const LOST_MESSAGE = /Connection terminated|connection lost|Connection lost|server closed the connection|Client has encountered a connection error|Can't add new command when connection is in closed state|Pool is closed|timeout exceeded when trying to connect/i;
+const LOST_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'connection lost',
+    'server closed the connection',
+    'Client has encountered a connection error',
+    "Can't add new command when connection is in closed state",
+    'Pool is closed',
+    'timeout exceeded when trying to connect',
+  ].join('|'),
+  'i',
+);
 
 /**
  * A database failure of the connection (reset, server shut down, too many clients) as an
@@ -65,7 +76,8 @@ export function databaseFailure(err: unknown, url: string): UnavailableError | u
   if (err instanceof UnavailableError) return err;
   const e = err as { message?: string; code?: string };
   if (!(LOST_CODES.has(String(e?.code)) || LOST_MESSAGE.test(String(e?.message ?? '')))) return undefined;
-  return new UnavailableError(`lost the connection to database ${maskUrl(url)}: ${String(e?.message ?? e?.code).split('\n')[0]}`, 'is the database up and reachable? run the command again', { cause: err });
+  const why = `lost the connection to database ${maskUrl(url)}: ${String(e?.message ?? e?.code).split('\n')[0]}`;
+  return new UnavailableError(why, 'is the database up and reachable? run the command again', { cause: err });
 }
 
 /** Runs queries; a lost connection becomes an UnavailableError (exit 69) instead of an internal error. */

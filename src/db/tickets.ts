@@ -118,7 +118,8 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
 
 /** Rows and highest sequence for each day of a range: two grouped queries, whatever its length. */
 export async function dayStats(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, DayStats>> {
-  const [rows, seqs] = await withDatabase(db, () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]));
+  const both = () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
+  const [rows, seqs] = await withDatabase(db, both);
   const out = new Map<string, DayStats>();
   for (let d = from; d <= to; d = addDays(d, 1)) out.set(d, { rows: rows.get(d) ?? 0, maxSeq: seqs.get(d) ?? 0 });
   return out;

@@ -37,7 +37,9 @@ export async function redisChecks(open: () => Promise<Redis>, url: string): Prom
     info = parseInfo(await client.info());
   } catch (e) {
     // An ACL user without INFO (NOPERM) can still use counters and locks: report, do not crash.
-    return [...results, check('redis info', 'warn', `cannot read INFO (${(e as Error).message.split('\n')[0]}): version, role and eviction policy unchecked`)];
+    const first = (e as Error).message.split('\n')[0];
+    const why = `cannot read INFO (${first}): version, role and eviction policy unchecked`;
+    return [...results, check('redis info', 'warn', why)];
   }
   const version = info.redis_version ?? 'unknown';
   results.push(

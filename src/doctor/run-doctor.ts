@@ -67,7 +67,8 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
   const today = dateIn(ctx.config.tz.value);
   let day: Awaited<ReturnType<typeof inspectDays>>[number] | undefined;
   try {
-    [day] = await inspectDays(await ctx.redis(), db, table, [today], { prefix: 'loonflow', zone: ctx.config.zone.value });
+    const serial = { prefix: 'loonflow', zone: ctx.config.zone.value };
+    [day] = await inspectDays(await ctx.redis(), db, table, [today], serial);
   } catch (e) {
     return [...results, check('serial counter', 'fail', (await asFinding(e)).message)];
   }

@@ -5,7 +5,8 @@ import { expectingType, WrongTypeError } from '../redis/errors.js';
 import { ACQUIRE, EXTEND, FORCE_RELEASE, RELEASE } from './scripts.js';
 
 function notALock(name: string, type: string): WrongTypeError {
-  return new WrongTypeError(name, type, 'lock (a string)', 'it is not a lock: loonctl will not inspect, take or delete it');
+  const hint = 'it is not a lock: loonctl will not inspect, take or delete it';
+  return new WrongTypeError(name, type, 'lock (a string)', hint);
 }
 
 /** Runs a lock script; a key of another type gives a WrongTypeError naming it (the scripts write nothing first). */
@@ -53,7 +54,9 @@ export function currentOwner(command: string): Owner {
 /** One attempt. Returns the lock, or the holder when it is busy. */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
-  const r = (await asLock(redis, name, () => ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta]))) as [number, string, string | number];
+  const keys = [name, metaKey(name), fenceKey(name)];
+  const acquire = () => ACQUIRE.run(redis, keys, [token, ttlMs, meta]);
+  const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
@@ -90,7 +93,9 @@ export async function release(redis: Redis, name: string, token: string): Promis
 export type ExtendResult = { extended: true; pttl: number } | { extended: false; reason: 'gone' | 'taken' | 'no-expiry'; holder: string | null };
 
 export async function extend(redis: Redis, name: string, token: string, ms: number, replace: boolean): Promise<ExtendResult> {
-  const r = (await asLock(redis, name, () => EXTEND.run(redis, [name, metaKey(name)], [token, ms, replace ? '1' : '0']))) as [number, string | number, string?];
+  const args = [token, ms, replace ? '1' : '0'];
+  const extendScript = () => EXTEND.run(redis, [name, metaKey(name)], args);
+  const r = (await asLock(redis, name, extendScript)) as [number, string | number, string?];
   if (r[0] === 1) return { extended: true, pttl: Number(r[1]) };
   return { extended: false, reason: r[1] as 'gone' | 'taken' | 'no-expiry', holder: r[2] ? r[2] : null };
 }
@@ -131,7 +136,8 @@ export async function forceRelease(redis: Redis, name: string, expectToken?: str
     return r.released ? { deleted: true, holder: expectToken } : { deleted: false, holder: r.holder };
   }
   // One script: a key of another type (a Celery list) is refused, never deleted.
-  const [type, token, n] = (await FORCE_RELEASE.run(redis, [name, metaKey(name)], [])) as [string, string | null, number];
+  const reply = (await FORCE_RELEASE.run(redis, [name, metaKey(name)], [])) as [string, string | null, number];
+  const [type, token, n] = reply;
   if (type !== 'string' && type !== 'none') throw notALock(name, type);
   return { deleted: Number(n) > 0 && !!token, holder: token || null };
 }

@@ -18,10 +18,12 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
     return new UnavailableError(`${where}: authentication failed`, 'check the password in the URL or REDIS_PASSWORD', { cause: err });
   }
   if (/^NOPERM/.test(msg)) {
-    return new UnavailableError(`${where}: the user may not run loonctl's commands (${msg.split('\n')[0]})`, 'grant the ACL user these commands and keys', { cause: err });
+    const why = `${where}: the user may not run loonctl's commands (${msg.split('\n')[0]})`;
+    return new UnavailableError(why, 'grant the ACL user these commands and keys', { cause: err });
   }
   if (/DB index is out of range|invalid DB index/i.test(msg)) {
-    return new UnavailableError(`${where}: the server has no such database index`, 'check the /db part of the URL or REDIS_DB', { cause: err });
+    const hint = 'check the /db part of the URL or REDIS_DB';
+    return new UnavailableError(`${where}: the server has no such database index`, hint, { cause: err });
   }
   if (/timeout|ETIMEDOUT/i.test(msg)) {
     return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });

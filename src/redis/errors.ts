@@ -8,11 +8,18 @@ import { ExitCode, LoonError, UnavailableError } from '../core/errors.js';
  */
 export class WrongTypeError extends LoonError {
   constructor(readonly key: string, readonly actual: string, readonly expected: string, hint?: string) {
-    super(`key '${key}' is a ${actual}, not a ${expected}: left alone`, ExitCode.problem, hint ?? `inspect it with redis-cli TYPE / DUMP`);
+    const why = `key '${key}' is a ${actual}, not a ${expected}: left alone`;
+    super(why, ExitCode.problem, hint ?? 'inspect it with redis-cli TYPE / DUMP');
   }
 }
 
-const LOST = /Connection is closed|ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|Stream isn't writeable|Connection lost|socket hang up|Command aborted due to connection close/i;
+const LOST = new RegExp(
+  [
+    'Connection is closed', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', "Stream isn't writeable",
+    'Connection lost', 'socket hang up', 'Command aborted due to connection close',
+  ].join('|'),
+  'i',
+);
 
 /**
  * Classifies an error from ioredis into a typed error, or undefined when it is none of these
@@ -28,21 +35,26 @@ export function classifyRedisError(err: unknown, soFar?: string): LoonError | un
   const msg = String((err as Error)?.message ?? err);
   const done = soFar ? `; ${soFar}` : '';
   if (/^OOM\b/.test(msg)) {
-    return new UnavailableError(`Redis refused a write: it is out of memory (maxmemory)${done}`, 'free memory or raise maxmemory, then run the command again', { cause: err });
+    const hint = 'free memory or raise maxmemory, then run the command again';
+    return new UnavailableError(`Redis refused a write: it is out of memory (maxmemory)${done}`, hint, { cause: err });
   }
   if (/^NOPERM\b/.test(msg)) {
-    return new UnavailableError(`Redis refused: ${oneLine(msg)}${done}`, 'the ACL user needs these commands and keys (see ACL GETUSER)', { cause: err });
+    const hint = 'the ACL user needs these commands and keys (see ACL GETUSER)';
+    return new UnavailableError(`Redis refused: ${oneLine(msg)}${done}`, hint, { cause: err });
   }
   if (/^(LOADING|READONLY|MASTERDOWN|BUSY|CLUSTERDOWN|TRYAGAIN)\b/.test(msg)) {
-    return new UnavailableError(`Redis cannot serve the command now: ${oneLine(msg)}${done}`, 'try again in a moment', { cause: err });
+    const why = `Redis cannot serve the command now: ${oneLine(msg)}${done}`;
+    return new UnavailableError(why, 'try again in a moment', { cause: err });
   }
   if (/^WRONGTYPE\b/.test(msg)) {
     const key = keyOf(err);
     const what = key === undefined ? 'a key' : `key '${key}'`;
-    return new LoonError(`${what} holds another type than expected: left alone${done}`, ExitCode.problem, 'inspect it with redis-cli TYPE', { cause: err });
+    const why = `${what} holds another type than expected: left alone${done}`;
+    return new LoonError(why, ExitCode.problem, 'inspect it with redis-cli TYPE', { cause: err });
   }
   if (LOST.test(msg) || (err as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
-    return new UnavailableError(`lost the connection to Redis${done}`, 'is Redis running and reachable? run the command again', { cause: err });
+    const hint = 'is Redis running and reachable? run the command again';
+    return new UnavailableError(`lost the connection to Redis${done}`, hint, { cause: err });
   }
   return undefined;
 }
@@ -56,7 +68,12 @@ export function redisFailure(err: unknown, soFar?: string): unknown {
  * When `err` is WRONGTYPE, asks for the key's type and throws a WrongTypeError naming it;
  * otherwise rethrows `err` classified.
  */
-export async function explainWrongType(redis: Redis, err: unknown, key: Buffer | string, expected: string): Promise<never> {
+export async function explainWrongType(
+  redis: Redis,
+  err: unknown,
+  key: Buffer | string,
+  expected: string,
+): Promise<never> {
   if (/^WRONGTYPE\b/.test(String((err as Error)?.message))) {
     const actual = await redis.type(key).catch(() => 'value of another type');
     throw new WrongTypeError(String(key), actual, expected);
@@ -65,7 +82,12 @@ export async function explainWrongType(redis: Redis, err: unknown, key: Buffer |
 }
 
 /** Runs `fn`; a WRONGTYPE from it becomes a WrongTypeError naming `key`. */
-export async function expectingType<T>(redis: Redis, key: Buffer | string, expected: string, fn: () => Promise<T>): Promise<T> {
+export async function expectingType<T>(
+  redis: Redis,
+  key: Buffer | string,
+  expected: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (e) {

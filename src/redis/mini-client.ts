@@ -45,7 +45,11 @@ export class MiniRedis {
     }
   }
 
-  private static async connectAndAuth(opts: RedisOptions, timeoutMs: number, created: (s: Socket) => void): Promise<MiniRedis> {
+  private static async connectAndAuth(
+    opts: RedisOptions,
+    timeoutMs: number,
+    created: (s: Socket) => void,
+  ): Promise<MiniRedis> {
     const tls = opts.tls ? await import('node:tls') : undefined; // loaded only for rediss://
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s: Socket = opts.path

@@ -55,7 +55,9 @@ async function explainIntError(redis: Redis, key: string, e: unknown): Promise<n
     const raw = (await redis.get(key)) ?? '';
     throw notAnInteger(key, raw);
   }
-  if (/overflow/.test(msg)) throw new DataError(`counter ${key} would overflow`, 'reserve fewer serials or inspect it with redis-cli GET');
+  if (/overflow/.test(msg)) {
+    throw new DataError(`counter ${key} would overflow`, 'reserve fewer serials or inspect it with redis-cli GET');
+  }
   return explainWrongType(redis, e, key, 'string (a counter)');
 }
 
@@ -98,7 +100,9 @@ export async function readCounters(redis: Redis, dates: string[]): Promise<Count
   return dates.map((date, i) => {
     const [getErr, raw] = replies[2 * i]!;
     const [, ttl] = replies[2 * i + 1]!;
-    if (getErr && /^WRONGTYPE/.test(getErr.message)) throw new WrongTypeError(counterKey(date), 'value of another type', 'string (a counter)');
+    if (getErr && /^WRONGTYPE/.test(getErr.message)) {
+      throw new WrongTypeError(counterKey(date), 'value of another type', 'string (a counter)');
+    }
     if (getErr) throw redisFailure(getErr);
     const s = raw as string | null;
     const value = s !== null && /^-?\d+$/.test(s) ? Number(s) : null;

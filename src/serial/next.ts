@@ -35,7 +35,10 @@ export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextRes
   // Checked before the counter moves: a list too large to print must not cost the day its numbers.
   const lineBytes = formatSerial(o.prefix, o.zone, o.date, o.count).length + 1; // at least as wide as this
   if (o.count * lineBytes > MAX_OUTPUT_BYTES) {
-    throw new UsageError(`--count ${o.count}: the serials would take ${Math.ceil((o.count * lineBytes) / 1048576)} MiB of output`, `reserve at most ${Math.floor(MAX_OUTPUT_BYTES / lineBytes)} at a time`);
+    const mib = Math.ceil((o.count * lineBytes) / 1048576);
+    const most = Math.floor(MAX_OUTPUT_BYTES / lineBytes);
+    const why = `--count ${o.count}: the serials would take ${mib} MiB of output`;
+    throw new UsageError(why, `reserve at most ${most} at a time`);
   }
   let last = await reserveIfExists(redis, o.date, o.count);
   let initialisedFrom: number | null = null;

@@ -53,7 +53,8 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
   const buckets = bucketKeys(t, src);
-  await requireTypes(redis, [...buckets.map((b) => b.key), ...(o.dst ? bucketKeys(t, o.dst.queue).map((b) => b.key) : [])], 'list');
+  const dstKeys = o.dst ? bucketKeys(t, o.dst.queue).map((b) => b.key) : [];
+  await requireTypes(redis, [...buckets.map((b) => b.key), ...dstKeys], 'list');
   try {
     for (const b of buckets) await takeFromBucket(redis, t, b, o, r, { mark, limit, srcName });
   } catch (e) {

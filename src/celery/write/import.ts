@@ -65,6 +65,7 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
   const retracted = new Set<string>();
   let pipe = redis.pipeline();
   let pending = 0;
+  const soFar = () => `imported ${res.imported} message(s) from the first ${res.lines} line(s) of ${file}`;
   const flush = async () => {
     if (pending === 0) return;
     const out = (await pipe.exec()) ?? [];
@@ -74,7 +75,7 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
     const failed = out.find(([err]) => err)?.[0];
     res.imported += out.filter(([err]) => !err).length;
     o.progress?.(res.imported);
-    if (failed) throw redisFailure(failed, `imported ${res.imported} message(s) from the first ${res.lines} line(s) of ${file}`);
+    if (failed) throw redisFailure(failed, soFar());
   };
   try {
     // First pass: retractions (a backed-up message a worker took first), which may follow their record.
@@ -134,12 +135,14 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
   } catch (e) {
     if (e instanceof LineTooLongError) {
       await flush();
-      res.error = { line: e.line, reason: `longer than ${e.maxBytes} bytes: not a line export or purge --backup writes` };
+      res.error = { line: e.line, reason: `longer than ${e.maxBytes} bytes: not written by export or purge --backup` };
       return res;
     }
     const io = e as NodeJS.ErrnoException;
-    if (io.syscall === 'read' || io.syscall === 'open') throw new DataError(`cannot read ${file}: ${io.code ?? io.message}`);
-    throw redisFailure(e, `imported ${res.imported} message(s) from the first ${res.lines} line(s) of ${file}`);
+    if (io.syscall === 'read' || io.syscall === 'open') {
+      throw new DataError(`cannot read ${file}: ${io.code ?? io.message}`);
+    }
+    throw redisFailure(e, soFar());
   }
   return res;
 }
