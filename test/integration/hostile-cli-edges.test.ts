@@ -73,3 +73,14 @@ describe('__complete against servers that are not what it expects (item 12)', ()
     expect(r.stderr).toBe('');
   });
 });
+
+describe('doctor with keys of an unexpected type (item 10)', () => {
+  it('unacked a string: a failed check naming the key, not an internal error', async () => {
+    await redis.flush();
+    await redis.client.set('unacked', 'not a hash');
+    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', 'postgres://127.0.0.1:1/none', '--timeout', '1s']);
+    expect(r.code, r.stderr).toBe(1);
+    const checks = JSON.parse(r.stdout).checks as { name: string; status: string; detail: string }[];
+    expect(checks.find((c) => c.name === 'celery backlog')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/'unacked' is a string/) });
+  });
+});
