@@ -32,7 +32,7 @@ Examples:
   loonctl config show                    effective settings and where they came from
 
 Exit codes: 0 ok, 1 problem found, 2 usage, 3 not found, 65 bad data, 69 unavailable,
-70 internal error, 75 lock busy, 76 lock lost, 130 interrupted.`;
+70 internal error, 74 cannot write output, 75 lock busy, 76 lock lost, 130 interrupted.`;
 
 /** Builds the whole command tree from the registry. */
 export function buildProgram(): Command {
@@ -87,6 +87,17 @@ function rawArgs(cmd: Command): string[] {
   let root: Command = cmd;
   while (root.parent) root = root.parent;
   return (root as unknown as { rawArgs: string[] }).rawArgs;
+}
+
+/** Driver errors (Redis lost, NOPERM, OOM; a database connection reset) as typed errors; anything else as it is. */
+async function classify(err: unknown): Promise<unknown> {
+  if (err instanceof LoonError) return err;
+  const [{ classifyRedisError }, { databaseFailure }] = await Promise.all([
+    import('./redis/errors.js'),
+    import('./db/connect.js'),
+  ]);
+  const url = running.ctx?.config.databaseUrl.value ?? '';
+  return classifyRedisError(err) ?? databaseFailure(err, url) ?? err;
 }
 
 /** The exit code for anything a command threw: typed errors carry theirs; anything else is a bug (70). */
@@ -148,7 +159,7 @@ export async function run(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : ExitCode.usage;
       return;
     }
-    process.exitCode = report(err, verbose);
+    process.exitCode = report(await classify(err), verbose);
   }
   if (running.interrupted) process.exitCode = running.interrupted;
 }

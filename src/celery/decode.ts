@@ -4,7 +4,9 @@ import { decodeMessage, needsYaml, useYaml, type DecodedMessage } from './envelo
 export async function prepareDecode(raw: Buffer): Promise<void> {
   if (needsYaml(raw)) {
     const { parse } = await import('yaml');
-    useYaml((s) => parse(s));
+    // logLevel 'error': parse errors still throw (the message is marked broken), but warnings are not
+    // sent to process.emitWarning, which would print message content on stderr even with -q.
+    useYaml((s) => parse(s, { logLevel: 'error' }));
   }
 }
 

@@ -75,6 +75,54 @@ const str = (v: unknown): string | null => (v === undefined || v === null ? null
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * Deepest nesting of arrays and objects loonctl decodes. JSON.parse copes with any depth, but
+ * JSON.stringify and every recursive printer overflow the stack at a few thousand levels.
+ */
+export const MAX_DEPTH = 200;
+/** A compressed body may inflate to at most this much (a zlib bomb is 1 MB inflating to 1 GiB). */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+const OPEN_SQUARE = 0x5b;
+const OPEN_CURLY = 0x7b;
+
+/** Whether JSON text nests arrays/objects deeper than `limit` (brackets inside strings do not count). */
+export function jsonTooDeep(text: Buffer, limit = MAX_DEPTH): boolean {
+  // Cheap common case, in native code: fewer opening brackets than the limit cannot nest that deep.
+  let opens = 0;
+  for (const b of [OPEN_SQUARE, OPEN_CURLY]) {
+    for (let at = text.indexOf(b); at !== -1 && opens <= limit; at = text.indexOf(b, at + 1)) opens++;
+  }
+  if (opens <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === OPEN_SQUARE || c === OPEN_CURLY) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The same for a value already parsed (YAML), walked without recursion. */
+export function valueTooDeep(value: unknown, limit = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, d + 1]);
+  }
+  return false;
+}
+
+const tooDeep = `nested deeper than ${MAX_DEPTH} levels: not decoded`;
+
 /** kombu >= 5.3 writes datetimes, UUIDs, decimals and bytes as {"__type__": ..., "__value__": ...}. */
 function untype(_key: string, value: unknown): unknown {
   if (isObject(value) && typeof value.__type__ === 'string' && '__value__' in value && Object.entries(value).length === 2) return value.__value__;
@@ -98,6 +146,7 @@ function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown
     case 'application/json':
       try {
         {
+          if (jsonTooDeep(bytes)) return { error: `body ${tooDeep}` };
           const t = text();
           // A reviver slows JSON.parse several times over: use it only when typed values are there.
           return { body: t.includes('"__type__"') ? JSON.parse(t, untype) : JSON.parse(t) };
@@ -107,8 +156,10 @@ function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown
       }
     case 'application/x-yaml':
       if (!yamlParse) return { note: 'yaml body, not decoded' };
+      if (jsonTooDeep(bytes)) return { error: `body ${tooDeep}` }; // flow collections nest with brackets too
       try {
-        return { body: yamlParse(text()) };
+        const body = yamlParse(text());
+        return valueTooDeep(body) ? { error: `body ${tooDeep}` } : { body };
       } catch (e) {
         return { error: `body is not valid YAML (${(e as Error).message.split('\n')[0]})` };
       }
@@ -132,6 +183,10 @@ function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown
 export function decodeMessage(raw: Buffer): DecodedMessage {
   const m = empty(raw.length);
   let env: unknown;
+  if (jsonTooDeep(raw)) {
+    m.error = `message ${tooDeep}`;
+    return m;
+  }
   try {
     env = JSON.parse(raw.toString('utf8'));
   } catch {
@@ -191,9 +246,13 @@ export function decodeMessage(raw: Buffer): DecodedMessage {
       return m;
     }
     try {
-      bytes = inflateSync(bytes);
+      bytes = inflateSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
     } catch (e) {
-      m.error = `compressed body cannot be inflated (${(e as Error).message}); truncated?`;
+      const code = (e as NodeJS.ErrnoException).code;
+      m.error =
+        code === 'ERR_BUFFER_TOO_LARGE'
+          ? `compressed body inflates to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB: not decoded`
+          : `compressed body cannot be inflated (${(e as Error).message}); truncated?`;
       return m;
     }
   }

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { withSoFar } from '../core/errors.js';
+import { redisFailure } from '../redis/errors.js';
 import { decode, prepareDecode } from './decode.js';
 import { decodeMessage, needsYaml } from './envelope.js';
 import { exportLine, type ExportRecord } from './export-format.js';
@@ -6,6 +8,9 @@ import type { MessageFilter } from './filter.js';
 import { readQueuePages, readUnacked } from './read.js';
 import { nameOf, summarize } from './summary.js';
 import { bucketOf, type Transport } from './transport.js';
+
+/** Lines go to `write` in chunks of about this many characters (a page of big messages would not fit a string). */
+const WRITE_CHARS = 1024 * 1024;
 
 /**
  * Streams a queue's messages (or its unacked entries) as export lines through `write` (a page of
@@ -18,6 +23,25 @@ export async function exportQueue(
   queue: Buffer,
   o: { filter: MessageFilter | null; unacked: boolean; limit?: number; summary?: boolean },
   write: (lines: string, count: number) => Promise<void> | void,
+): Promise<number> {
+  let written = 0;
+  const counted = async (lines: string, count: number) => {
+    await write(lines, count);
+    written += count;
+  };
+  try {
+    return await exportMessages(redis, t, queue, o, counted);
+  } catch (e) {
+    throw withSoFar(redisFailure(e), `exported ${written} message(s) before that`);
+  }
+}
+
+async function exportMessages(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer,
+  o: { filter: MessageFilter | null; unacked: boolean; limit?: number; summary?: boolean },
+  write: (lines: string, count: number) => Promise<void>,
 ): Promise<number> {
   const qn = nameOf(queue);
   const base = { v: 1 as const, queue: qn.name, ...(qn.name_b64 ? { queue_b64: qn.name_b64 } : {}) };
@@ -57,6 +81,11 @@ export async function exportQueue(
       lines += exportLine({ ...base, source: 'queue', bucket: e.bucket, position: e.position, delivery_tag: m?.deliveryTag ?? null, message_b64: e.raw.toString('base64'), ...(o.summary !== false ? { summary: summarize(m!) } : {}) });
       count++;
       if (++n >= limit) break;
+      if (lines.length >= WRITE_CHARS) {
+        await write(lines, count);
+        lines = '';
+        count = 0;
+      }
     }
     if (lines) await write(lines, count);
     if (n >= limit) break;

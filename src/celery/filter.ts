@@ -29,7 +29,13 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch (e) {
+    // e.g. a backwards range `[z-a]`
+    const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
+    throw new UsageError(`--task: '${glob}' is not a valid glob (${why})`, 'globs take *, ? and [a-z]');
+  }
 }
 
 function parseInstant(text: string, what: string): number {

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import { expectingType } from '../redis/errors.js';
 import { redisNow, PAGE } from './read.js';
 import { nameOf } from './summary.js';
-import { bindingPrefix, bucketKeys, isInternalQueue, unackedIndexKey, unackedKey, type Transport } from './transport.js';
+import { NotFoundError } from '../core/errors.js';
+import { bindingPrefix, bucketKeys, isInternalQueue, queueLabel, unackedIndexKey, unackedKey } from './transport.js';
+import type { Transport } from './transport.js';
 
 export interface QueueInfo {
   name: string;
@@ -38,7 +41,8 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
   const found = new Map<string, Buffer>();
   const declared = new Set<string>();
   const sep = t.sep.toString('latin1');
-  for (const key of await scanAll(redis, Buffer.concat([globEscape(bindingPrefix(t)), Buffer.from('*')]))) {
+  // Only sets are bindings: a string under that name is someone else's key, skipped.
+  for (const key of await scanAll(redis, Buffer.concat([globEscape(bindingPrefix(t)), Buffer.from('*')]), 'set')) {
     let cursor = '0';
     do {
       const [next, members] = (await redis.callBuffer('SSCAN', key, cursor, 'COUNT', 1000)) as [Buffer, Buffer[]];
@@ -61,6 +65,30 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
     if (name && !found.has(name)) found.set(name, Buffer.from(name, 'latin1'));
   }
   return { names: [...found.values()], declared };
+}
+
+/** Whether a queue exists: a bucket list with messages, or a name in a binding (compared byte for byte). */
+export async function queueExists(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer,
+): Promise<{ exists: boolean; declared: boolean }> {
+  const p = redis.pipeline();
+  for (const b of bucketKeys(t, queue)) p.llen(b.key);
+  const lens = (await p.exec()) ?? [];
+  const { names, declared } = await discoverQueues(redis, t);
+  const latin1 = queue.toString('latin1');
+  const hasMessages = lens.some(([err, n]) => !err && Number(n) > 0);
+  return { exists: hasMessages || names.some((n) => n.equals(queue)), declared: declared.has(latin1) };
+}
+
+/** Throws NotFoundError (exit 3) for a queue that is neither in a binding nor holds messages. */
+export async function requireQueue(redis: Redis, t: Transport, queue: Buffer): Promise<void> {
+  if ((await queueExists(redis, t, queue)).exists) return;
+  const { names } = await discoverQueues(redis, t);
+  const known = names.filter((n) => !isInternalQueue(n.toString('utf8'))).map(queueLabel).sort();
+  const list = `${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ', ...' : ''}`;
+  throw new NotFoundError(`no queue '${queueLabel(queue)}' in the broker`, `known: ${list}`);
 }
 
 /** The routing key at the end of an unacked value, without parsing the whole message. */
@@ -88,7 +116,8 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
   let total = 0;
   let cursor = '0';
   do {
-    const [next, flat] = (await redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE)) as unknown as [Buffer, Buffer[]];
+    const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE);
+    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
     cursor = next.toString();
     const tags: Buffer[] = [];
     const queues: (string | null)[] = [];
@@ -97,7 +126,8 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
       queues.push(routingKeyOf(flat[i + 1]!));
     }
     if (tags.length === 0) continue;
-    const scores = (await redis.call('ZMSCORE', unackedIndexKey(t), ...tags)) as (string | null)[];
+    const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
+    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', score)) as (string | null)[];
     queues.forEach((q, i) => {
       total++;
       const k = q ?? '';

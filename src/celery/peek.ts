@@ -46,9 +46,14 @@ export async function peekQueue(redis: Redis, t: Transport, queue: Buffer | stri
   return out;
 }
 
-/** Unacked entries routed to a queue (or all with queue null), oldest first. */
+/**
+ * Unacked entries routed to a queue (or all with queue null), oldest first. Only the oldest
+ * offset + limit are kept while reading (the hash can hold hundreds of thousands).
+ */
 export async function peekUnacked(redis: Redis, t: Transport, queue: string | null, now: number, o: { limit: number; offset: number; filter: MessageFilter | null }): Promise<PeekedUnacked[]> {
-  const all: PeekedUnacked[] = [];
+  const keep = o.offset + o.limit;
+  const oldest: PeekedUnacked[] = [];
+  const sinceOf = (e: PeekedUnacked) => e.since ?? Infinity;
   for await (const u of readUnacked(redis, t)) {
     if (queue !== null && u.routingKey !== queue) continue;
     const raw = u.payload ?? u.value;
@@ -58,8 +63,21 @@ export async function peekUnacked(redis: Redis, t: Transport, queue: string | nu
       message.error = u.error ?? 'unreadable unacked value';
     }
     if (o.filter && !o.filter(message, raw)) continue;
-    all.push({ tag: u.tag, since: u.since, age: u.since === null ? null : Math.max(0, now - u.since), bucket: bucketOf(t, message.priority), raw, value: u.value, message, error: u.error });
+    const age = u.since === null ? null : Math.max(0, now - u.since);
+    const bucket = bucketOf(t, message.priority);
+    const entry: PeekedUnacked = { tag: u.tag, since: u.since, age, bucket, raw, value: u.value, message };
+    if (u.error) entry.error = u.error;
+    // Insert after every entry at least as old (a stable order), and drop what falls past `keep`.
+    if (oldest.length >= keep && sinceOf(entry) >= sinceOf(oldest[oldest.length - 1]!)) continue;
+    let lo = 0;
+    let hi = oldest.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sinceOf(oldest[mid]!) <= sinceOf(entry)) lo = mid + 1;
+      else hi = mid;
+    }
+    oldest.splice(lo, 0, entry);
+    if (oldest.length > keep) oldest.pop();
   }
-  all.sort((a, b) => (a.since ?? Infinity) - (b.since ?? Infinity));
-  return all.slice(o.offset, o.offset + o.limit);
+  return oldest.slice(o.offset, keep);
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { expectingType } from '../redis/errors.js';
 import { pyJsonString } from './pyjson.js';
 import { bucketKeys, unackedIndexKey, unackedKey, type Transport } from './transport.js';
 
@@ -24,13 +25,26 @@ export async function bucketLengths(redis: Redis, t: Transport, queue: Buffer | 
   return buckets.map((b, i) => ({ ...b, length: Number(res[i]![1] ?? 0) }));
 }
 
+/** What one page of LRANGE or HSCAN may bring back, roughly: messages can be 50 MB each. */
+export const PAGE_BYTES = 8 * 1024 * 1024;
+/** Pages start this small and double while the messages are small, so a huge first one costs little. */
+const FIRST_PAGE = 1;
+
+/** The size of the next page after one of `count` elements holding `bytes`: doubling, capped in bytes. */
+export function nextPageSize(current: number, count: number, bytes: number, max: number): number {
+  const perElement = count ? Math.max(1, bytes / count) : 1;
+  return Math.max(1, Math.min(max, current * 2, Math.floor(PAGE_BYTES / perElement)));
+}
+
 /**
  * Reads a queue in worker order (bucket by bucket, oldest first within a bucket) in LRANGE pages,
- * so memory stays bounded whatever the length; yields a page at a time. `skip` jumps over that many
- * messages without reading them.
+ * so memory stays bounded whatever the length; yields a page at a time. Pages hold at most
+ * `pageSize` messages and about PAGE_BYTES (one message when messages are larger than that).
+ * `skip` jumps over that many messages without reading them.
  */
 export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage[]> {
   let position = 0;
+  let size = Math.min(FIRST_PAGE, pageSize);
   for (const b of await bucketLengths(redis, t, queue)) {
     if (skip >= position + b.length) {
       position += b.length;
@@ -38,21 +52,25 @@ export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer 
     }
     let i = Math.max(0, skip - position);
     // Ask for the next page before handing out this one, so Redis works while we decode.
-    const fetch = (from: number): Promise<Buffer[]> => {
+    const fetch = (from: number, n: number): Promise<Buffer[]> => {
       if (from >= b.length) return Promise.resolve([]);
-      const p = redis.lrangeBuffer(b.key, -(from + pageSize), -(from + 1)) as Promise<Buffer[]>;
+      const p = redis.lrangeBuffer(b.key, -(from + n), -(from + 1)) as Promise<Buffer[]>;
       p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
       return p;
     };
-    let next = fetch(i);
-    for (; i < b.length; i += pageSize) {
+    let next = fetch(i, size);
+    while (i < b.length) {
       const page = await next;
-      next = fetch(i + pageSize);
       if (page.length === 0) break;
+      let bytes = 0;
+      for (const e of page) bytes += e.length;
+      size = nextPageSize(size, page.length, bytes, pageSize);
+      next = fetch(i + page.length, size);
       const out: QueueMessage[] = new Array(page.length);
       for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
         out[k] = { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
       }
+      i += page.length;
       yield out;
     }
     position += b.length;
@@ -105,17 +123,23 @@ export function parseUnackedValue(value: Buffer): Pick<UnackedEntry, 'payload' |
 /** Reads the `unacked` hash in HSCAN pages with each entry's time from `unacked_index`. */
 export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<UnackedEntry> {
   let cursor = '0';
+  let count = FIRST_PAGE;
   do {
-    const [next, flat] = (await redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE)) as unknown as [Buffer, Buffer[]];
+    const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', count);
+    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
     cursor = next.toString();
     const tags: Buffer[] = [];
     const values: Buffer[] = [];
+    let bytes = 0;
     for (let i = 0; i < flat.length; i += 2) {
       tags.push(flat[i]!);
       values.push(flat[i + 1]!);
+      bytes += flat[i + 1]!.length;
     }
+    count = nextPageSize(count, tags.length, bytes, PAGE);
     if (tags.length === 0) continue;
-    const scores = (await redis.call('ZMSCORE', unackedIndexKey(t), ...tags)) as (string | null)[];
+    const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
+    const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', score)) as (string | null)[];
     for (let i = 0; i < tags.length; i++) {
       yield { source: 'unacked', tag: tags[i]!.toString('utf8'), value: values[i]!, since: scores[i] === null ? null : Number(scores[i]), ...parseUnackedValue(values[i]!) };
     }

@@ -17,9 +17,12 @@ export interface QueueStats {
 }
 
 /** Counts over a queue (or every non-internal queue): by task, by priority, ETA due or not, unacked by age. */
-export async function queueStats(redis: Redis, t: Transport, queue: string | null): Promise<QueueStats> {
+export async function queueStats(redis: Redis, t: Transport, queue: string | Buffer | null): Promise<QueueStats> {
   const now = await redisNow(redis);
-  const names = queue !== null ? [Buffer.from(queue)] : (await discoverQueues(redis, t)).names.filter((n) => !isInternalQueue(n.toString('utf8')));
+  const names =
+    queue !== null
+      ? [typeof queue === 'string' ? Buffer.from(queue) : queue]
+      : (await discoverQueues(redis, t)).names.filter((n) => !isInternalQueue(n.toString('utf8')));
   const s: QueueStats = {
     at: new Date(now * 1000).toISOString(),
     queues: names.map((n) => n.toString('utf8')).sort(),

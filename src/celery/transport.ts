@@ -50,6 +50,34 @@ export function unescapeBytes(text: string): Buffer {
   return Buffer.from(out);
 }
 
+const B64_PREFIX = 'b64:';
+
+/**
+ * A queue as the operator names it: UTF-8 text, or `b64:<base64 of the bytes>` for a name that is
+ * not valid UTF-8 (`queue list` shows those as `name_b64`). A queue whose name really starts with
+ * `b64:` is named the second way too.
+ * @example parseQueueName('b64:bG9vbvlmbG93') // <Buffer 6c 6f 6f 6e f9 66 6c 6f 77>
+ */
+export function parseQueueName(text: string): Buffer {
+  if (!text.startsWith(B64_PREFIX)) {
+    if (text === '') throw new UsageError('the queue name must not be empty');
+    return Buffer.from(text, 'utf8');
+  }
+  const b64 = text.slice(B64_PREFIX.length);
+  const bytes = Buffer.from(b64, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0 || bytes.length === 0) {
+    throw new UsageError(`queue '${text}': not valid base64 after b64:`, 'copy name_b64 from queue list --json');
+  }
+  return bytes;
+}
+
+/** How a queue name is shown to the operator: text when it is UTF-8, else the `b64:` form that parseQueueName reads. */
+export function queueLabel(name: Buffer): string {
+  const text = name.toString('utf8');
+  const plain = Buffer.from(text, 'utf8').equals(name) && !text.startsWith(B64_PREFIX);
+  return plain ? text : `${B64_PREFIX}${name.toString('base64')}`;
+}
+
 export function makeTransport(opts: TransportOptions = {}): Transport {
   let steps = DEFAULT_PRIORITY_STEPS;
   if (opts.prioritySteps !== undefined) {

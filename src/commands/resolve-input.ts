@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
-import { parseDuration, parseIntOption } from '../core/parse.js';
+import { MAX_DURATION_MS, MAX_TIMER_MS, parseDuration, parseIntOption } from '../core/parse.js';
 import { type ArgSpec, inputKey, type OptionSpec } from './spec.js';
 
 type Env = Record<string, string | undefined>;
@@ -35,12 +35,12 @@ export function parseOptionValue(o: OptionSpec, raw: unknown): unknown {
     case 'int':
       return parseIntOption(String(raw), flag, o.min ?? 0, o.max);
     case 'duration': {
-      const ms = parseDuration(String(raw), flag);
+      // Node's timers overflow past ~24.8 days: that is the bound unless the option names its own.
+      const max = o.max === undefined ? MAX_TIMER_MS : parseDuration(o.max, flag, MAX_DURATION_MS);
+      const ms = parseDuration(String(raw), flag, MAX_DURATION_MS);
       const min = o.min === undefined ? 0 : parseDuration(o.min, flag);
       if (ms < min) throw new UsageError(`${flag}: ${raw} is below the minimum of ${o.min}`);
-      if (o.max !== undefined && ms > parseDuration(o.max, flag)) {
-        throw new UsageError(`${flag}: ${raw} is above the maximum of ${o.max}`);
-      }
+      if (ms > max) throw new UsageError(`${flag}: ${raw} is above the maximum of ${o.max ?? '24d'}`);
       return ms;
     }
     case 'optional-int':

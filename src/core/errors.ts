@@ -12,6 +12,8 @@ export const ExitCode = {
   internal: 70,
   lockBusy: 75,
   lockLost: 76,
+  /** An output file or stdout could not be written (ENOSPC, EIO): sysexits' EX_IOERR. */
+  ioError: 74,
   interrupted: 130,
 } as const;
 
@@ -83,6 +85,22 @@ export class InterruptedError extends LoonError {
   constructor() {
     super('interrupted', ExitCode.interrupted);
   }
+}
+
+/** Writing the output failed (disk full, /dev/full, I/O error): what was written so far is said. */
+export class OutputError extends LoonError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.ioError, hint, options);
+  }
+}
+
+/**
+ * Adds what was done before an error to its message ("exported 3,266 message(s) before that"),
+ * keeping its class and exit code. Returns the same error for chaining (`throw withSoFar(e, ...)`).
+ */
+export function withSoFar<T>(err: T, soFar: string): T {
+  if (err instanceof LoonError && err.message && !err.message.includes(soFar)) err.message = `${err.message}; ${soFar}`;
+  return err;
 }
 
 /** Ends the command with a given exit code and no message (e.g. `lock run` passing on the child's code). */

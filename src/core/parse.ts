@@ -2,11 +2,30 @@ import { UsageError } from './errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** The longest delay a Node timer takes: anything longer fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A ceiling for durations that never reach a timer (a lock TTL kept by Redis alone): one year. */
+export const MAX_DURATION_MS = 366 * 86_400_000;
+
+/** `24d20h31m23.647s` style text for a bound in an error message. */
+function formatMs(ms: number): string {
+  const d = Math.floor(ms / 86_400_000);
+  const h = Math.floor((ms % 86_400_000) / 3_600_000);
+  return d ? `${d}d${h ? `${h}h` : ''}` : `${Math.floor(ms / 1000)}s`;
+}
+
 /**
  * Parses `500ms`, `30s`, `5m`, `1h30m`, `2d`, or a bare number of seconds, into milliseconds.
+ * Refuses anything over `maxMs` (default: what a Node timer can wait, about 24.8 days).
  * @example parseDuration('1m30s', '--ttl') // 90000
  */
-export function parseDuration(text: string, what: string): number {
+export function parseDuration(text: string, what: string, maxMs: number = MAX_TIMER_MS): number {
+  const ms = parseDurationText(text, what);
+  if (!(ms <= maxMs)) throw new UsageError(`${what}: '${text}' is too long`, `at most ${formatMs(maxMs)}`);
+  return ms;
+}
+
+function parseDurationText(text: string, what: string): number {
   const s = text.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
@@ -50,11 +69,25 @@ export function dateIn(tz: string, at: Date = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/**
+ * The calendar dates loonctl works with. The queries reach one day before and two days after the
+ * dates asked for, and every database here stores years 1970..9999 (MySQL DATETIME stops at 9999),
+ * so later dates would leave YYYY-MM-DD (`+010000-01-01`) and earlier ones break PostgreSQL.
+ */
+export const MIN_DATE = '1970-01-01';
+export const MAX_DATE = '9999-12-29';
+
 /** Adds whole days to a YYYY-MM-DD date (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  const out = Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
+  // Years past 9999 print as +010000-01: such a string sorts before 9999 and a date loop never ends.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(out)) {
+    const why = `date ${date} + ${days} days is outside the calendar loonctl handles`;
+    throw new UsageError(why, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
+  }
+  return out;
 }
 
 /** Days from `a` to `b` (b - a), both YYYY-MM-DD. */
@@ -75,6 +108,9 @@ export function parseDate(text: string, tz: string, what = '--date'): string {
   const d = new Date(`${s}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
     throw new UsageError(`${what}: ${text} does not exist`);
+  }
+  if (s < MIN_DATE || s > MAX_DATE) {
+    throw new UsageError(`${what}: ${text} is out of range`, `use dates from ${MIN_DATE} to ${MAX_DATE}`);
   }
   return s;
 }

@@ -2,7 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import { UsageError } from '../core/errors.js';
 import { addDays, dateIn } from '../core/parse.js';
 import { startOfDayUtc } from '../core/timezone.js';
-import type { Database } from './connect.js';
+import { MAX_SEQ_DIGITS } from '../serial/format.js';
+import { withDatabase, type Database } from './connect.js';
 import type { TicketTable } from './ticket-table.js';
 
 /** What the table says about one day: rows created that day and the highest sequence in that day's serials. */
@@ -23,7 +24,11 @@ export interface TableCheck {
 }
 
 /** Which of the configured table and columns exist (information_schema; no ticket data read). */
-export async function checkTicketTable(db: Database, t: TicketTable): Promise<TableCheck> {
+export function checkTicketTable(db: Database, t: TicketTable): Promise<TableCheck> {
+  return withDatabase(db, () => readTableCheck(db, t));
+}
+
+async function readTableCheck(db: Database, t: TicketTable): Promise<TableCheck> {
   const schema = db.dialect === 'postgres' ? sql`current_schema()` : sql`database()`;
   const rows = await sql<{ c: string }>`select column_name as c from information_schema.columns
     where table_schema = ${schema} and table_name = ${t.table}`.execute(db.kysely);
@@ -102,7 +107,7 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
   const seq = db.dialect === 'postgres' ? sql`cast(substr(t, 9) as bigint)` : sql`cast(substr(t, 9) as unsigned)`;
   const q = sql<{ d: string; m: string | number }>`select left(t, 8) as d, max(${seq}) as m
     from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
-    where length(t) >= 12 and ${digitsOnly} group by left(t, 8)`;
+    where length(t) between 12 and ${sql.lit(8 + MAX_SEQ_DIGITS)} and ${digitsOnly} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
   for (const row of r.rows) {
     const d = String(row.d);
@@ -113,14 +118,19 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
 
 /** Rows and highest sequence for each day of a range: two grouped queries, whatever its length. */
 export async function dayStats(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, DayStats>> {
-  const [rows, seqs] = await Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
+  const both = () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
+  const [rows, seqs] = await withDatabase(db, both);
   const out = new Map<string, DayStats>();
   for (let d = from; d <= to; d = addDays(d, 1)) out.set(d, { rows: rows.get(d) ?? 0, maxSeq: seqs.get(d) ?? 0 });
   return out;
 }
 
 /** Every ticket created in the range (for the audit), soft-deleted ones included. */
-export async function ticketsInRange(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
+export function ticketsInRange(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
+  return withDatabase(db, () => readTickets(db, t, from, to));
+}
+
+async function readTickets(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
   const deleted = t.deletedColumn ? sql.ref(t.deletedColumn) : sql`0`;
   const r = await sql<{ id: unknown; sn: string | null; del: unknown }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del
     from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))} order by ${sql.ref(t.idColumn)}`.execute(db.kysely);

@@ -32,7 +32,15 @@ export async function redisChecks(open: () => Promise<Redis>, url: string): Prom
     return [check('redis', 'fail', (e as Error).message, { url: maskUrl(url) })];
   }
   const results = [check('redis', 'ok', `reachable at ${maskUrl(url)}`, { url: maskUrl(url) })];
-  const info = parseInfo(await client.info());
+  let info: Record<string, string>;
+  try {
+    info = parseInfo(await client.info());
+  } catch (e) {
+    // An ACL user without INFO (NOPERM) can still use counters and locks: report, do not crash.
+    const first = (e as Error).message.split('\n')[0];
+    const why = `cannot read INFO (${first}): version, role and eviction policy unchecked`;
+    return [...results, check('redis info', 'warn', why)];
+  }
   const version = info.redis_version ?? 'unknown';
   results.push(
     versionAtLeast(version, 6, 2)

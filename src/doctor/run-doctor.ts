@@ -1,5 +1,5 @@
 import type { Context } from '../app/context.js';
-import { UsageError } from '../core/errors.js';
+import { LoonError, UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { check, type CheckResult } from './check.js';
 import { brokerCheck, redisChecks } from './redis-checks.js';
@@ -74,6 +74,14 @@ async function ticketChecks3(db: Database | undefined): Promise<CheckResult[]> {
   return [check('ticket table', ok ? 'ok' : 'fail', ok ? 'ticket_record' : 'ticket_record not found'), noSerials];
 }
 
+/** A Redis or database condition (wrong key type, NOPERM, connection lost) as a failed check; a bug is rethrown. */
+async function asFinding(e: unknown): Promise<LoonError> {
+  const { classifyRedisError } = await import('../redis/errors.js');
+  const typed = classifyRedisError(e);
+  if (!typed || typed instanceof UsageError) throw e;
+  return typed;
+}
+
 /** The ticket table and its columns, then today's serial counter against it. */
 async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undefined): Promise<CheckResult[]> {
   if (!db) return [check('ticket table', 'skip', 'database unreachable'), check('serial counter', 'skip', 'database unreachable')];
@@ -88,7 +96,13 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
   if (!redisOk) return [...results, check('serial counter', 'skip', 'redis unreachable')];
   const { inspectDays } = await import('../serial/inspect.js');
   const today = dateIn(ctx.config.tz.value);
-  const [day] = await inspectDays(await ctx.redis(), db, table, [today], { prefix: 'loonflow', zone: ctx.config.zone.value });
+  let day: Awaited<ReturnType<typeof inspectDays>>[number] | undefined;
+  try {
+    const serial = { prefix: 'loonflow', zone: ctx.config.zone.value };
+    [day] = await inspectDays(await ctx.redis(), db, table, [today], serial);
+  } catch (e) {
+    return [...results, check('serial counter', 'fail', (await asFinding(e)).message)];
+  }
   const d = day!;
   const data = { date: d.date, counter: d.counter, rows: d.rows, max_seq: d.maxSeq, status: d.status };
   if (d.status === 'behind' || d.status === 'invalid') {
@@ -106,7 +120,13 @@ async function backlogCheck(ctx: Context, brokerOk: boolean): Promise<CheckResul
   if (!brokerOk) return check('celery backlog', 'skip', 'broker unreachable');
   const [{ backlogSummary }, { makeTransport }] = await Promise.all([import('../celery/list.js'), import('../celery/transport.js')]);
   const t = makeTransport({ keyPrefix: ctx.config.keyPrefix.value });
-  const b = await backlogSummary(await ctx.broker(), t);
+  let b: Awaited<ReturnType<typeof backlogSummary>>;
+  try {
+    b = await backlogSummary(await ctx.broker(), t);
+  } catch (e) {
+    const failure = await asFinding(e);
+    return check('celery backlog', 'fail', failure.message);
+  }
   const detail = `${b.ready} ready in ${b.queues} queue(s), ${b.unacked} unacked${b.oldest_unacked_age !== null ? ` (oldest ${b.oldest_unacked_age}s)` : ''}`;
   if (b.oldest_unacked_age !== null && b.oldest_unacked_age > t.visibilityTimeoutS) {
     return check('celery backlog', 'warn', `${detail}: older than the visibility timeout, probably left by a dead worker (loonctl queue requeue --unacked)`, b);

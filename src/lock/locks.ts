@@ -1,7 +1,18 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
-import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
+import { expectingType, WrongTypeError } from '../redis/errors.js';
+import { ACQUIRE, EXTEND, FORCE_RELEASE, RELEASE } from './scripts.js';
+
+function notALock(name: string, type: string): WrongTypeError {
+  const hint = 'it is not a lock: loonctl will not inspect, take or delete it';
+  return new WrongTypeError(name, type, 'lock (a string)', hint);
+}
+
+/** Runs a lock script; a key of another type gives a WrongTypeError naming it (the scripts write nothing first). */
+function asLock<T>(redis: Redis, name: string, fn: () => Promise<T>): Promise<T> {
+  return expectingType(redis, name, 'lock (a string)', fn);
+}
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
 
 export interface Holder {
@@ -43,7 +54,9 @@ export function currentOwner(command: string): Owner {
 /** One attempt. Returns the lock, or the holder when it is busy. */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
-  const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta])) as [number, string, string | number];
+  const keys = [name, metaKey(name), fenceKey(name)];
+  const acquire = () => ACQUIRE.run(redis, keys, [token, ttlMs, meta]);
+  const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
@@ -72,7 +85,7 @@ export async function acquire(redis: Redis, name: string, ttlMs: number, owner: 
 }
 
 export async function release(redis: Redis, name: string, token: string): Promise<{ released: true } | { released: false; holder: string | null }> {
-  const r = (await RELEASE.run(redis, [name, metaKey(name)], [token])) as [number, string?];
+  const r = (await asLock(redis, name, () => RELEASE.run(redis, [name, metaKey(name)], [token]))) as [number, string?];
   if (r[0] === 1) return { released: true };
   return { released: false, holder: r[1] ? r[1] : null };
 }
@@ -80,13 +93,17 @@ export async function release(redis: Redis, name: string, token: string): Promis
 export type ExtendResult = { extended: true; pttl: number } | { extended: false; reason: 'gone' | 'taken' | 'no-expiry'; holder: string | null };
 
 export async function extend(redis: Redis, name: string, token: string, ms: number, replace: boolean): Promise<ExtendResult> {
-  const r = (await EXTEND.run(redis, [name, metaKey(name)], [token, ms, replace ? '1' : '0'])) as [number, string | number, string?];
+  const args = [token, ms, replace ? '1' : '0'];
+  const extendScript = () => EXTEND.run(redis, [name, metaKey(name)], args);
+  const r = (await asLock(redis, name, extendScript)) as [number, string | number, string?];
   if (r[0] === 1) return { extended: true, pttl: Number(r[1]) };
   return { extended: false, reason: r[1] as 'gone' | 'taken' | 'no-expiry', holder: r[2] ? r[2] : null };
 }
 
 /** Everything known about a lock key; pttl -2 when it does not exist. */
 export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
+  const type = await redis.type(name);
+  if (type !== 'string' && type !== 'none') throw notALock(name, type);
   const [[, token], [, pttl], [, metaText], [, fence]] = (await redis.multi().get(name).pttl(name).get(metaKey(name)).get(fenceKey(name)).exec()) as [
     [unknown, string | null],
     [unknown, number],
@@ -118,6 +135,9 @@ export async function forceRelease(redis: Redis, name: string, expectToken?: str
     const r = await release(redis, name, expectToken);
     return r.released ? { deleted: true, holder: expectToken } : { deleted: false, holder: r.holder };
   }
-  const [[, token], [, n]] = (await redis.multi().get(name).del(name, metaKey(name)).exec()) as [[unknown, string | null], [unknown, number]];
-  return { deleted: Number(n) > 0 && token !== null, holder: token };
+  // One script: a key of another type (a Celery list) is refused, never deleted.
+  const reply = (await FORCE_RELEASE.run(redis, [name, metaKey(name)], [])) as [string, string | null, number];
+  const [type, token, n] = reply;
+  if (type !== 'string' && type !== 'none') throw notALock(name, type);
+  return { deleted: Number(n) > 0 && !!token, holder: token || null };
 }

@@ -55,3 +55,16 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
 return {1, ttl}`,
 );
+
+/**
+ * Deletes a lock and its metadata whatever the token, but only when the key is a string (a lock):
+ * `lock release --force` aimed at a Celery list must not delete the queue.
+ * KEYS: lock, meta. Returns {type, holder token or '', keys deleted}.
+ */
+export const FORCE_RELEASE = new Script(
+  'lock_force_release',
+  `local t = redis.call('TYPE', KEYS[1]).ok
+if t ~= 'string' then return {t, '', 0} end
+local cur = redis.call('GET', KEYS[1])
+return {t, cur, redis.call('DEL', KEYS[1], KEYS[2])}`,
+);

@@ -17,6 +17,14 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
   if (/WRONGPASS|NOAUTH|invalid password|AUTH.*without any password|invalid username-password/i.test(msg)) {
     return new UnavailableError(`${where}: authentication failed`, 'check the password in the URL or REDIS_PASSWORD', { cause: err });
   }
+  if (/^NOPERM/.test(msg)) {
+    const why = `${where}: the user may not run loonctl's commands (${msg.split('\n')[0]})`;
+    return new UnavailableError(why, 'grant the ACL user these commands and keys', { cause: err });
+  }
+  if (/DB index is out of range|invalid DB index/i.test(msg)) {
+    const hint = 'check the /db part of the URL or REDIS_DB';
+    return new UnavailableError(`${where}: the server has no such database index`, hint, { cause: err });
+  }
   if (/timeout|ETIMEDOUT/i.test(msg)) {
     return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });
   }
@@ -41,6 +49,8 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     sentinelRetryStrategy: () => null,
     reconnectOnError: () => false,
     connectionName: 'loonctl',
+    // The ready check runs INFO; an ACL user without it makes ioredis print a warning on stderr.
+    enableReadyCheck: false,
     enableAutoPipelining: false,
     // disconnect() half-closes and waits this long for the server before destroying the socket;
     // a hung server would otherwise hold the process open for ioredis' default 2 s.
@@ -53,6 +63,10 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
   });
   try {
     await withTimeout(client.connect(), opts.timeoutMs + 250);
+    // Without ioredis' ready check: a failed SELECT only shows as an error event (and commands would
+    // then run on db 0), a missing password only on the first command. One PING settles both.
+    if (lastError) throw lastError;
+    await withTimeout(client.ping(), opts.timeoutMs + 250);
   } catch (e) {
     client.disconnect();
     // "Connection is closed" says nothing; the error event carries the real reason.

@@ -15,16 +15,41 @@ export class MiniRedis {
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (d: Buffer) => this.onData(d));
-    const fail = (e: Error) => {
-      this.failure = e;
-      for (const w of this.waiting.splice(0)) w.reject(e);
-    };
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error('connection closed')));
+    socket.on('error', (e) => this.fail(e));
+    socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  /** Connects, authenticates and selects the db from ioredis-style options (host/port or path, tls). */
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
+
+  /**
+   * Connects, authenticates and selects the db from ioredis-style options (host/port or path, tls),
+   * all within `timeoutMs`. On any failure the socket is destroyed: a socket left open (a wrong
+   * password, a server that never answers) would keep the process, and the operator's Tab, waiting.
+   */
   static async open(opts: RedisOptions, timeoutMs: number): Promise<MiniRedis> {
+    let socket: Socket | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
+    });
+    try {
+      return await Promise.race([MiniRedis.connectAndAuth(opts, timeoutMs, (s) => (socket = s)), expired]);
+    } catch (e) {
+      socket?.destroy();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private static async connectAndAuth(
+    opts: RedisOptions,
+    timeoutMs: number,
+    created: (s: Socket) => void,
+  ): Promise<MiniRedis> {
     const tls = opts.tls ? await import('node:tls') : undefined; // loaded only for rediss://
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s: Socket = opts.path
@@ -32,6 +57,7 @@ export class MiniRedis {
         : tls
           ? tls.connect({ host: opts.host, port: opts.port, servername: opts.host, ...opts.tls })
           : netConnect(opts.port ?? 6379, opts.host ?? '127.0.0.1');
+      created(s);
       const timer = setTimeout(() => {
         s.destroy();
         reject(new Error('connect timeout'));
@@ -72,7 +98,15 @@ export class MiniRedis {
   private onData(d: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, d]) : d;
     for (;;) {
-      const parsed = parseReply(this.buffer, 0);
+      let parsed: ReturnType<typeof parseReply>;
+      try {
+        parsed = parseReply(this.buffer, 0);
+      } catch (e) {
+        // Not Redis on the other end (an HTTP server, a TLS port): fail quietly, never throw from an event.
+        this.fail(e as Error);
+        this.socket.destroy();
+        return;
+      }
       if (!parsed) return;
       this.buffer = this.buffer.subarray(parsed.end);
       this.waiting.shift()?.resolve(parsed.value);

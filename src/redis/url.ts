@@ -26,7 +26,7 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
       }
       if (u.protocol !== 'sentinel:') throw bad('every address in a sentinel list must be sentinel://');
       sentinels.push({ host: u.hostname, port: Number(u.port || 26379) });
-      if (u.password) password = decodeURIComponent(u.password);
+      if (u.password) password = decodePart(u.password, bad);
       if (u.pathname.length > 1) db = parseDb(u.pathname.slice(1), bad);
     }
     if (!sentinelMaster) {
@@ -41,12 +41,12 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
   } catch {
     throw bad('cannot parse');
   }
-  const username = u.username ? decodeURIComponent(u.username) : undefined;
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  const username = u.username ? decodePart(u.username, bad) : undefined;
+  const password = u.password ? decodePart(u.password, bad) : undefined;
   const dbParam = u.searchParams.get('db');
 
   if (scheme === 'unix' || scheme === 'socket') {
-    const path = decodeURIComponent(u.pathname);
+    const path = decodePart(u.pathname, bad);
     if (!path || path === '/') throw bad('no socket path');
     return { path, username, password, db: dbParam ? parseDb(dbParam, bad) : 0 };
   }
@@ -66,6 +66,15 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
     opts.tls = reqs && /^(none|cert_none)$/i.test(reqs) ? { rejectUnauthorized: false } : {};
   }
   return opts;
+}
+
+/** Percent-decoding that reports `%ZZ` as a malformed URL instead of throwing URIError (an internal error). */
+function decodePart(text: string, bad: (why: string) => Error): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw bad('bad percent-encoding (a % not followed by two hex digits; write a literal % as %25)');
+  }
 }
 
 function parseDb(text: string, bad: (why: string) => Error): number {

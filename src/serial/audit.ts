@@ -12,6 +12,8 @@ export interface Duplicate {
   deleted: boolean[];
 }
 
+const MAX_LISTED_GAPS = 50;
+
 export interface DayGaps {
   date: string;
   maxSeq: number;
@@ -67,14 +69,12 @@ export async function auditSerials(
   const gaps: DayGaps[] = [];
   for (const [date, set] of [...seqs].sort(([a], [b]) => a.localeCompare(b))) {
     if (date < from || date > to) continue;
-    const max = Math.max(...set);
+    let max = 0;
+    for (const n of set) if (n > max) max = n;
+    // Counted, not walked: a day whose highest sequence is huge must not mean a loop that long.
+    const missingCount = max - [...set].filter((n) => n >= 1).length;
     const missing: number[] = [];
-    let missingCount = 0;
-    for (let i = 1; i <= max; i++) {
-      if (set.has(i)) continue;
-      missingCount++;
-      if (missing.length < 50) missing.push(i);
-    }
+    for (let i = 1; i <= max && missing.length < MAX_LISTED_GAPS; i++) if (!set.has(i)) missing.push(i);
     if (missingCount) gaps.push({ date, maxSeq: max, missingCount, missing });
   }
   const duplicates = [...bySn.values()].filter((d) => d.ids.length > 1);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DataError } from '../core/errors.js';
+import { explainWrongType, redisFailure, WrongTypeError } from '../redis/errors.js';
 import { Script } from '../redis/script.js';
 import { COUNTER_TTL_S, counterKey } from './format.js';
 
@@ -49,11 +50,15 @@ export function notAnInteger(key: string, raw: string): DataError {
 }
 
 async function explainIntError(redis: Redis, key: string, e: unknown): Promise<never> {
-  if (/not an integer|NOTINT/.test(String((e as Error)?.message))) {
+  const msg = String((e as Error)?.message);
+  if (/not an integer|NOTINT/.test(msg)) {
     const raw = (await redis.get(key)) ?? '';
     throw notAnInteger(key, raw);
   }
-  throw e;
+  if (/overflow/.test(msg)) {
+    throw new DataError(`counter ${key} would overflow`, 'reserve fewer serials or inspect it with redis-cli GET');
+  }
+  return explainWrongType(redis, e, key, 'string (a counter)');
 }
 
 /** Reserves `count` numbers if the day's counter exists; returns the last one, or null when absent. */
@@ -95,7 +100,10 @@ export async function readCounters(redis: Redis, dates: string[]): Promise<Count
   return dates.map((date, i) => {
     const [getErr, raw] = replies[2 * i]!;
     const [, ttl] = replies[2 * i + 1]!;
-    if (getErr) throw getErr;
+    if (getErr && /^WRONGTYPE/.test(getErr.message)) {
+      throw new WrongTypeError(counterKey(date), 'value of another type', 'string (a counter)');
+    }
+    if (getErr) throw redisFailure(getErr);
     const s = raw as string | null;
     const value = s !== null && /^-?\d+$/.test(s) ? Number(s) : null;
     return { date, key: counterKey(date), value, raw: s, ttl: s === null ? null : Number(ttl) };

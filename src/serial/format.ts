@@ -32,7 +32,13 @@ export function checkSerialPart(value: string, what: string): string | undefined
   return undefined;
 }
 
-const SERIAL = /^(.+)_(\d{4})(\d{2})(\d{2})(\d{4,})$/;
+/**
+ * The longest sequence loonctl accepts: 15 digits stay exact in a JS number and in a Redis counter.
+ * A longer one (`...9999999999999999999999999`) is reported as malformed, never counted up to.
+ */
+export const MAX_SEQ_DIGITS = 15;
+
+const SERIAL = new RegExp(`^(.+)_(\\d{4})(\\d{2})(\\d{2})(\\d{4,${MAX_SEQ_DIGITS}})$`);
 
 /**
  * Splits a serial into its parts; undefined when it is not one. With a known prefix the rest is

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
-import { UnavailableError } from '../core/errors.js';
+import { UnavailableError, UsageError } from '../core/errors.js';
 import { reserveIfExists, reserveWithInit } from './counter.js';
 import { counterKey, formatSerial } from './format.js';
+
+/** The most output one `serial next` may produce (the serials are built and printed in memory). */
+export const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 export interface NextOptions {
   date: string;
@@ -29,6 +32,14 @@ export interface NextResult {
  * database and initialises atomically (concurrent callers, LoonFlow included, agree on one sequence).
  */
 export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextResult> {
+  // Checked before the counter moves: a list too large to print must not cost the day its numbers.
+  const lineBytes = formatSerial(o.prefix, o.zone, o.date, o.count).length + 1; // at least as wide as this
+  if (o.count * lineBytes > MAX_OUTPUT_BYTES) {
+    const mib = Math.ceil((o.count * lineBytes) / 1048576);
+    const most = Math.floor(MAX_OUTPUT_BYTES / lineBytes);
+    const why = `--count ${o.count}: the serials would take ${mib} MiB of output`;
+    throw new UsageError(why, `reserve at most ${most} at a time`);
+  }
   let last = await reserveIfExists(redis, o.date, o.count);
   let initialisedFrom: number | null = null;
   if (last === null) {

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { decode } from '../decode.js';
 import type { ExportRecord } from '../export-format.js';
 import type { MessageFilter } from '../filter.js';
+import { redisFailure, requireTypes } from '../../redis/errors.js';
+import { nextPageSize } from '../read.js';
 import { nameOf, summarize } from '../summary.js';
 import { bucketKeys, bucketKey, type Transport } from '../transport.js';
 import { rewriteRoutingKey } from './routing.js';
@@ -45,66 +47,88 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
  * Moves or purges the matching messages of a queue, bucket by bucket, oldest first, in windows read
  * with LRANGE and changed by one script each: atomic per message, order kept, O(window) per step.
  */
-export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkOptions): Promise<BulkResult> {
+export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer, o: BulkOptions): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
-  const srcName = nameOf(Buffer.from(src));
-  for (const b of bucketKeys(t, src)) {
-    const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
-    if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
-    let s = 0; // distance of the window from the tail
-    while (r.matched < limit && !o.signal?.aborted) {
-      const page = (await redis.lrangeBuffer(b.key, -(s + WINDOW), -(s + 1))) as Buffer[];
-      if (page.length === 0) break;
-      page.reverse(); // oldest first
-      const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
-      for (let i = 0; i < page.length && r.matched < limit; i++) {
-        const raw = page[i]!;
-        const position = r.scanned + i;
-        const m = o.filter || o.backup ? await decode(raw) : undefined;
-        if (o.filter && !o.filter(m!, raw)) continue;
-        r.matched++;
-        if (o.dryRun) continue;
-        let bytes: Buffer | '=' | '' = '';
-        if (o.mode === 'move') {
-          if (o.dst!.keepRouting) bytes = '=';
-          else {
-            const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
-            if (!rewritten) {
-              r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
-              continue;
-            }
-            bytes = rewritten;
-          }
-        }
-        const record: ExportRecord | undefined = o.backup
-          ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
-          : undefined;
-        chosen.push({ sha: sha1(raw), bytes, raw, record });
-      }
-      r.scanned += page.length;
-      o.progress?.(r.scanned);
-      let taken = 0;
-      if (chosen.length) {
-        if (o.backup) await o.backup(chosen.map((c) => c.record!));
-        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1];
-        for (const c of chosen) args.push(c.sha, c.bytes);
-        const got = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as string[];
-        taken = got.length;
-        r.done += taken;
-        if (taken < chosen.length) {
-          const gotSet = new Set(got);
-          const missing = chosen.filter((c) => !gotSet.has(c.sha)).map((c) => c.sha);
-          r.vanished += missing.length;
-          if (o.retract) await o.retract(missing);
-        }
-      }
-      s += page.length - taken;
-      if (page.length < WINDOW) break;
-    }
+  const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
+  const buckets = bucketKeys(t, src);
+  const dstKeys = o.dst ? bucketKeys(t, o.dst.queue).map((b) => b.key) : [];
+  await requireTypes(redis, [...buckets.map((b) => b.key), ...dstKeys], 'list');
+  try {
+    for (const b of buckets) await takeFromBucket(redis, t, b, o, r, { mark, limit, srcName });
+  } catch (e) {
+    const verb = o.mode === 'move' ? 'moved' : 'removed';
+    throw redisFailure(e, `${verb} ${r.done} of ${r.matched} matched (${r.scanned} scanned) before that`);
   }
   return r;
+}
+
+/** One priority bucket of bulkTake. */
+async function takeFromBucket(
+  redis: Redis,
+  t: Transport,
+  b: { step: number; key: Buffer },
+  o: BulkOptions,
+  r: BulkResult,
+  c: { mark: string; limit: number; srcName: { name: string; name_b64?: string } },
+): Promise<void> {
+  const { mark, limit, srcName } = c;
+  const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
+  if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
+  let s = 0; // distance of the window from the tail
+  let window = 8; // grows to WINDOW messages while they are small; bounded in bytes (nextPageSize)
+  while (r.matched < limit && !o.signal?.aborted) {
+    const asked = window;
+    const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
+    if (page.length === 0) break;
+    window = nextPageSize(asked, page.length, page.reduce((n, e) => n + e.length, 0), WINDOW);
+    page.reverse(); // oldest first
+    const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
+    for (let i = 0; i < page.length && r.matched < limit; i++) {
+      const raw = page[i]!;
+      const position = r.scanned + i;
+      const m = o.filter || o.backup ? await decode(raw) : undefined;
+      if (o.filter && !o.filter(m!, raw)) continue;
+      r.matched++;
+      if (o.dryRun) continue;
+      let bytes: Buffer | '=' | '' = '';
+      if (o.mode === 'move') {
+        if (o.dst!.keepRouting) bytes = '=';
+        else {
+          const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
+          if (!rewritten) {
+            r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
+            continue;
+          }
+          bytes = rewritten;
+        }
+      }
+      const record: ExportRecord | undefined = o.backup
+        ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
+        : undefined;
+      chosen.push({ sha: sha1(raw), bytes, raw, record });
+    }
+    r.scanned += page.length;
+    o.progress?.(r.scanned);
+    let taken = 0;
+    if (chosen.length) {
+      if (o.backup) await o.backup(chosen.map((c) => c.record!));
+      const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1];
+      for (const c of chosen) args.push(c.sha, c.bytes);
+      const got = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as string[];
+      taken = got.length;
+      r.done += taken;
+      if (taken < chosen.length) {
+        const gotSet = new Set(got);
+        const missing = chosen.filter((c) => !gotSet.has(c.sha)).map((c) => c.sha);
+        r.vanished += missing.length;
+        if (o.retract) await o.retract(missing);
+      }
+    }
+    s += page.length - taken;
+    if (page.length < asked) break;
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { DataError } from '../../core/errors.js';
+import { LineTooLongError, MAX_LINE_BYTES, readLines } from '../../core/read-lines.js';
+import { redisFailure, requireTypes } from '../../redis/errors.js';
 import { parseExportLine } from '../export-format.js';
 import { bucketKey, bucketKeys, unackedKey, type Transport } from '../transport.js';
 
@@ -10,6 +13,8 @@ export interface ImportOptions {
   skipExisting: boolean;
   dryRun: boolean;
   progress?: (n: number) => void;
+  /** Lines longer than this stop the import with an error naming the line (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
 
 export interface ImportResult {
@@ -21,6 +26,8 @@ export interface ImportResult {
   error?: { line: number; reason: string };
 }
 
+const RETRACT = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/;
+const RETRACT_LINE_MAX = 64;
 const TAG = /"delivery_tag": "((?:[^"\\]|\\.)*)"/;
 
 /** Delivery tags present in a queue's buckets and in unacked (for --skip-existing), read in pages. */
@@ -46,78 +53,96 @@ async function presentTags(redis: Redis, t: Transport, queue: string, unacked: S
  */
 export async function importFile(redis: Redis, t: Transport, file: string, o: ImportOptions): Promise<ImportResult> {
   const res: ImportResult = { lines: 0, imported: 0, skipped: 0, retracted: 0 };
-  const stream = createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
+  const maxLineBytes = o.maxLineBytes ?? MAX_LINE_BYTES;
   try {
-    await opened;
+    await access(file, constants.R_OK);
   } catch (e) {
     throw new DataError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  const keys = new Set<string>();
   let unackedTags: Set<string> | undefined;
   const present = new Map<string, Set<string>>();
   const retracted = new Set<string>();
   let pipe = redis.pipeline();
   let pending = 0;
+  const soFar = () => `imported ${res.imported} message(s) from the first ${res.lines} line(s) of ${file}`;
   const flush = async () => {
     if (pending === 0) return;
     const out = (await pipe.exec()) ?? [];
-    for (const [err] of out) if (err) throw err;
-    res.imported += pending;
     pending = 0;
     pipe = redis.pipeline();
+    // Count what Redis took, also when it refused some (maxmemory): the summary must be exact.
+    const failed = out.find(([err]) => err)?.[0];
+    res.imported += out.filter(([err]) => !err).length;
     o.progress?.(res.imported);
+    if (failed) throw redisFailure(failed, soFar());
   };
-  // First pass: retractions (a backed-up message a worker took first), which may follow their record.
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    const m = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/.exec(text);
-    if (m) retracted.add(m[1]!);
-  }
-  const { createHash } = await import('node:crypto');
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
-    res.lines = line;
-    if (text.trim() === '' || text.startsWith('{"v":1,"retract"')) continue;
-    let rec;
-    try {
-      rec = parseExportLine(text);
-    } catch (e) {
-      await flush();
-      res.error = { line, reason: (e as Error).message };
-      return res;
+  try {
+    // First pass: retractions (a backed-up message a worker took first), which may follow their record.
+    for await (const { bytes } of readLines(file, maxLineBytes, 'skip')) {
+      if (bytes.length > RETRACT_LINE_MAX) continue;
+      const m = RETRACT.exec(bytes.toString('latin1'));
+      if (m) retracted.add(m[1]!);
     }
-    if (!t.prioritySteps.includes(rec.bucket)) {
-      await flush();
-      res.error = { line, reason: `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}` };
-      return res;
-    }
-    const bytes = Buffer.from(rec.message_b64, 'base64');
-    if (retracted.size && retracted.has(createHash('sha1').update(bytes).digest('hex'))) {
-      res.retracted++;
-      continue;
-    }
-    const queue = o.to ?? (rec.queue_b64 ? Buffer.from(rec.queue_b64, 'base64').toString('latin1') : rec.queue);
-    if (o.skipExisting) {
-      unackedTags ??= new Set(((await redis.hkeysBuffer(unackedKey(t))) as Buffer[]).map((b) => b.toString('utf8')));
-      if (!present.has(queue)) present.set(queue, await presentTags(redis, t, queue, unackedTags));
-      const tag = rec.delivery_tag ?? TAG.exec(bytes.toString('latin1'))?.[1];
-      if (tag && present.get(queue)!.has(tag)) {
-        res.skipped++;
+    for await (const { line, bytes: lineBytes } of readLines(file, maxLineBytes)) {
+      res.lines = line;
+      const text = lineBytes.toString('utf8');
+      if (text.trim() === '' || text.startsWith('{"v":1,"retract"')) continue;
+      let rec;
+      try {
+        rec = parseExportLine(text);
+      } catch (e) {
+        await flush();
+        res.error = { line, reason: (e as Error).message };
+        return res;
+      }
+      if (!t.prioritySteps.includes(rec.bucket)) {
+        await flush();
+        res.error = { line, reason: `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}` };
+        return res;
+      }
+      const bytes = Buffer.from(rec.message_b64, 'base64');
+      if (retracted.size && retracted.has(createHash('sha1').update(bytes).digest('hex'))) {
+        res.retracted++;
         continue;
       }
-      if (tag) present.get(queue)!.add(tag);
+      const queue = o.to ?? (rec.queue_b64 ? Buffer.from(rec.queue_b64, 'base64').toString('latin1') : rec.queue);
+      if (o.skipExisting) {
+        unackedTags ??= new Set(((await redis.hkeysBuffer(unackedKey(t))) as Buffer[]).map((b) => b.toString('utf8')));
+        if (!present.has(queue)) present.set(queue, await presentTags(redis, t, queue, unackedTags));
+        const tag = rec.delivery_tag ?? TAG.exec(bytes.toString('latin1'))?.[1];
+        if (tag && present.get(queue)!.has(tag)) {
+          res.skipped++;
+          continue;
+        }
+        if (tag) present.get(queue)!.add(tag);
+      }
+      if (o.dryRun) {
+        res.imported++;
+        continue;
+      }
+      const key = bucketKey(t, rec.queue_b64 && !o.to ? Buffer.from(rec.queue_b64, 'base64') : queue, rec.bucket);
+      const k = key.toString('latin1');
+      if (!keys.has(k)) {
+        await flush(); // everything before this line is in, whatever the check finds
+        await requireTypes(redis, [key], 'list');
+        keys.add(k);
+      }
+      pipe.lpush(key, bytes);
+      if (++pending >= 500) await flush();
     }
-    if (o.dryRun) {
-      res.imported++;
-      continue;
+    await flush();
+  } catch (e) {
+    if (e instanceof LineTooLongError) {
+      await flush();
+      res.error = { line: e.line, reason: `longer than ${e.maxBytes} bytes: not written by export or purge --backup` };
+      return res;
     }
-    const key = bucketKey(t, rec.queue_b64 && !o.to ? Buffer.from(rec.queue_b64, 'base64') : queue, rec.bucket);
-    pipe.lpush(key, bytes);
-    if (++pending >= 500) await flush();
+    const io = e as NodeJS.ErrnoException;
+    if (io.syscall === 'read' || io.syscall === 'open') {
+      throw new DataError(`cannot read ${file}: ${io.code ?? io.message}`);
+    }
+    throw redisFailure(e, soFar());
   }
-  await flush();
   return res;
 }

@@ -7,6 +7,7 @@ import { readUnacked } from '../read.js';
 import { summarize } from '../summary.js';
 import { bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
 import type { BulkOptions, BulkResult } from './bulk.js';
+import { redisFailure } from '../../redis/errors.js';
 import { DELETE_UNACKED } from './scripts.js';
 
 /**
@@ -29,27 +30,35 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string | n
     if (missing.length && o.retract) await o.retract(missing.map((m) => m.sha));
     batch = [];
   };
-  for await (const u of readUnacked(redis, t)) {
-    if (queue !== null && u.routingKey !== queue) continue;
-    r.scanned++;
-    if (!u.payload) {
-      r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
-      continue;
-    }
-    const m = await decode(u.payload);
-    if (o.filter && !o.filter(m, u.payload)) continue;
-    r.matched++;
-    if (!o.dryRun) {
-      batch.push({
-        tag: u.tag,
-        value: u.value,
-        sha: createHash('sha1').update(u.payload).digest('hex'),
-        record: { v: 1, source: 'unacked', queue: queue ?? u.routingKey ?? '', bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
-      });
-      if (batch.length >= 200) await flush();
-    }
-    if (r.matched >= limit) break;
+  try {
+    await purgeEntries();
+  } catch (e) {
+    throw redisFailure(e, `removed ${r.done} of ${r.matched} matched before that`);
   }
-  await flush();
   return r;
+
+  async function purgeEntries(): Promise<void> {
+    for await (const u of readUnacked(redis, t)) {
+      if (queue !== null && u.routingKey !== queue) continue;
+      r.scanned++;
+      if (!u.payload) {
+        r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
+        continue;
+      }
+      const m = await decode(u.payload);
+      if (o.filter && !o.filter(m, u.payload)) continue;
+      r.matched++;
+      if (!o.dryRun) {
+        batch.push({
+          tag: u.tag,
+          value: u.value,
+          sha: createHash('sha1').update(u.payload).digest('hex'),
+          record: { v: 1, source: 'unacked', queue: queue ?? u.routingKey ?? '', bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
+        });
+        if (batch.length >= 200) await flush();
+      }
+      if (r.matched >= limit) break;
+    }
+    await flush();
+  }
 }

@@ -3,6 +3,7 @@ import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
 import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { redisFailure, requireTypes } from '../../redis/errors.js';
 import { RESTORE_UNACKED } from './scripts.js';
 
 export interface RestoreOptions {
@@ -65,10 +66,27 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
   const res: RestoreResult = { matched: 0, restored: 0, young: 0, etaFuture: [], failed: [], vanished: 0, items: [] };
+  try {
+    await restoreInto(redis, t, o, res);
+  } catch (e) {
+    throw redisFailure(e, `restored ${res.restored} of ${res.matched} matched before that`);
+  }
+  return res;
+}
+
+async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: RestoreResult): Promise<void> {
   const cache = new Map<string, string[]>();
   let batchKeys: Buffer[] = [];
   let batchArgs: (string | Buffer)[] = [];
   let batchCount = 0;
+  // The script deletes the unacked entry before it pushes: a target of another type would lose it.
+  const checked = new Set<string>();
+  const checkTarget = async (key: Buffer) => {
+    const k = key.toString('latin1');
+    if (checked.has(k)) return;
+    await requireTypes(redis, [key], 'list');
+    checked.add(k);
+  };
   const flush = async () => {
     if (batchCount === 0) return;
     const n = Number(await RESTORE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t), ...batchKeys], batchArgs));
@@ -100,6 +118,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
       continue;
     }
     const queues = await targetQueues(redis, t, u, cache);
+    if (queues.length === 1 && !o.dryRun) await checkTarget(bucketKey(t, queues[0]!, bucketOf(t, m.priority)));
     if (queues.length !== 1) {
       res.failed.push({ tag: u.tag, reason: queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'` });
       continue;
@@ -113,5 +132,4 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     if (batchCount >= 200) await flush();
   }
   await flush();
-  return res;
 }

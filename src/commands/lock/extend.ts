@@ -18,7 +18,7 @@ export const lockExtend = defineCommand<Input>({
   args: [NAME_ARG],
   options: [
     { name: 'token', type: 'string', placeholder: 'token', description: 'the holder token (required)' },
-    { name: 'ttl', type: 'duration', min: '1ms', description: 'time to add, or the new TTL with --replace (required)' },
+    { name: 'ttl', type: 'duration', min: '1ms', max: '366d', description: 'time to add, or the new TTL with --replace (required)' },
     { name: 'replace', type: 'boolean', description: 'set the TTL instead of adding to it' },
     ALLOW_LONG_TTL,
     PREFIX,

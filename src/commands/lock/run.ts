@@ -26,7 +26,7 @@ export const lockRun = defineCommand<Input>({
   ],
   passThrough: true,
   options: [
-    { ...TTL, description: 'expiry, renewed every ttl/3' },
+    { ...TTL, max: undefined, description: 'expiry, renewed every ttl/3' },
     WAIT,
     { name: 'conflict-exit-code', type: 'int', min: 0, max: 255, description: 'exit code when busy (default 75)' },
     { name: 'busy-ok', type: 'boolean', description: 'exit 0 when busy (cron on several hosts)' },

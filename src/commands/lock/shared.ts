@@ -10,7 +10,7 @@ export const PREFIX: OptionSpec = {
   name: 'prefix', type: 'string', placeholder: 'prefix', env: 'LOONCTL_LOCK_PREFIX', config: 'lockPrefix',
   description: "prepended to the name (Django cache locks: ':1:')",
 };
-export const TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', description: 'expiry' };
+export const TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', max: '366d', description: 'expiry' };
 export const ALLOW_LONG_TTL: OptionSpec = { name: 'allow-long-ttl', type: 'boolean', description: 'allow a TTL over 24h' };
 export const WAIT: OptionSpec = { name: 'wait', type: 'duration', description: 'keep trying this long (default: one attempt)' };
 export const NAME_ARG = { name: 'name', required: true, complete: 'locks' } as const;

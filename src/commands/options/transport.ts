@@ -9,7 +9,7 @@ export const TRANSPORT_OPTIONS: readonly OptionSpec[] = [
   { name: 'priority-steps', type: 'string', placeholder: 'list', config: 'prioritySteps',
     description: 'priority steps (default 0,3,6,9)' },
   { name: 'visibility-timeout', type: 'duration', env: 'LOONCTL_VISIBILITY_TIMEOUT', config: 'visibilityTimeout',
-    min: '1s', max: '365d', description: "kombu's visibility_timeout (default 3600s)" },
+    min: '1s', max: '366d', description: "kombu's visibility_timeout (default 3600s)" },
 ];
 
 export interface TransportInput {

@@ -2,7 +2,7 @@ import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { LIMIT } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { requireQueue, transportOf } from './shared.js';
+import { queueName, requireQueue, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput {
   queue: string;
@@ -35,24 +35,30 @@ export const queueExport = defineCommand<Input>({
       import('../../celery/read.js'),
     ]);
     const filter = makeFilter(filterSpec(o));
-    if (!o.unacked) await requireQueue(ctx, t, o.queue);
+    await requireQueue(ctx, t, o.queue);
+    const name = await queueName(o.queue);
     const broker = await ctx.broker();
-    const total = o.unacked ? undefined : (await bucketLengths(broker, t, o.queue)).reduce((n, b) => n + b.length, 0);
+    const total = o.unacked ? undefined : (await bucketLengths(broker, t, name)).reduce((n, b) => n + b.length, 0);
     const progress = ctx.out.progress('exporting', filter ? undefined : total && Math.min(total, o.limit ?? total));
-    const file = o.file ? await openOutputFile(o.file) : undefined;
+    // Written to FILE.partial and renamed only when complete: a cut-short export never looks whole.
+    const file = o.file ? await openOutputFile(o.file, 'w', { partial: true }) : undefined;
     const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
     let written = 0;
     let n = 0;
     try {
       const opts = { filter, unacked: !!o.unacked, limit: o.limit, summary: o.summary };
-      n = await exportQueue(broker, t, Buffer.from(o.queue), opts, (lines, count) => {
+      n = await exportQueue(broker, t, name, opts, (lines, count) => {
         written += count;
         progress.update(written);
         return write(lines);
       });
+      await file?.commit();
+    } catch (e) {
+      await file?.close().catch(() => {});
+      const { withSoFar } = await import('../../core/errors.js');
+      throw withSoFar(e, file ? `partial export left in ${file.path}` : `${written} message(s) written before that`);
     } finally {
       progress.finish();
-      await file?.close();
     }
     ctx.out.info(`exported ${n} message(s) from '${o.queue}'${o.file ? ` to ${o.file}` : ''}`);
     return undefined;

@@ -3,7 +3,7 @@ import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { bulkResult, queueExists, transportOf } from './shared.js';
+import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
   src: string;
@@ -47,9 +47,9 @@ export const queueMove = defineCommand<Input>({
     const question = `Move ${filter ? 'matching ' : 'all '}messages from '${o.src}' to '${o.dst}'?`;
     if (!o.dryRun && !(await ctx.out.confirm(question, o.yes))) throw new ProblemFound('nothing moved');
     const broker = await ctx.broker();
-    const total = (await bucketLengths(broker, t, o.src)).reduce((n, b) => n + b.length, 0);
+    const total = (await bucketLengths(broker, t, await queueName(o.src))).reduce((n, b) => n + b.length, 0);
     const progress = ctx.out.progress('moving', filter ? total : Math.min(total, o.limit ?? total));
-    const r = await bulkTake(broker, t, o.src, {
+    const r = await bulkTake(broker, t, await queueName(o.src), {
       mode: 'move',
       filter,
       limit: o.limit,

@@ -5,7 +5,7 @@ import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { defineCommand } from '../spec.js';
 import { messageColumns } from './message-columns.js';
-import { requireQueue, transportOf } from './shared.js';
+import { queueName, requireQueue, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput {
   queue: string;
@@ -51,7 +51,7 @@ export const queuePeek = defineCommand<Input>({
     const page = { limit: o.limit, offset: o.offset, filter };
     if (o.unacked) {
       const now = await redisNow(broker);
-      const rows = await peekUnacked(broker, t, o.queue, now, page);
+      const rows = await peekUnacked(broker, t, (await queueName(o.queue)).toString('utf8'), now, page);
       if (o.raw) return rawLines(rows.map((r) => r.value));
       const overdue = (r: PeekedUnacked) => r.age !== null && r.age > t.visibilityTimeoutS;
       const view = table<PeekedUnacked>(
@@ -74,9 +74,10 @@ export const queuePeek = defineCommand<Input>({
       return { views: [view], json };
     }
     await requireQueue(ctx, t, o.queue);
-    const rows = await peekQueue(broker, t, o.queue, page);
+    const name = await queueName(o.queue);
+    const rows = await peekQueue(broker, t, name, page);
     if (o.raw) return rawLines(rows.map((r) => r.raw));
-    const total = filter ? null : (await bucketLengths(broker, t, o.queue)).reduce((n, b) => n + b.length, 0);
+    const total = filter ? null : (await bucketLengths(broker, t, name)).reduce((n, b) => n + b.length, 0);
     const view = table<PeekedMessage>(
       rows,
       [

@@ -5,7 +5,7 @@ import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js'
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
 import { backupWriter } from './backup-file.js';
-import { bulkResult, queueExists, transportOf } from './shared.js';
+import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
   queue: string;
@@ -51,12 +51,13 @@ export const queuePurge = defineCommand<Input>({
       const common = { filter, limit: o.limit, dryRun: !!o.dryRun, backup: backup?.records, retract: backup?.retract };
       if (o.unacked) {
         if (!o.dryRun) warnUnacked(ctx, o.queue);
-        const r = await withUnackedMutex(broker, t, 10_000, () => purgeUnacked(broker, t, o.queue, common));
+        const routingKey = (await queueName(o.queue)).toString('utf8');
+        const r = await withUnackedMutex(broker, t, 10_000, () => purgeUnacked(broker, t, routingKey, common));
         return bulkResult(ctx, 'removed', r, !!o.dryRun);
       }
-      const total = (await bucketLengths(broker, t, o.queue)).reduce((n, b) => n + b.length, 0);
+      const total = (await bucketLengths(broker, t, await queueName(o.queue))).reduce((n, b) => n + b.length, 0);
       const progress = ctx.out.progress('purging', filter ? total : Math.min(total, o.limit ?? total));
-      const r = await bulkTake(broker, t, o.queue, { mode: 'purge', ...common, progress: (n) => progress.update(n), signal: ctx.signal });
+      const r = await bulkTake(broker, t, await queueName(o.queue), { mode: 'purge', ...common, progress: (n) => progress.update(n), signal: ctx.signal });
       progress.finish();
       return bulkResult(ctx, 'removed', r, !!o.dryRun);
     } finally {

@@ -27,7 +27,7 @@ export const queueRequeue = defineCommand<Input>({
     { name: 'unacked', type: 'boolean',
       description: 'restore the unacked entries no live worker holds (asks the workers; any age)' },
     { name: 'queue', type: 'string', placeholder: 'queue', complete: 'queues', description: 'only entries routed to this queue' },
-    { name: 'older-than', type: 'duration',
+    { name: 'older-than', type: 'duration', max: '366d',
       description: 'instead of asking the workers: entries a worker took at least this long ago' },
     { name: 'all-ages', type: 'boolean', description: 'instead of asking the workers: any age, also what a live worker holds (needs --yes)' },
     { name: 'include-eta', type: 'boolean', description: 'also ETA tasks whose ETA is still in the future' },

@@ -1,7 +1,6 @@
 import type { Context } from '../../app/context.js';
 import type { BulkResult } from '../../celery/write/bulk.js';
 import type { Transport } from '../../celery/transport.js';
-import { NotFoundError } from '../../core/errors.js';
 import type { CommandResult } from '../../core/view.js';
 import type { TransportInput } from '../options/transport.js';
 
@@ -9,27 +8,22 @@ export function transportOf(ctx: Context, o: TransportInput): Promise<Transport>
   return ctx.transport({ sep: o.sep, prioritySteps: o.prioritySteps, visibilityTimeoutMs: o.visibilityTimeout });
 }
 
+/** A queue as the operator names it: UTF-8 text or `b64:<base64>` for a name that is not UTF-8. */
+export async function queueName(text: string): Promise<Buffer> {
+  const { parseQueueName } = await import('../../celery/transport.js');
+  return parseQueueName(text);
+}
+
 /** Whether a queue has messages or is named by a binding, and whether it is declared (bound). */
 export async function queueExists(ctx: Context, t: Transport, queue: string): Promise<{ exists: boolean; declared: boolean }> {
-  const [{ bucketLengths }, { discoverQueues }] = await Promise.all([import('../../celery/read.js'), import('../../celery/list.js')]);
-  const broker = await ctx.broker();
-  const { names, declared } = await discoverQueues(broker, t);
-  const hasMessages = (await bucketLengths(broker, t, queue)).some((b) => b.length > 0);
-  return {
-    exists: hasMessages || names.some((n) => n.toString('utf8') === queue),
-    declared: declared.has(Buffer.from(queue).toString('latin1')),
-  };
+  const { queueExists: exists } = await import('../../celery/list.js');
+  return exists(await ctx.broker(), t, await queueName(queue));
 }
 
 /** Throws NotFound (exit 3) for a queue that has no messages and no binding, naming the known ones. */
 export async function requireQueue(ctx: Context, t: Transport, queue: string): Promise<void> {
-  const [{ bucketLengths }, { discoverQueues }] = await Promise.all([import('../../celery/read.js'), import('../../celery/list.js')]);
-  const broker = await ctx.broker();
-  if ((await bucketLengths(broker, t, queue)).some((b) => b.length > 0)) return;
-  const { names } = await discoverQueues(broker, t);
-  if (names.some((n) => n.toString('utf8') === queue)) return;
-  const known = names.map((n) => n.toString('utf8')).join(', ') || 'none';
-  throw new NotFoundError(`no queue '${queue}' in the broker`, `known: ${known}`);
+  const { requireQueue: require } = await import('../../celery/list.js');
+  await require(await ctx.broker(), t, await queueName(queue));
 }
 
 /** The summary of a move or purge: one line for people (gone with -q), the counts for scripts. */

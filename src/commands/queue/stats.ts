@@ -3,7 +3,7 @@ import type { QueueStats } from '../../celery/stats.js';
 import { table, type View } from '../../core/view.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { defineCommand } from '../spec.js';
-import { requireQueue, transportOf } from './shared.js';
+import { queueName, requireQueue, transportOf } from './shared.js';
 
 interface Input extends TransportInput {
   queue?: string;
@@ -25,7 +25,8 @@ export const queueStats = defineCommand<Input>({
     const { queueStats: collect } = await import('../../celery/stats.js');
     const broker = await ctx.broker();
     if (o.queue) await requireQueue(ctx, t, o.queue);
-    const once = () => collect(broker, t, o.queue ?? null);
+    const name = o.queue === undefined ? null : await queueName(o.queue);
+    const once = () => collect(broker, t, name);
     if (o.watch === undefined) {
       const s = await once();
       return { views: statsViews(s), json: s };
