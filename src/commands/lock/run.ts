@@ -1,6 +1,6 @@
 import { ExitWith, LockLostError, UsageError } from '../../core/errors.js';
 import { defineCommand } from '../spec.js';
-import { ALLOW_LONG_TTL, busy, checkTtl, describeHolder, lockName, PREFIX, TTL, WAIT } from './shared.js';
+import { ALLOW_LONG_TTL, busy, checkTtl, describeHolder, lockName, PREFIX, RUN_TTL, WAIT } from './shared.js';
 
 type OnLost = 'term' | 'kill' | 'ignore';
 
@@ -26,7 +26,7 @@ export const lockRun = defineCommand<Input>({
   ],
   passThrough: true,
   options: [
-    { ...TTL, max: undefined, description: 'expiry, renewed every ttl/3' },
+    RUN_TTL,
     WAIT,
     { name: 'conflict-exit-code', type: 'int', min: 0, max: 255, description: 'exit code when busy (default 75)' },
     { name: 'busy-ok', type: 'boolean', description: 'exit 0 when busy (cron on several hosts)' },

@@ -11,6 +11,8 @@ export const PREFIX: OptionSpec = {
   description: "prepended to the name (Django cache locks: ':1:')",
 };
 export const TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', max: '366d', description: 'expiry' };
+/** lock run renews every ttl/3 on a Node timer: the timer's bound applies. */
+export const RUN_TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', description: 'expiry, renewed every ttl/3' };
 export const ALLOW_LONG_TTL: OptionSpec = { name: 'allow-long-ttl', type: 'boolean', description: 'allow a TTL over 24h' };
 export const WAIT: OptionSpec = { name: 'wait', type: 'duration', description: 'keep trying this long (default: one attempt)' };
 export const NAME_ARG = { name: 'name', required: true, complete: 'locks' } as const;

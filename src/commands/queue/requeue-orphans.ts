@@ -29,6 +29,9 @@ export async function requeueOrphans(
   ctx.out.info(`${census.workers.length} live worker(s); unacked: ${c.counts.held} held, ${c.counts.orphan} orphaned, ${c.counts.unknown} undecided`);
   const res = r.restore;
   const restored = o.dryRun ? 0 : res.restored;
+  const unreadable = c.entries.filter((e) => e.status === 'unknown' && e.id === null);
+  for (const e of unreadable) ctx.out.warn(`unacked entry ${e.tag} left in place: ${e.reason}`);
+  const failures = [...res.failed, ...unreadable.map((e) => ({ tag: e.tag, reason: e.reason }))];
   const view = table<RestoreItem>(res.items, [
     { header: 'ID', min: 9, value: (i) => i.id },
     { header: 'TASK', min: 16, value: (i) => i.task },
@@ -36,7 +39,7 @@ export async function requeueOrphans(
     { header: 'AGE', value: (i) => (i.age === null ? '?' : formatDuration(i.age)), align: 'right', priority: 2 },
     { header: 'TAG', value: (i) => i.tag, priority: 4 },
   ]);
-  const text = `${o.dryRun ? 'dry run: ' : ''}orphans ${res.matched}, restored ${restored}, held by live workers ${c.counts.held}, failed ${res.failed.length}`;
+  const text = `${o.dryRun ? 'dry run: ' : ''}orphans ${res.matched}, restored ${restored}, held by live workers ${c.counts.held}, failed ${failures.length}`;
   const json = {
     dry_run: !!o.dryRun,
     rule: c.rule,
@@ -48,8 +51,8 @@ export async function requeueOrphans(
     matched: res.matched,
     restored,
     vanished: res.vanished,
-    failed: res.failed.length,
-    failures: res.failed,
+    failed: failures.length,
+    failures,
     items: res.items.map(({ age, ...i }) => ({ ...i, age_seconds: age })),
   };
   return { views: [view, { kind: 'summary', text }], json };
