@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
+import { rememberUrlSecrets } from './mask.js';
 import { checkTimeZone, parseDuration } from './parse.js';
 
 /** One effective setting and where it came from (flag, env var name, file, default). */
@@ -223,5 +224,6 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
   const timeoutMs = { value: parseDuration(timeout.value, '--timeout'), source: timeout.source };
   if (timeoutMs.value <= 0) throw new UsageError('--timeout must be greater than 0');
 
+  rememberUrlSecrets(redisUrl.value, brokerUrl.value, databaseUrl.value);
   return { redisUrl, brokerUrl, databaseUrl, tz, zone, sentinelMaster, keyPrefix, timeoutMs, profile, configFile };
 }
