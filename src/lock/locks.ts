@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
+import { commandForMetadata, maskCommandText } from './command-line.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
@@ -30,14 +31,19 @@ export interface Owner {
   command: string;
 }
 
-export function currentOwner(command: string): Owner {
+/**
+ * Who takes a lock. `command` as an argv is stored as `commandForMetadata` makes it (the program name, or
+ * with `recordCommand` the masked argument list); as a string it is masked token by token.
+ */
+export function currentOwner(command: string | readonly string[], opts: { recordCommand?: boolean } = {}): Owner {
   let user = '';
   try {
     user = userInfo().username;
   } catch {
     user = String(process.getuid?.() ?? '');
   }
-  return { host: hostname(), pid: process.pid, user, command };
+  const shown = typeof command === 'string' ? maskCommandText(command) : commandForMetadata(command, opts.recordCommand);
+  return { host: hostname(), pid: process.pid, user, command: shown };
 }
 
 /** One attempt. Returns the lock, or the holder when it is busy. */

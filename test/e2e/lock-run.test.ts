@@ -70,7 +70,7 @@ describe('lock run', () => {
     await until(async () => (await redis.client.exists('shared')) === 1);
     const busy = await run(['shared', '--', 'true']);
     expect(busy.code).toBe(75);
-    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sleep 1.5/);
+    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sleep( 1.5)?/);
     expect((await run(['shared', '--busy-ok', '--', 'true'])).code).toBe(0);
     expect((await run(['shared', '--conflict-exit-code', '9', '--', 'true'])).code).toBe(9);
     const waited = await run(['shared', '--wait', '10s', '--', 'sh', '-c', 'echo ran']);
@@ -101,6 +101,21 @@ describe('lock run', () => {
     expect(readFileSync(marker, 'utf8').trim()).toBe('term');
     expect(r.code).toBe(0);
     expect(await redis.client.exists('termjob')).toBe(0);
+  });
+
+  it('no secret from the command line reaches the metadata, lock show or lock list', async () => {
+    const argv = ['sh', '-c', 'sleep 1.5', 'postgres://admin:S3cretPW@db/prod', '--password=S3cretPW2', '-p', 'S3cretPW3', 'TOKEN=S3cretPW4'];
+    const { done } = start(['secretjob', '--', ...argv]);
+    await until(async () => (await redis.client.exists('secretjob')) === 1);
+    const seen = [
+      (await redis.client.get('loonctl:lock-meta:secretjob')) ?? '',
+      (await runCli(['lock', 'show', 'secretjob', '--json', '--redis-url', redis.url])).stdout,
+      (await runCli(['lock', 'show', 'secretjob', '--redis-url', redis.url])).stdout,
+      (await runCli(['lock', 'list', '-o', 'wide', '--redis-url', redis.url])).stdout,
+    ].join('\n');
+    expect(seen).toContain('secretjob');
+    expect(seen).not.toMatch(/S3cretPW/);
+    expect((await done).code).toBe(0);
   });
 
   it('a command that does not exist exits 127 and releases the lock', async () => {
