@@ -12,6 +12,8 @@ export const ExitCode = {
   internal: 70,
   lockBusy: 75,
   lockLost: 76,
+  /** `lock run --max-runtime` stopped the command, as `timeout` does. */
+  timedOut: 124,
   interrupted: 130,
 } as const;
 
@@ -76,6 +78,12 @@ export class LockBusyError extends LoonError {
 export class LockLostError extends LoonError {
   constructor(message: string, hint?: string) {
     super(message, ExitCode.lockLost, hint);
+  }
+}
+
+export class TimedOutError extends LoonError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.timedOut, hint);
   }
 }
 

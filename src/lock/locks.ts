@@ -4,6 +4,7 @@ import { commandForMetadata, maskCommandText } from './command-line.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
+import { withDeadline } from './deadline.js';
 
 export interface Holder {
   name: string;
@@ -46,13 +47,30 @@ export function currentOwner(command: string | readonly string[], opts: { record
   return { host: hostname(), pid: process.pid, user, command: shown };
 }
 
-/** One attempt. Returns the lock, or the holder when it is busy. */
+const sentAt = new WeakMap<Acquired, number>();
+
+/**
+ * Monotonic time at which the acquire that took this lock was sent: the lock is certainly ours until
+ * this plus the TTL (less clock drift), however long the reply took.
+ */
+export function acquireSentAt(lock: Acquired): number | undefined {
+  return sentAt.get(lock);
+}
+
+/**
+ * One attempt. Returns the lock, or the holder when it is busy. A reply slower than the TTL is useless
+ * (the lock would already have expired), so a hung connection fails after that long (exit 69).
+ */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
-  const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta])) as [number, string, string | number];
+  const started = performance.now();
+  const call = ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta]);
+  const r = (await withDeadline(call, Math.max(ttlMs, 1000), 'acquiring')) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
-    return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
+    const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() };
+    sentAt.set(acquired, started);
+    return { acquired };
   }
   return { busy: await inspectLock(redis, name) };
 }

@@ -66,11 +66,11 @@ describe('lock run', () => {
   });
 
   it('a second run is busy (75), waits with --wait, exits 0 with --busy-ok, or the --conflict-exit-code', async () => {
-    const first = start(['shared', '--', 'sleep', '1.5']);
+    const first = start(['shared', '--', 'sleep', '4']);
     await until(async () => (await redis.client.exists('shared')) === 1);
     const busy = await run(['shared', '--', 'true']);
     expect(busy.code).toBe(75);
-    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sleep( 1.5)?/);
+    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sleep( 4)?/);
     expect((await run(['shared', '--busy-ok', '--', 'true'])).code).toBe(0);
     expect((await run(['shared', '--conflict-exit-code', '9', '--', 'true'])).code).toBe(9);
     const waited = await run(['shared', '--wait', '10s', '--', 'sh', '-c', 'echo ran']);
@@ -93,9 +93,9 @@ describe('lock run', () => {
 
   it('SIGTERM to loonctl reaches the child and the lock is released', async () => {
     const marker = join(dir, 'got-term');
-    const { child, done } = start(['termjob', '--', 'sh', '-c', `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & wait`]);
-    await until(async () => (await redis.client.exists('termjob')) === 1);
-    await sleep(200);
+    const ready = join(dir, 'term-ready');
+    const { child, done } = start(['termjob', '--', 'sh', '-c', `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & touch ${ready}; wait`]);
+    await until(() => existsSync(ready));
     child.kill('SIGTERM');
     const r = await done;
     expect(readFileSync(marker, 'utf8').trim()).toBe('term');
