@@ -72,7 +72,7 @@ export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owne
     sentAt.set(acquired, started);
     return { acquired };
   }
-  return { busy: await inspectLock(redis, name) };
+  return { busy: await withDeadline(inspectLock(redis, name), Math.max(ttlMs, 1000), 'looking up the holder') };
 }
 
 export interface WaitOptions {
@@ -125,6 +125,8 @@ export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
     meta = null;
   }
   const hasMeta = !!meta && meta.token === t && t !== '';
+  // Metadata written by an older loonctl may hold a whole command line: masked when read too.
+  if (meta && typeof meta.command === 'string') meta.command = maskCommandText(meta.command);
   return {
     name,
     token: t,

@@ -1,13 +1,15 @@
 // Faults around `lock run` (issue 18 items 13-16, issue 19 item 2). Tests marked NEEDS WIRING use flags
 // the command layer does not pass on yet (--max-runtime, --record-command).
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { processGone, startPrivateRedis } from '../helpers/processes.js';
+import { processGone, startPrivateRedis, startProxy } from '../helpers/processes.js';
+import { UnavailableError } from '../../src/core/errors.js';
+import { connectRedis } from '../../src/redis/connect.js';
+import { currentOwner, tryAcquire } from '../../src/lock/locks.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -43,43 +45,6 @@ const pidIn = async (f: string) => {
   return Number(readFileSync(f, 'utf8'));
 };
 
-/** A TCP proxy to a port; `freeze()` pauses every connection, present and future: a network blackhole. */
-async function startProxy(port: number) {
-  let frozen = false;
-  const sockets = new Set<Socket>();
-  const track = (s: Socket) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-    if (frozen) s.pause();
-  };
-  const server = createServer((client) => {
-    track(client);
-    if (frozen) return;
-    const up = connect(port, '127.0.0.1');
-    track(up);
-    client.pipe(up);
-    up.pipe(client);
-    client.on('close', () => up.destroy());
-    up.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    freeze() {
-      frozen = true;
-      for (const s of sockets) {
-        s.unpipe();
-        s.pause();
-      }
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
-
 describe('18.13 a hung connection', () => {
   it('a frozen path to Redis: the job is stopped before anyone else can take the lock, exit 76', async () => {
     const server = await startPrivateRedis();
@@ -100,6 +65,24 @@ describe('18.13 a hung connection', () => {
     } finally {
       child.kill('SIGKILL');
       other.disconnect();
+      proxy.close();
+      server.stop();
+    }
+  });
+});
+
+describe('18.13 every Redis call of lock run is bounded', () => {
+  it('an acquire on a connection that froze after connecting fails (69) instead of hanging', async () => {
+    const server = await startPrivateRedis();
+    const proxy = await startProxy(server.port);
+    const client = await connectRedis(`redis://127.0.0.1:${proxy.port}/0`, { timeoutMs: 2000, role: 'redis' });
+    try {
+      proxy.freeze();
+      const e = await tryAcquire(client, 'frozen', 800, currentOwner(['true'])).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect((e as Error).message).toMatch(/did not answer/);
+    } finally {
+      client.disconnect();
       proxy.close();
       server.stop();
     }

@@ -118,6 +118,15 @@ describe('lock run', () => {
     expect((await done).code).toBe(0);
   });
 
+  it('metadata written by an older loonctl is masked when shown', async () => {
+    const token = 'c'.repeat(32);
+    await redis.client.set('oldmeta', token, 'PX', 60_000);
+    const meta = { token, host: 'h', pid: '1', user: 'u', command: 'dump mysql://root:OldS3cret@db/x --token OldS3cret2' };
+    await redis.client.set('loonctl:lock-meta:oldmeta', JSON.stringify(meta), 'PX', 60_000);
+    const show = await runCli(['lock', 'show', 'oldmeta', '--json', '--redis-url', redis.url]);
+    expect(JSON.parse(show.stdout).meta.command).toBe('dump mysql://root:****@db/x --token ****');
+  });
+
   it('a command that does not exist exits 127 and releases the lock', async () => {
     const r = await run(['nocmd', '--', '/nonexistent/command']);
     expect(r.code).toBe(127);
