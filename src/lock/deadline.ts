@@ -14,3 +14,19 @@ export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promis
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
+
+/** No single Redis call of a lock is worth waiting for longer than this, whatever the TTL. */
+export const CALL_TIMEOUT_CAP_MS = 10_000;
+
+/** Node's timers hold 32-bit milliseconds; a longer delay fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How long one call may take: between `floor` and the cap. */
+export function callBudget(ms: number, floor = 50): number {
+  return Math.max(floor, Math.min(ms, CALL_TIMEOUT_CAP_MS));
+}
+
+/** setTimeout with the delay clamped to what Node's timers can hold (the caller re-checks its deadline). */
+export function later(fn: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(fn, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+}

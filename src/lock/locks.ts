@@ -4,7 +4,7 @@ import { commandForMetadata, maskCommandText } from './command-line.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
-import { withDeadline } from './deadline.js';
+import { callBudget, withDeadline } from './deadline.js';
 
 export interface Holder {
   name: string;
@@ -59,20 +59,20 @@ export function acquireSentAt(lock: Acquired): number | undefined {
 
 /**
  * One attempt. Returns the lock, or the holder when it is busy. A reply slower than the TTL is useless
- * (the lock would already have expired), so a hung connection fails after that long (exit 69).
+ * (the lock would already have expired), so a hung connection fails after that long, 10 s at most (69).
  */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
   const started = performance.now();
   const call = ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta]);
-  const r = (await withDeadline(call, Math.max(ttlMs, 1000), 'acquiring')) as [number, string, string | number];
+  const r = (await withDeadline(call, callBudget(ttlMs, 1000), 'acquiring')) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() };
     sentAt.set(acquired, started);
     return { acquired };
   }
-  return { busy: await withDeadline(inspectLock(redis, name), Math.max(ttlMs, 1000), 'looking up the holder') };
+  return { busy: await withDeadline(inspectLock(redis, name), callBudget(ttlMs, 1000), 'looking up the holder') };
 }
 
 export interface WaitOptions {

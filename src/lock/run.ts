@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { LockLostError, TimedOutError, UsageError } from '../core/errors.js';
-import { withDeadline } from './deadline.js';
+import { MAX_TIMER_MS, callBudget, later, withDeadline } from './deadline.js';
 import { acquireSentAt, extend, release, type Acquired } from './locks.js';
 import { WATCHDOG_FLAG, type FromWatchdog, type ToWatchdog } from './watchdog.js';
 
@@ -17,6 +17,14 @@ export const MIN_RUN_TTL_MS = 500;
 export function checkRunTtl(ttlMs: number): void {
   if (ttlMs < MIN_RUN_TTL_MS) {
     throw new UsageError(`--ttl must be at least ${MIN_RUN_TTL_MS}ms for lock run`, 'the lock is renewed every ttl/3; a shorter TTL expires between renewals');
+  }
+}
+
+/** Every check of `lock run`'s values, for the command to call before taking the lock (usage errors, 2). */
+export function checkRunOptions(o: { ttlMs: number; maxRuntimeMs?: number }): void {
+  checkRunTtl(o.ttlMs);
+  if (o.maxRuntimeMs !== undefined && !(o.maxRuntimeMs > 0 && o.maxRuntimeMs <= MAX_TIMER_MS)) {
+    throw new UsageError('--max-runtime must be greater than 0 and at most 24d');
   }
 }
 
@@ -74,7 +82,7 @@ export class LockRunner {
   private connecting?: Redis;
 
   constructor(private redis: Redis, private readonly o: RunUnderLockOptions) {
-    checkRunTtl(o.ttlMs);
+    checkRunOptions(o);
     this.validUntil = (acquireSentAt(o.lock) ?? performance.now()) + o.ttlMs;
   }
 
@@ -94,7 +102,7 @@ export class LockRunner {
   forward(signal: NodeJS.Signals): void {
     this.signalGroup(signal);
     if ((signal === 'SIGTERM' || signal === 'SIGINT') && !this.killTimer && !this.done) {
-      this.killTimer = setTimeout(() => this.signalGroup('SIGKILL'), this.o.killAfterMs);
+      this.killTimer = later(() => this.signalGroup('SIGKILL'), this.o.killAfterMs);
     }
   }
 
@@ -137,7 +145,7 @@ export class LockRunner {
     this.tell({ type: 'start', argv, env, killAfterMs: this.o.killAfterMs, validForMs: this.validFor() });
     this.watchValidity();
     this.scheduleRenewal(this.interval);
-    if (this.o.maxRuntimeMs !== undefined) this.runtimeTimer = setTimeout(() => this.onMaxRuntime(), this.o.maxRuntimeMs);
+    if (this.o.maxRuntimeMs !== undefined) this.runtimeTimer = later(() => this.onMaxRuntime(), this.o.maxRuntimeMs);
     let reported: number | undefined;
     leader.on('message', (m: FromWatchdog) => {
       if (m.type === 'error') {
@@ -170,7 +178,7 @@ export class LockRunner {
   /** The lock counts as lost at the end of its certain validity, whether the renewal failed or hangs. */
   private watchValidity(): void {
     clearTimeout(this.validityTimer);
-    this.validityTimer = setTimeout(() => {
+    this.validityTimer = later(() => {
       if (performance.now() >= this.validUntil - this.margin) this.onLost('Redis did not confirm a renewal before the TTL ran out; the lock can no longer be trusted');
       else this.watchValidity();
     }, this.validFor());
@@ -179,7 +187,7 @@ export class LockRunner {
   private scheduleRenewal(ms: number): void {
     clearTimeout(this.renewTimer);
     if (this.done || this.lost) return;
-    this.renewTimer = setTimeout(() => void this.renew(), ms);
+    this.renewTimer = later(() => void this.renew(), ms);
   }
 
   private async renew(): Promise<void> {
@@ -187,7 +195,7 @@ export class LockRunner {
     if (this.done || this.lost) return;
     const started = performance.now();
     // A reply later than the validity's end is worthless: the lock counts as lost by then.
-    const budget = Math.max(50, Math.min(this.interval, this.validUntil - this.margin - started));
+    const budget = callBudget(Math.min(this.interval, this.validUntil - this.margin - started));
     try {
       const r = await withDeadline(extend(this.redis, this.o.lock.name, this.o.lock.token, this.o.ttlMs, true), budget, 'renewing the lock');
       if (this.done || this.lost) return;
@@ -212,7 +220,7 @@ export class LockRunner {
   private reconnectOnce(): void {
     if (this.reconnecting) return;
     this.redis.disconnect();
-    this.reconnecting = this.freshClient(Math.max(this.interval, 1000))
+    this.reconnecting = this.freshClient(callBudget(this.interval, 1000))
       .then(
         (c) => {
           if (this.done) c.disconnect();
@@ -243,7 +251,7 @@ export class LockRunner {
 
   private async releaseLock(): Promise<boolean> {
     const { name, token } = this.o.lock;
-    const budget = Math.max(1000, this.o.ttlMs);
+    const budget = callBudget(this.o.ttlMs, 1000);
     try {
       await this.reconnecting;
       return (await withDeadline(release(this.redis, name, token), budget, 'releasing the lock')).released;
@@ -281,7 +289,7 @@ export class LockRunner {
   private stopGroup(): void {
     this.signalGroup('SIGTERM');
     clearTimeout(this.killTimer);
-    this.killTimer = setTimeout(() => this.signalGroup('SIGKILL'), this.o.killAfterMs);
+    this.killTimer = later(() => this.signalGroup('SIGKILL'), this.o.killAfterMs);
   }
 }
 

@@ -77,7 +77,7 @@ function main(): void {
     stopping = true;
     signalGroup('SIGTERM');
     const left = Math.max(0, Math.min(killAfterMs, validUntil - performance.now()));
-    setTimeout(() => signalGroup('SIGKILL'), left).unref();
+    setTimeout(() => signalGroup('SIGKILL'), Math.min(left, 2 ** 31 - 1)).unref();
     whenGroupEmpty(() => process.exit(0));
   });
 

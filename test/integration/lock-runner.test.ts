@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockLostError, TimedOutError, UsageError } from '../../src/core/errors.js';
 import { connectRedis } from '../../src/redis/connect.js';
 import { acquire, currentOwner } from '../../src/lock/locks.js';
-import { LockRunner, checkRunTtl, type RunUnderLockOptions } from '../../src/lock/run.js';
+import { LockRunner, checkRunOptions, checkRunTtl, type RunUnderLockOptions } from '../../src/lock/run.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -53,5 +53,7 @@ describe('LockRunner', () => {
     expect(() => checkRunTtl(1)).toThrow(UsageError);
     expect(() => checkRunTtl(499)).toThrow(/at least 500ms/);
     expect(() => checkRunTtl(500)).not.toThrow();
+    expect(() => checkRunOptions({ ttlMs: 30_000, maxRuntimeMs: 0 })).toThrow(UsageError);
+    expect(() => checkRunOptions({ ttlMs: 30_000, maxRuntimeMs: 25 * 86_400_000 })).toThrow(/at most 24d/);
   });
 });
