@@ -10,7 +10,9 @@ export class RedisHungError extends UnavailableError {}
 export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?')), ms);
+    const error = () =>
+      new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?');
+    timer = setTimeout(() => reject(error()), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

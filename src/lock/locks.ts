@@ -43,7 +43,8 @@ export function currentOwner(command: string | readonly string[], opts: { record
   } catch {
     user = String(process.getuid?.() ?? '');
   }
-  const shown = typeof command === 'string' ? maskCommandText(command) : commandForMetadata(command, opts.recordCommand);
+  const shown =
+    typeof command === 'string' ? maskCommandText(command) : commandForMetadata(command, opts.recordCommand);
   return { host: hostname(), pid: process.pid, user, command: shown };
 }
 
@@ -68,7 +69,8 @@ export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owne
   const r = (await withDeadline(call, callBudget(ttlMs, 1000), 'acquiring')) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
-    const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() };
+    const expires_at = new Date(nowMs + ttlMs).toISOString();
+    const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at };
     sentAt.set(acquired, started);
     return { acquired };
   }

@@ -16,7 +16,10 @@ export const MIN_RUN_TTL_MS = 500;
 /** `lock run`'s TTL check, for the command to call before taking the lock (usage error, exit 2). */
 export function checkRunTtl(ttlMs: number): void {
   if (ttlMs < MIN_RUN_TTL_MS) {
-    throw new UsageError(`--ttl must be at least ${MIN_RUN_TTL_MS}ms for lock run`, 'the lock is renewed every ttl/3; a shorter TTL expires between renewals');
+    throw new UsageError(
+      `--ttl must be at least ${MIN_RUN_TTL_MS}ms for lock run`,
+      'the lock is renewed every ttl/3; a shorter TTL expires between renewals',
+    );
   }
 }
 
@@ -125,10 +128,14 @@ export class LockRunner {
     this.redis.disconnect(); // ours if it was replaced; the shared one is closed again harmlessly
     const name = this.o.lock.name;
     if (this.lost) {
-      const hint = this.o.onLost === 'ignore' ? `--on-lost ignore: the command ran on unprotected and exited ${code}` : 'the command was stopped';
+      const ignored = `--on-lost ignore: the command ran on unprotected and exited ${code}`;
+      const hint = this.o.onLost === 'ignore' ? ignored : 'the command was stopped';
       throw new LockLostError(`lock ${name} was lost while the command ran: ${this.lostReason}`, hint);
     }
-    if (this.timedOut) throw new TimedOutError(`the command under lock ${name} ran longer than --max-runtime (${this.o.maxRuntimeMs} ms) and was stopped`);
+    if (this.timedOut) {
+      const limit = `--max-runtime (${this.o.maxRuntimeMs} ms)`;
+      throw new TimedOutError(`the command under lock ${name} ran longer than ${limit} and was stopped`);
+    }
     return { code, lost: false, released };
   }
 
@@ -141,7 +148,8 @@ export class LockRunner {
       env: {}, // the command's environment goes over the channel: NODE_OPTIONS is not the watchdog's business
     });
     this.leader = leader;
-    const env = { ...this.o.env, LOONCTL_LOCK_NAME: lock.name, LOONCTL_LOCK_TOKEN: lock.token, LOONCTL_LOCK_FENCE: lock.fence };
+    const lockEnv = { LOONCTL_LOCK_NAME: lock.name, LOONCTL_LOCK_TOKEN: lock.token, LOONCTL_LOCK_FENCE: lock.fence };
+    const env = { ...this.o.env, ...lockEnv };
     this.tell({ type: 'start', argv, env, killAfterMs: this.o.killAfterMs, validForMs: this.validFor() });
     this.watchValidity();
     this.scheduleRenewal(this.interval);
@@ -156,7 +164,10 @@ export class LockRunner {
       }
     });
     // Its report can be read after its 'exit': wait for the channel to close too.
-    const channelClosed = new Promise<void>((resolve) => (leader.connected ? leader.once('disconnect', resolve) : resolve()));
+    const channelClosed = new Promise<void>((resolve) => {
+      if (leader.connected) leader.once('disconnect', resolve);
+      else resolve();
+    });
     return new Promise<number>((resolve) => {
       leader.once('error', (e) => {
         this.o.log(`cannot start the lock watchdog: ${e.message}`);
@@ -179,8 +190,8 @@ export class LockRunner {
   private watchValidity(): void {
     clearTimeout(this.validityTimer);
     this.validityTimer = later(() => {
-      if (performance.now() >= this.validUntil - this.margin) this.onLost('Redis did not confirm a renewal before the TTL ran out; the lock can no longer be trusted');
-      else this.watchValidity();
+      if (performance.now() < this.validUntil - this.margin) return this.watchValidity();
+      this.onLost('Redis did not confirm a renewal before the TTL ran out; the lock can no longer be trusted');
     }, this.validFor());
   }
 
@@ -197,7 +208,8 @@ export class LockRunner {
     // A reply later than the validity's end is worthless: the lock counts as lost by then.
     const budget = callBudget(Math.min(this.interval, this.validUntil - this.margin - started));
     try {
-      const r = await withDeadline(extend(this.redis, this.o.lock.name, this.o.lock.token, this.o.ttlMs, true), budget, 'renewing the lock');
+      const { name, token } = this.o.lock;
+      const r = await withDeadline(extend(this.redis, name, token, this.o.ttlMs, true), budget, 'renewing the lock');
       if (this.done || this.lost) return;
       if (r.extended) {
         this.validUntil = started + this.o.ttlMs;
@@ -205,7 +217,12 @@ export class LockRunner {
         this.watchValidity();
         return this.scheduleRenewal(this.interval);
       }
-      return this.onLost(r.reason === 'taken' ? `the lock was taken by ${r.holder}` : r.reason === 'gone' ? 'the lock was deleted or expired' : 'the lock lost its expiry');
+      const why = {
+        taken: `the lock was taken by ${r.holder}`,
+        gone: 'the lock was deleted or expired',
+        'no-expiry': 'the lock lost its expiry',
+      };
+      return this.onLost(why[r.reason]);
     } catch (e) {
       if (this.done || this.lost) return;
       // Redis trouble: retry on a fresh connection while the lock is certainly still ours; the validity

@@ -92,8 +92,11 @@ function main(): void {
     if (early || stopping) return send({ type: 'exit', code: null, signal: early ?? 'SIGTERM' }, () => process.exit(0));
     const child = spawn(m.argv[0]!, m.argv.slice(1), { stdio: 'inherit', env: m.env });
     child.once('spawn', () => send({ type: 'started', pid: child.pid! }));
-    child.once('error', (e: NodeJS.ErrnoException) => send({ type: 'error', code: e.code ?? '', message: e.message }, () => process.exit(0)));
-    child.once('exit', (code, signal) => whenGroupEmpty(() => send({ type: 'exit', code, signal }, () => process.exit(0))));
+    const leave = () => process.exit(0);
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      send({ type: 'error', code: e.code ?? '', message: e.message }, leave);
+    });
+    child.once('exit', (code, signal) => whenGroupEmpty(() => send({ type: 'exit', code, signal }, leave)));
   });
 }
 

@@ -29,12 +29,19 @@ const MUTEX_TTL_MS = 300_000;
  * Runs `fn` holding kombu's `unacked_mutex`, so loonctl and a worker's restore_visible never restore
  * the same message twice. Waits up to `waitMs` for a worker that holds it.
  */
-export async function withUnackedMutex<T>(redis: Redis, t: Transport, waitMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withUnackedMutex<T>(
+  redis: Redis,
+  t: Transport,
+  waitMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const key = unackedMutexKey(t);
   const name = key.toString();
   const token = newToken();
   const owner = currentOwner('loonctl queue requeue/purge --unacked');
-  const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command, acquired_at_us: String(Date.now() * 1000) });
+  const { host, pid, user, command } = owner;
+  const acquiredAt = String(Date.now() * 1000);
+  const meta = JSON.stringify({ token, host, pid: String(pid), user, command, acquired_at_us: acquiredAt });
   const deadline = performance.now() + waitMs;
   for (;;) {
     if (Number(await ACQUIRE.run(redis, [key, metaKey(name)], [token, MUTEX_TTL_MS, meta])) === 1) break;
@@ -55,12 +62,15 @@ async function mutexBusy(redis: Redis, name: string): Promise<LockBusyError> {
   if (h.kind === 'loonctl' && h.meta) {
     const m = h.meta;
     const since = m.acquired_at_us ? `, since ${new Date(Number(m.acquired_at_us) / 1000).toISOString()}` : '';
+    const who = `${m.user ? `${m.user}@` : ''}${m.host} pid ${m.pid}`;
     return new LockBusyError(
-      `${name} is held by loonctl itself (${m.user ? `${m.user}@` : ''}${m.host} pid ${m.pid}${since}${left}), not by a worker`,
-      `if that loonctl is no longer running (it died mid-restore), clear it: loonctl lock release --force ${name} --expect-token ${h.token}`,
+      `${name} is held by loonctl itself (${who}${since}${left}), not by a worker`,
+      'if that loonctl is no longer running (it died mid-restore), clear it: ' +
+        `loonctl lock release --force ${name} --expect-token ${h.token}`,
     );
   }
-  return new LockBusyError(`${name} is held (token ${h.token || '?'}${left}): a worker is restoring unacked messages right now`, 'try again in a moment');
+  const what = `${name} is held (token ${h.token || '?'}${left}): a worker is restoring unacked messages right now`;
+  return new LockBusyError(what, 'try again in a moment');
 }
 
 /** Deletes the mutex (and its metadata) only while it still holds `token`: a stale one of loonctl's. */
