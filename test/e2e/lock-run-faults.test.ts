@@ -50,7 +50,7 @@ describe('18.13 a hung connection', () => {
     const server = await startPrivateRedis();
     const proxy = await startProxy(server.port);
     const pidFile = file('hung');
-    const { child, done } = start(['hung', '--ttl', '2s', '--kill-after', '5s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], `redis://127.0.0.1:${proxy.port}/0`);
+    const { child, done } = start(['hung', '--ttl', '4s', '--kill-after', '5s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], `redis://127.0.0.1:${proxy.port}/0`);
     const other = new Redis(`redis://127.0.0.1:${server.port}/0`);
     try {
       const pid = await pidIn(pidFile);
@@ -120,14 +120,14 @@ describe('18.14 the job does not outlive loonctl', () => {
 describe('18.15 the whole process group', () => {
   it('a background loop left by the command keeps the lock until it ends', async () => {
     const out = file('loop');
-    const loop = `(i=0; while [ $i -lt 20 ]; do echo x >> ${out}; sleep 0.1; i=$((i+1)); done) &`;
+    const loop = `(i=0; while [ $i -lt 30 ]; do echo x >> ${out}; sleep 0.1; i=$((i+1)); done) &`;
     const first = start(['gc', '--ttl', '3s', '--', 'sh', '-c', loop]);
     await until(() => existsSync(out));
     const second = await run(['gc', '--', 'true']);
     expect(second.code).toBe(75);
     const r = await first.done;
     expect(r.code).toBe(0);
-    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(20);
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(30);
     expect(await redis.client.exists('gc')).toBe(0);
   });
 });
