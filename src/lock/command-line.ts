@@ -6,6 +6,11 @@ const SECRET_FLAG = /^--?[a-z0-9_-]*(pass|pwd|secret|token|auth|credential|api[-
 /** Short flags that take a password in common tools: mysql -p, redis-cli -a. */
 const SECRET_SHORT = /^-[pa]$/;
 const SECRET_ENV = /^(?=[A-Za-z0-9_]*(?:PASS|PWD|SECRET|TOKEN|AUTH|KEY))[A-Za-z_][A-Za-z0-9_]*=/i;
+/** A header or `key: value` / `key=value` text inside one argument (curl -H, -d, --data). */
+const SECRET_WORD = String.raw`\b(?:authorization|x-api-key|api[-_]?key|token|password|passwd|pwd|secret)["']?\s*[:=]\s*`;
+const SECRET_IN_TEXT = new RegExp(String.raw`^(.*?${SECRET_WORD})\S.*$`, 'i');
+/** The same within a whole command line: the value runs to the next space (after a Bearer/Basic scheme). */
+const SECRET_IN_LINE = new RegExp(String.raw`(${SECRET_WORD})(?:(?:bearer|basic)\s+)?[^\s,;}]+`, 'gi');
 const MAX_LENGTH = 1000;
 
 /**
@@ -22,7 +27,7 @@ export function commandForMetadata(argv: readonly string[], record = false): str
 
 /** The same masking for a command line that is already one string (split on whitespace). */
 export function maskCommandText(text: string): string {
-  return maskArgs(text.split(/\s+/).filter(Boolean)).join(' ');
+  return maskArgs(text.replace(SECRET_IN_LINE, `$1${HIDDEN}`).split(/\s+/).filter(Boolean)).join(' ');
 }
 
 export function maskArgs(argv: readonly string[]): string[] {
@@ -42,6 +47,7 @@ export function maskArgs(argv: readonly string[]): string[] {
       hideNext = true;
     } else if (/^-p./.test(arg) && !arg.startsWith('--')) out.push(`-p${HIDDEN}`); // mysql -pSECRET
     else if (SECRET_ENV.test(arg)) out.push(`${arg.slice(0, arg.indexOf('='))}=${HIDDEN}`);
+    else if (SECRET_IN_TEXT.test(arg)) out.push(arg.replace(SECRET_IN_TEXT, `$1${HIDDEN}`));
     else out.push(hideKnownSecrets(maskUrlsIn(arg)));
   }
   return out;

@@ -19,9 +19,11 @@ const ARGV = [
   '--api-key=Key8',
   'redis://h/0?password=QueryPw9',
   '--verbose',
+  'Authorization: Bearer HdrTok10',
+  '{"password": "JsonPw11"}',
   'plain arg',
 ];
-const SECRETS = ['S3cretPW', 'T0ken9', 'RedisPw5', 'EnvPw6', 'DbPw7', 'Key8', 'QueryPw9'];
+const SECRETS = ['HdrTok10', 'JsonPw11', 'S3cretPW', 'T0ken9', 'RedisPw5', 'EnvPw6', 'DbPw7', 'Key8', 'QueryPw9'];
 
 describe('the command stored in lock metadata', () => {
   it('without recording: the program name only', () => {
@@ -32,7 +34,8 @@ describe('the command stored in lock metadata', () => {
     for (const s of SECRETS) expect(text).not.toContain(s);
     expect(text).toBe(
       '/opt/backup.sh postgres://admin:****@db/prod --password=**** --token **** -p **** -p**** -a **** PGPASSWORD=**** TOKEN=**** ' +
-        '--db-pass **** --api-key=**** redis://h/0?password=**** --verbose "plain arg"',
+        '--db-pass **** --api-key=**** redis://h/0?password=**** --verbose ' +
+        '"Authorization: ****" "{\\"password\\": ****" "plain arg"',
     );
   });
   it('a command line given as one string is masked token by token', () => {
