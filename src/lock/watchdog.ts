@@ -45,6 +45,7 @@ export function groupMembers(pgid: number, except: number): number[] {
 }
 
 function main(): void {
+  process.title = 'loonctl-lock-watchdog';
   const me = process.pid;
   let killAfterMs = 10_000;
   let validUntil = Number.POSITIVE_INFINITY;
