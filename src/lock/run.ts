@@ -205,18 +205,17 @@ export class LockRunner {
     await this.reconnecting; // bounded; renewing on the closed client meanwhile would only fail
     if (this.done || this.lost) return;
     const started = performance.now();
-    // A reply later than the validity's end is worthless: the lock counts as lost by then.
-    const budget = callBudget(Math.min(this.interval, this.validUntil - this.margin - started));
+    // Wait for the reply long enough for a slow Redis, and give up early enough to retry on a fresh
+    // connection before the validity ends. A reply that comes later still counts (confirmed below).
+    const left = this.validUntil - this.margin - started;
+    const budget = callBudget(Math.min(left, Math.max(this.interval, left / 2)));
     try {
       const { name, token } = this.o.lock;
-      const r = await withDeadline(extend(this.redis, name, token, this.o.ttlMs, true), budget, 'renewing the lock');
+      const call = extend(this.redis, name, token, this.o.ttlMs, true);
+      call.then((r) => r.extended && this.confirmed(started), () => {});
+      const r = await withDeadline(call, budget, 'renewing the lock');
       if (this.done || this.lost) return;
-      if (r.extended) {
-        this.validUntil = started + this.o.ttlMs;
-        this.tell({ type: 'valid', validForMs: this.validFor() });
-        this.watchValidity();
-        return this.scheduleRenewal(this.interval);
-      }
+      if (r.extended) return this.scheduleRenewal(this.interval);
       const why = {
         taken: `the lock was taken by ${r.holder}`,
         gone: 'the lock was deleted or expired',
@@ -233,13 +232,25 @@ export class LockRunner {
     }
   }
 
-  /** One fresh connection at a time; the one it replaces is closed at once (a hung call dies with it). */
+  /** A renewal sent at `started` succeeded: the lock is certainly ours until then + TTL. */
+  private confirmed(started: number): void {
+    if (this.done || this.lost || started + this.o.ttlMs <= this.validUntil) return;
+    this.validUntil = started + this.o.ttlMs;
+    this.tell({ type: 'valid', validForMs: this.validFor() });
+    this.watchValidity();
+  }
+
+  /**
+   * One fresh connection at a time. The old one is closed once the new one is up (a hung call dies
+   * with it; a merely slow one may still answer meanwhile), or at the end of the run.
+   */
   private reconnectOnce(): void {
     if (this.reconnecting) return;
-    this.redis.disconnect();
+    const old = this.redis;
     this.reconnecting = this.freshClient(callBudget(this.interval, 1000))
       .then(
         (c) => {
+          old.disconnect();
           if (this.done) c.disconnect();
           else this.redis = c;
         },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -104,7 +104,9 @@ describe('lock run', () => {
   });
 
   it('no secret from the command line reaches the metadata, lock show or lock list', async () => {
-    const argv = ['sh', '-c', 'sleep 1.5', 'postgres://admin:S3cretPW@db/prod', '--password=S3cretPW2', '-p', 'S3cretPW3', 'TOKEN=S3cretPW4'];
+    const stop = join(dir, 'secretjob-stop');
+    const wait = `while [ ! -f ${stop} ]; do sleep 0.05; done`;
+    const argv = ['sh', '-c', wait, 'postgres://admin:S3cretPW@db/prod', '--password=S3cretPW2', '-p', 'S3cretPW3', 'TOKEN=S3cretPW4'];
     const { done } = start(['secretjob', '--', ...argv]);
     await until(async () => (await redis.client.exists('secretjob')) === 1);
     const seen = [
@@ -115,6 +117,7 @@ describe('lock run', () => {
     ].join('\n');
     expect(seen).toContain('secretjob');
     expect(seen).not.toMatch(/S3cretPW/);
+    writeFileSync(stop, '');
     expect((await done).code).toBe(0);
   });
 
