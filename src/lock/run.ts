@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { LockLostError, TimedOutError, UsageError } from '../core/errors.js';
 import { MAX_TIMER_MS, callBudget, later, withDeadline } from './deadline.js';
 import { acquireSentAt, extend, release, type Acquired } from './locks.js';
-import { WATCHDOG_FLAG, type FromWatchdog, type ToWatchdog } from './watchdog.js';
+import { WATCHDOG_FLAG, groupMembers, type FromWatchdog, type ToWatchdog } from './watchdog.js';
 
 export type OnLost = 'term' | 'kill' | 'ignore';
 
@@ -174,8 +174,20 @@ export class LockRunner {
         resolve(126);
       });
       // The watchdog exits after reporting; killed with the group (KILL), its own end is the command's.
-      leader.once('exit', (c, sig) => void channelClosed.then(() => resolve(reported ?? exitCodeOf(c, sig))));
+      // Killed alone, it leaves the command running without a report: stop the group and wait for it.
+      leader.once('exit', (c, sig) => {
+        void channelClosed
+          .then(() => (reported === undefined ? this.stopOrphanedGroup(leader.pid!) : undefined))
+          .then(() => resolve(reported ?? exitCodeOf(c, sig)));
+      });
     });
+  }
+
+  private async stopOrphanedGroup(pgid: number): Promise<void> {
+    if (groupMembers(pgid, -1).length === 0) return;
+    this.o.log(`the lock watchdog (pid ${pgid}) died; stopping the command's process group`);
+    this.stopGroup();
+    while (groupMembers(pgid, -1).length > 0) await new Promise((r) => setTimeout(r, 100));
   }
 
   private tell(m: ToWatchdog): void {

@@ -118,6 +118,20 @@ describe('18.14 the job does not outlive loonctl', () => {
 });
 
 describe('18.15 the whole process group', () => {
+  it('a watchdog killed alone: loonctl stops the group itself and releases only after it is gone', async () => {
+    const pidFile = file('nowatchdog');
+    const { done } = start(['nowatchdog', '--kill-after', '1s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`]);
+    const pid = await pidIn(pidFile);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    expect(pgid).not.toBe(pid);
+    process.kill(pgid, 'SIGKILL'); // the watchdog leads the group
+    const r = await done;
+    expect(processGone(pid)).toBe(true);
+    expect(r.stderr).toMatch(/watchdog .* died/);
+    expect(await redis.client.exists('nowatchdog')).toBe(0);
+  });
+
   it('a background loop left by the command keeps the lock until it ends', async () => {
     const out = file('loop');
     const loop = `(i=0; while [ $i -lt 30 ]; do echo x >> ${out}; sleep 0.1; i=$((i+1)); done) &`;
