@@ -47,7 +47,7 @@ _loonctl_options() {
     'lock extend') echo '--token --ttl --replace --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock show') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock list') echo '--match -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --max-runtime --record-command --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -268,6 +268,8 @@ _loonctl_option_value() {
     'lock run|--busy-ok') echo 'flag' ;;
     'lock run|--on-lost') echo 'choices:term kill ignore' ;;
     'lock run|--kill-after') echo 'none' ;;
+    'lock run|--max-runtime') echo 'none' ;;
+    'lock run|--record-command') echo 'flag' ;;
     'lock run|--allow-long-ttl') echo 'flag' ;;
     'lock run|--prefix') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;

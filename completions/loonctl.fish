@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sep --serial-column --signal --strategy --task --ticket-table --timeout --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sep --serial-column --signal --strategy --task --ticket-table --timeout --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -333,6 +333,8 @@ complete -c loonctl -n '__loonctl_at \'lock run\'' -l conflict-exit-code -x -d '
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l busy-ok -d 'exit 0 when busy (cron on several hosts)'
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l on-lost -x -a 'term kill ignore' -d 'when the lock is lost: term (then kill), kill, ignore'
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l kill-after -x -d 'KILL this long after TERM'
+complete -c loonctl -n '__loonctl_at \'lock run\'' -l max-runtime -x -d 'stop the command (TERM, then KILL after --kill-after) after this long: exit 124'
+complete -c loonctl -n '__loonctl_at \'lock run\'' -l record-command -d 'store the arguments (secrets masked) in the lock metadata, not only the program name'
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l allow-long-ttl -d 'allow a TTL over 24h'
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l prefix -x -d 'prepended to the name (Django cache locks: \':1:\')'
 complete -c loonctl -n '__loonctl_at \'lock run\'; and __loonctl_npos -eq 0' -x -a '(__loonctl_dynamic locks)'

@@ -32,7 +32,8 @@ Examples:
   loonctl config show                    effective settings and where they came from
 
 Exit codes: 0 ok, 1 problem found, 2 usage, 3 not found, 65 bad data, 69 unavailable,
-70 internal error, 74 cannot write output, 75 lock busy, 76 lock lost, 130 interrupted.`;
+70 internal error, 74 cannot write output, 75 lock busy, 76 lock lost, 124 lock run --max-runtime,
+130 interrupted.`;
 
 /** Builds the whole command tree from the registry. */
 export function buildProgram(): Command {

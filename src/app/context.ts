@@ -103,13 +103,6 @@ export class Context {
     return { db, table };
   }
 
-  /** A fresh connection to the counters Redis, for work that must survive a dropped client (lock run). */
-  async reconnectRedis(): Promise<Redis> {
-    const { connectRedis } = await import('../redis/connect.js');
-    const c = this.config;
-    return connectRedis(c.redisUrl.value, { timeoutMs: c.timeoutMs.value, sentinelMaster: c.sentinelMaster.value, role: 'redis' });
-  }
-
   onClose(fn: () => Promise<void> | void): void {
     this.closers.push(fn);
   }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { type EnvLines, loonflowRedisUrl, readLoonflowEnv } from './loonflow-env.js';
+import { rememberUrlSecrets } from './mask.js';
 import { checkTimeZone, parseDuration } from './parse.js';
 
 /** One effective setting and where it came from (flag, env var name, file, default). */
@@ -236,6 +237,7 @@ export function resolveConfig(
   };
   if (loonflowVersion.value !== undefined) checkLoonflowVersion(loonflowVersion.value);
 
+  rememberUrlSecrets(redisUrl.value, brokerUrl.value, databaseUrl.value, ...databaseCandidates);
   return {
     redisUrl,
     brokerUrl,

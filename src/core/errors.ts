@@ -14,6 +14,8 @@ export const ExitCode = {
   lockLost: 76,
   /** An output file or stdout could not be written (ENOSPC, EIO): sysexits' EX_IOERR. */
   ioError: 74,
+  /** `lock run --max-runtime` stopped the command, as `timeout` does. */
+  timedOut: 124,
   interrupted: 130,
 } as const;
 
@@ -78,6 +80,12 @@ export class LockBusyError extends LoonError {
 export class LockLostError extends LoonError {
   constructor(message: string, hint?: string) {
     super(message, ExitCode.lockLost, hint);
+  }
+}
+
+export class TimedOutError extends LoonError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.timedOut, hint);
   }
 }
 

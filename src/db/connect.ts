@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { UnavailableError, UsageError } from '../core/errors.js';
-import { maskUrl } from '../core/mask.js';
+import { maskUrl, rememberUrlSecrets } from '../core/mask.js';
 
 export type Dialect = 'postgres' | 'mysql';
 
@@ -94,6 +94,7 @@ export async function withDatabase<T>(db: Database, fn: () => Promise<T>): Promi
  * imported here, on first use, so commands that never touch SQL never load them.
  */
 export async function connectDatabase(url: string, timeoutMs: number, tz?: string): Promise<Database> {
+  rememberUrlSecrets(url);
   const dialect = dialectOf(url);
   checkUrl(url);
   const { Kysely, PostgresDialect, MysqlDialect, sql } = await import('kysely');

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
+import { commandForMetadata, maskCommandText } from './command-line.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { expectingType, WrongTypeError } from '../redis/errors.js';
 import { ACQUIRE, EXTEND, FORCE_RELEASE, RELEASE } from './scripts.js';
@@ -14,6 +15,7 @@ function asLock<T>(redis: Redis, name: string, fn: () => Promise<T>): Promise<T>
   return expectingType(redis, name, 'lock (a string)', fn);
 }
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
+import { callBudget, withDeadline } from './deadline.js';
 
 export interface Holder {
   name: string;
@@ -41,27 +43,50 @@ export interface Owner {
   command: string;
 }
 
-export function currentOwner(command: string): Owner {
+/**
+ * Who takes a lock. `command` as an argv is stored as `commandForMetadata` makes it (the program name, or
+ * with `recordCommand` the masked argument list); as a string it is masked token by token.
+ */
+export function currentOwner(command: string | readonly string[], opts: { recordCommand?: boolean } = {}): Owner {
   let user = '';
   try {
     user = userInfo().username;
   } catch {
     user = String(process.getuid?.() ?? '');
   }
-  return { host: hostname(), pid: process.pid, user, command };
+  const shown =
+    typeof command === 'string' ? maskCommandText(command) : commandForMetadata(command, opts.recordCommand);
+  return { host: hostname(), pid: process.pid, user, command: shown };
 }
 
-/** One attempt. Returns the lock, or the holder when it is busy. */
+const sentAt = new WeakMap<Acquired, number>();
+
+/**
+ * Monotonic time at which the acquire that took this lock was sent: the lock is certainly ours until
+ * this plus the TTL (less clock drift), however long the reply took.
+ */
+export function acquireSentAt(lock: Acquired): number | undefined {
+  return sentAt.get(lock);
+}
+
+/**
+ * One attempt. Returns the lock, or the holder when it is busy. A reply slower than the TTL is useless
+ * (the lock would already have expired), so a hung connection fails after that long, 10 s at most (69).
+ */
 export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
+  const started = performance.now();
   const keys = [name, metaKey(name), fenceKey(name)];
-  const acquire = () => ACQUIRE.run(redis, keys, [token, ttlMs, meta]);
+  const acquire = () => withDeadline(ACQUIRE.run(redis, keys, [token, ttlMs, meta]), callBudget(ttlMs, 1000), 'acquiring');
   const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
-    return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
+    const expires_at = new Date(nowMs + ttlMs).toISOString();
+    const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at };
+    sentAt.set(acquired, started);
+    return { acquired };
   }
-  return { busy: await inspectLock(redis, name) };
+  return { busy: await withDeadline(inspectLock(redis, name), callBudget(ttlMs, 1000), 'looking up the holder') };
 }
 
 export interface WaitOptions {
@@ -118,6 +143,8 @@ export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
     meta = null;
   }
   const hasMeta = !!meta && meta.token === t && t !== '';
+  // Metadata written by an older loonctl may hold a whole command line: masked when read too.
+  if (meta && typeof meta.command === 'string') meta.command = maskCommandText(meta.command);
   return {
     name,
     token: t,

@@ -1,32 +1,30 @@
 import type { RedisOptions } from 'ioredis';
 import { UsageError } from '../core/errors.js';
-import { maskUrl } from '../core/mask.js';
+import { maskUrl, rememberUrlSecrets, splitUrlList } from '../core/mask.js';
 
 /**
  * Turns a Redis URL into ioredis options. Accepts `redis://`, `rediss://` (TLS), `unix://` and
  * `socket://` (socket path), and Celery's sentinel form `sentinel://:pw@h1:26379;sentinel://h2:26379/0`.
+ * As in redis-py, `?password=` and `?username=` are used when the userinfo has none (the only way to
+ * give a unix socket a password: `unix://:pw@/path` is no URL).
  * No I/O happens here, so a malformed URL is a usage error before anything connects.
  */
 export function redisOptionsFromUrl(url: string, sentinelMaster?: string): RedisOptions {
+  rememberUrlSecrets(url);
   const bad = (why: string) => new UsageError(`malformed Redis URL ${maskUrl(url)}: ${why}`, 'expected redis://[:password@]host[:port][/db]');
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) throw bad('no scheme');
 
   if (scheme === 'sentinel') {
-    const parts = url.split(';').map((p) => p.trim()).filter(Boolean);
+    const parts = splitUrlList(url).map((p) => p.trim()).filter(Boolean);
     const sentinels: { host: string; port: number }[] = [];
     let password: string | undefined;
     let db = 0;
     for (const p of parts) {
-      let u: URL;
-      try {
-        u = new URL(p);
-      } catch {
-        throw bad('cannot parse sentinel address');
-      }
+      const u = parse(p, bad);
       if (u.protocol !== 'sentinel:') throw bad('every address in a sentinel list must be sentinel://');
       sentinels.push({ host: u.hostname, port: Number(u.port || 26379) });
-      if (u.password) password = decodePart(u.password, bad);
+      password = credentials(u, bad).password ?? password;
       if (u.pathname.length > 1) db = parseDb(u.pathname.slice(1), bad);
     }
     if (!sentinelMaster) {
@@ -35,18 +33,12 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
     return { sentinels, name: sentinelMaster, password, db };
   }
 
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw bad('cannot parse');
-  }
-  const username = u.username ? decodePart(u.username, bad) : undefined;
-  const password = u.password ? decodePart(u.password, bad) : undefined;
+  const u = parse(url, bad);
+  const { username, password } = credentials(u, bad);
   const dbParam = u.searchParams.get('db');
 
   if (scheme === 'unix' || scheme === 'socket') {
-    const path = decodePart(u.pathname, bad);
+    const path = decode(u.pathname, bad);
     if (!path || path === '/') throw bad('no socket path');
     return { path, username, password, db: dbParam ? parseDb(dbParam, bad) : 0 };
   }
@@ -57,7 +49,7 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
   const opts: RedisOptions = {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port,
-    username: username || undefined,
+    username,
     password,
     db: dbPath ? parseDb(dbPath, bad) : 0,
   };
@@ -68,8 +60,22 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
   return opts;
 }
 
-/** Percent-decoding that reports `%ZZ` as a malformed URL instead of throwing URIError (an internal error). */
-function decodePart(text: string, bad: (why: string) => Error): string {
+function parse(url: string, bad: (why: string) => Error): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw bad('cannot parse');
+  }
+}
+
+/** The userinfo's user and password, else the query's (redis-py lets the userinfo win). */
+function credentials(u: URL, bad: (why: string) => Error): { username?: string; password?: string } {
+  const username = (u.username ? decode(u.username, bad) : u.searchParams.get('username')) || undefined;
+  const password = (u.password ? decode(u.password, bad) : u.searchParams.get('password')) || undefined;
+  return { username, password };
+}
+
+function decode(text: string, bad: (why: string) => Error): string {
   try {
     return decodeURIComponent(text);
   } catch {

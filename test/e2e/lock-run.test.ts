@@ -72,7 +72,7 @@ describe('lock run', () => {
     await until(async () => (await redis.client.exists('shared')) === 1);
     const busy = await run(['shared', '--', 'true']);
     expect(busy.code).toBe(75);
-    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sh -c while/);
+    expect(busy.stderr).toMatch(/lock shared is busy: held by token [0-9a-f]{32}.*pid \d+: sh( -c while.*)?$/m);
     expect((await run(['shared', '--busy-ok', '--', 'true'])).code).toBe(0);
     expect((await run(['shared', '--conflict-exit-code', '9', '--', 'true'])).code).toBe(9);
     const waited = run(['shared', '--wait', '30s', '--', 'sh', '-c', 'echo ran']);
@@ -97,14 +97,41 @@ describe('lock run', () => {
 
   it('SIGTERM to loonctl reaches the child and the lock is released', async () => {
     const marker = join(dir, 'got-term');
-    const { child, done } = start(['termjob', '--', 'sh', '-c', `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & wait`]);
-    await until(async () => (await redis.client.exists('termjob')) === 1);
-    await sleep(200);
+    const ready = join(dir, 'term-ready');
+    const { child, done } = start(['termjob', '--', 'sh', '-c', `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & touch ${ready}; wait`]);
+    await until(() => existsSync(ready));
     child.kill('SIGTERM');
     const r = await done;
     expect(readFileSync(marker, 'utf8').trim()).toBe('term');
     expect(r.code).toBe(0);
     expect(await redis.client.exists('termjob')).toBe(0);
+  });
+
+  it('no secret from the command line reaches the metadata, lock show or lock list', async () => {
+    const stop = join(dir, 'secretjob-stop');
+    const wait = `while [ ! -f ${stop} ]; do sleep 0.05; done`;
+    const argv = ['sh', '-c', wait, 'postgres://admin:S3cretPW@db/prod', '--password=S3cretPW2', '-p', 'S3cretPW3', 'TOKEN=S3cretPW4'];
+    const { done } = start(['secretjob', '--', ...argv]);
+    await until(async () => (await redis.client.exists('secretjob')) === 1);
+    const seen = [
+      (await redis.client.get('loonctl:lock-meta:secretjob')) ?? '',
+      (await runCli(['lock', 'show', 'secretjob', '--json', '--redis-url', redis.url])).stdout,
+      (await runCli(['lock', 'show', 'secretjob', '--redis-url', redis.url])).stdout,
+      (await runCli(['lock', 'list', '-o', 'wide', '--redis-url', redis.url])).stdout,
+    ].join('\n');
+    expect(seen).toContain('secretjob');
+    expect(seen).not.toMatch(/S3cretPW/);
+    writeFileSync(stop, '');
+    expect((await done).code).toBe(0);
+  });
+
+  it('metadata written by an older loonctl is masked when shown', async () => {
+    const token = 'c'.repeat(32);
+    await redis.client.set('oldmeta', token, 'PX', 60_000);
+    const meta = { token, host: 'h', pid: '1', user: 'u', command: 'dump mysql://root:OldS3cret@db/x --token OldS3cret2' };
+    await redis.client.set('loonctl:lock-meta:oldmeta', JSON.stringify(meta), 'PX', 60_000);
+    const show = await runCli(['lock', 'show', 'oldmeta', '--json', '--redis-url', redis.url]);
+    expect(JSON.parse(show.stdout).meta.command).toBe('dump mysql://root:****@db/x --token ****');
   });
 
   it('a command that does not exist exits 127 and releases the lock', async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
+import { connect, createServer, Socket, type AddressInfo, type Server } from 'node:net';
 
 /** A free TCP port on loopback (bound and released). */
 export async function freePort(): Promise<number> {
@@ -53,3 +53,41 @@ export function processGone(pid: number): boolean {
     return true;
   }
 }
+
+/** A TCP proxy to a port; `freeze()` pauses every connection, present and future: a network blackhole. */
+export async function startProxy(port: number) {
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+    if (frozen) s.pause();
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (frozen) return;
+    const up = connect(port, '127.0.0.1');
+    track(up);
+    client.pipe(up);
+    up.pipe(client);
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    freeze() {
+      frozen = true;
+      for (const s of sockets) {
+        s.unpipe();
+        s.pause();
+      }
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+

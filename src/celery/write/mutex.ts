@@ -1,10 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LockBusyError } from '../../core/errors.js';
+import { metaKey } from '../../lock/keys.js';
+import { currentOwner, forceRelease, inspectLock } from '../../lock/locks.js';
+import { newToken } from '../../lock/token.js';
 import { Script } from '../../redis/script.js';
 import { unackedMutexKey, type Transport } from '../transport.js';
 
-const RELEASE = new Script('queue_mutex_release', `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+/**
+ * kombu's lock (a redis-py Lock: SET NX PX, compare-and-delete) plus, beside it, loonctl's lock
+ * metadata, so that a mutex left by a loonctl that died is recognisable as loonctl's.
+ * KEYS: mutex, meta. ARGV: token, ttl ms, metadata JSON. Returns 1 or 0.
+ */
+const ACQUIRE = new Script(
+  'queue_mutex_acquire',
+  `if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+return 1`,
+);
+const RELEASE = new Script(
+  'queue_mutex_release',
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1], KEYS[2]) end return 0`,
+);
 
 /** kombu's restore lock: redis-py Lock on `unacked_mutex`, SET NX PX 300000 with a token. */
 const MUTEX_TTL_MS = 300_000;
@@ -13,20 +29,51 @@ const MUTEX_TTL_MS = 300_000;
  * Runs `fn` holding kombu's `unacked_mutex`, so loonctl and a worker's restore_visible never restore
  * the same message twice. Waits up to `waitMs` for a worker that holds it.
  */
-export async function withUnackedMutex<T>(redis: Redis, t: Transport, waitMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withUnackedMutex<T>(
+  redis: Redis,
+  t: Transport,
+  waitMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const key = unackedMutexKey(t);
-  const token = randomBytes(16).toString('hex');
+  const name = key.toString();
+  const token = newToken();
+  const owner = currentOwner('loonctl queue requeue/purge --unacked');
+  const { host, pid, user, command } = owner;
+  const acquiredAt = String(Date.now() * 1000);
+  const meta = JSON.stringify({ token, host, pid: String(pid), user, command, acquired_at_us: acquiredAt });
   const deadline = performance.now() + waitMs;
   for (;;) {
-    if ((await redis.set(key, token, 'PX', MUTEX_TTL_MS, 'NX')) === 'OK') break;
-    if (performance.now() > deadline) {
-      throw new LockBusyError(`${key.toString()} is held: a worker is restoring unacked messages right now`, 'try again in a moment');
-    }
+    if (Number(await ACQUIRE.run(redis, [key, metaKey(name)], [token, MUTEX_TTL_MS, meta])) === 1) break;
+    if (performance.now() > deadline) throw await mutexBusy(redis, name);
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
   }
   try {
     return await fn();
   } finally {
-    await RELEASE.run(redis, [key], [token]).catch(() => {});
+    await RELEASE.run(redis, [key, metaKey(name)], [token]).catch(() => {});
   }
+}
+
+/** Who holds the mutex: loonctl itself (a run that died holds it up to 5 minutes) or a worker. */
+async function mutexBusy(redis: Redis, name: string): Promise<LockBusyError> {
+  const h = await inspectLock(redis, name);
+  const left = h.pttl >= 0 ? `, ${Math.ceil(h.pttl / 1000)}s left` : '';
+  if (h.kind === 'loonctl' && h.meta) {
+    const m = h.meta;
+    const since = m.acquired_at_us ? `, since ${new Date(Number(m.acquired_at_us) / 1000).toISOString()}` : '';
+    const who = `${m.user ? `${m.user}@` : ''}${m.host} pid ${m.pid}`;
+    return new LockBusyError(
+      `${name} is held by loonctl itself (${who}${since}${left}), not by a worker`,
+      'if that loonctl is no longer running (it died mid-restore), clear it: ' +
+        `loonctl lock release --force ${name} --expect-token ${h.token}`,
+    );
+  }
+  const what = `${name} is held (token ${h.token || '?'}${left}): a worker is restoring unacked messages right now`;
+  return new LockBusyError(what, 'try again in a moment');
+}
+
+/** Deletes the mutex (and its metadata) only while it still holds `token`: a stale one of loonctl's. */
+export async function clearStaleUnackedMutex(redis: Redis, t: Transport, token: string): Promise<boolean> {
+  return (await forceRelease(redis, unackedMutexKey(t).toString(), token)).deleted;
 }

@@ -1,4 +1,4 @@
-import { ExitWith, LockLostError, UsageError } from '../../core/errors.js';
+import { ExitWith, UsageError } from '../../core/errors.js';
 import { defineCommand } from '../spec.js';
 import { ALLOW_LONG_TTL, busy, checkTtl, describeHolder, lockName, PREFIX, RUN_TTL, WAIT } from './shared.js';
 
@@ -13,6 +13,8 @@ interface Input {
   busyOk?: boolean;
   onLost: OnLost;
   killAfter: number;
+  maxRuntime?: number;
+  recordCommand?: boolean;
   prefix?: string;
   allowLongTtl?: boolean;
 }
@@ -33,6 +35,9 @@ export const lockRun = defineCommand<Input>({
     { name: 'on-lost', type: 'string', choices: ['term', 'kill', 'ignore'], default: 'term',
       description: 'when the lock is lost: term (then kill), kill, ignore' },
     { name: 'kill-after', type: 'duration', default: '10s', description: 'KILL this long after TERM' },
+    { name: 'max-runtime', type: 'duration', description: 'stop the command (TERM, then KILL after --kill-after) after this long: exit 124' },
+    { name: 'record-command', type: 'boolean',
+      description: 'store the arguments (secrets masked) in the lock metadata, not only the program name' },
     ALLOW_LONG_TTL,
     PREFIX,
   ],
@@ -45,9 +50,11 @@ export const lockRun = defineCommand<Input>({
     if (o.command.length === 0) throw new UsageError('lock run needs a command after --');
     const name = lockName(o.name, o.prefix);
     const ttlMs = checkTtl(o.ttl, o.allowLongTtl);
-    const [locks, { LockRunner }] = await Promise.all([import('../../lock/locks.js'), import('../../lock/run.js')]);
+    const [locks, { LockRunner, checkRunOptions }] = await Promise.all([import('../../lock/locks.js'), import('../../lock/run.js')]);
+    checkRunOptions({ ttlMs, maxRuntimeMs: o.maxRuntime });
     const redis = await ctx.redis();
-    const r = await locks.acquire(redis, name, ttlMs, locks.currentOwner(o.command.join(' ')), { waitMs: o.wait ?? 0, signal: ctx.signal });
+    const owner = locks.currentOwner(o.command, { recordCommand: !!o.recordCommand });
+    const r = await locks.acquire(redis, name, ttlMs, owner, { waitMs: o.wait ?? 0, signal: ctx.signal });
     if ('busy' in r) {
       if (!o.busyOk) return busy(r.busy, ctx.out.isJson, o.conflictExitCode);
       ctx.out.info(`lock ${name} is busy (${describeHolder(r.busy)}); not running`);
@@ -59,15 +66,12 @@ export const lockRun = defineCommand<Input>({
       ttlMs,
       onLost: o.onLost,
       killAfterMs: o.killAfter,
+      maxRuntimeMs: o.maxRuntime,
       env: process.env,
-      reconnect: () => ctx.reconnectRedis(),
       log: (m) => ctx.out.warn(m),
     });
     ctx.signalHandler = (sig) => runner.forward(sig);
-    const outcome = await runner.run();
-    if (outcome.lost && o.onLost !== 'ignore') {
-      throw new LockLostError(`lock ${name} was lost while the command ran: ${outcome.lostReason}`, 'the command was stopped');
-    }
-    throw new ExitWith(outcome.code);
+    // run() throws LockLostError (76) and TimedOutError (124) itself.
+    throw new ExitWith((await runner.run()).code);
   },
 });

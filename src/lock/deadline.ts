@@ -1,0 +1,34 @@
+import { UnavailableError } from '../core/errors.js';
+
+/** Redis did not answer in time: the connection may be hung (a network blackhole, a frozen server). */
+export class RedisHungError extends UnavailableError {}
+
+/**
+ * Bounds a Redis call. ioredis has no per-call timeout on a client made without `commandTimeout`, and
+ * a blackholed connection never errors on its own; the call itself is left behind (close the client).
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    const error = () =>
+      new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?');
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** No single Redis call of a lock is worth waiting for longer than this, whatever the TTL. */
+export const CALL_TIMEOUT_CAP_MS = 10_000;
+
+/** Node's timers hold 32-bit milliseconds; a longer delay fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How long one call may take: between `floor` and the cap. */
+export function callBudget(ms: number, floor = 50): number {
+  return Math.max(floor, Math.min(ms, CALL_TIMEOUT_CAP_MS));
+}
+
+/** setTimeout with the delay clamped to what Node's timers can hold (the caller re-checks its deadline). */
+export function later(fn: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(fn, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+}
