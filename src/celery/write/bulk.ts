@@ -4,7 +4,8 @@ import { decode } from '../decode.js';
 import type { ExportRecord } from '../export-format.js';
 import type { MessageFilter } from '../filter.js';
 import { nameOf, summarize } from '../summary.js';
-import { bucketKeys, bucketKey, type Transport } from '../transport.js';
+import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '../transport.js';
+import { DataError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
@@ -39,6 +40,18 @@ export interface BulkResult {
   failed: { position: number; reason: string }[];
 }
 
+/** Throws unless every bucket key of the destination is a list or absent: nothing may be pushed onto a string. */
+export async function assertListKeys(redis: Redis, keys: Buffer[], what: string): Promise<void> {
+  const p = redis.pipeline();
+  for (const k of keys) p.type(k);
+  const types = ((await p.exec()) ?? []).map(([, v]) => String(v));
+  types.forEach((type, i) => {
+    if (type !== 'list' && type !== 'none') {
+      throw new DataError(`${what}: key '${keys[i]!.toString('latin1')}' holds a ${type}, not a list`, 'nothing was changed; rename or remove that key first');
+    }
+  });
+}
+
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
 /**
@@ -50,6 +63,10 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(Buffer.from(src));
+  if (o.dst) {
+    assertQueueDestination(o.dst.queue);
+    await assertListKeys(redis, bucketKeys(t, o.dst.queue).map((b) => b.key), `destination '${o.dst.queue}'`);
+  }
   for (const b of bucketKeys(t, src)) {
     const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
     if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
@@ -88,14 +105,14 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
       let taken = 0;
       if (chosen.length) {
         if (o.backup) await o.backup(chosen.map((c) => c.record!));
-        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1];
+        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1, o.mode];
         for (const c of chosen) args.push(c.sha, c.bytes);
-        const got = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as string[];
+        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as [number, string[]];
+        if (status === 1) throw wrongTypeMidway(dstKey, r);
         taken = got.length;
         r.done += taken;
         if (taken < chosen.length) {
-          const gotSet = new Set(got);
-          const missing = chosen.filter((c) => !gotSet.has(c.sha)).map((c) => c.sha);
+          const missing = missingCopies(chosen.map((c) => c.sha), got);
           r.vanished += missing.length;
           if (o.retract) await o.retract(missing);
         }
@@ -123,6 +140,25 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
     r.done += n;
     left -= n;
     o.progress?.(r.scanned);
+    if (stopped === 2) throw wrongTypeMidway(dstKey, r);
     if (stopped || n === 0) return;
   }
+}
+
+/** The chosen SHA1s not taken, one per copy (several byte-identical copies share a SHA1). */
+function missingCopies(chosen: string[], taken: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const h of taken) left.set(h, (left.get(h) ?? 0) + 1);
+  const missing: string[] = [];
+  for (const h of chosen) {
+    const n = left.get(h) ?? 0;
+    if (n > 0) left.set(h, n - 1);
+    else missing.push(h);
+  }
+  return missing;
+}
+
+/** A key that changed type after the check: the script stopped before touching this window. */
+function wrongTypeMidway(key: Buffer, r: BulkResult): DataError {
+  return new DataError(`destination key '${key.toString('latin1')}' stopped holding a list during the move`, `${r.done} message(s) were moved before it; nothing was lost`);
 }

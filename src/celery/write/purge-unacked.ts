@@ -32,6 +32,7 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o:
     if (u.routingKey !== queue) continue;
     r.scanned++;
     if (!u.payload) {
+      r.matched++; // reported, so that matched = done + vanished + failed
       r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
       continue;
     }

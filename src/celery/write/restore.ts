@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
-import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { bindingPrefix, bucketKey, bucketOf, isKombuKeyName, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { markRedelivered } from './routing.js';
 import { RESTORE_UNACKED } from './scripts.js';
 
 export interface RestoreOptions {
@@ -14,6 +15,11 @@ export interface RestoreOptions {
   filter: MessageFilter | null;
   dryRun: boolean;
   now: number;
+  /**
+   * Push the element byte for byte, without the `redelivered` marks kombu's restore sets (default false:
+   * marked like kombu, so Celery's worker_deduplicate_successful_tasks recognises a redelivery).
+   */
+  keepBytes?: boolean;
 }
 
 export interface RestoreItem {
@@ -27,16 +33,19 @@ export interface RestoreItem {
 }
 
 export interface RestoreResult {
+  /** restored + vanished + failed. */
   matched: number;
   restored: number;
   /** Entries younger than the threshold (probably held by a live worker). */
   young: number;
+  youngItems: RestoreItem[];
   /** ETA still in the future: listed, restored only with --include-eta. */
   etaFuture: RestoreItem[];
-  /** Unreadable or unroutable entries, left in place. */
-  failed: { tag: string; reason: string }[];
+  /** Unreadable or unroutable entries, or a target key that is not a list: left in place. */
+  failed: { tag: string; id: string | null; reason: string }[];
   /** Matched but acked or restored by someone else meanwhile. */
   vanished: number;
+  /** Entries restored (or, in a dry run, that would be). */
   items: RestoreItem[];
 }
 
@@ -62,24 +71,34 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  * unchanged. The caller holds `unacked_mutex`.
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
-  const res: RestoreResult = { matched: 0, restored: 0, young: 0, etaFuture: [], failed: [], vanished: 0, items: [] };
+  const res: RestoreResult = { matched: 0, restored: 0, young: 0, youngItems: [], etaFuture: [], failed: [], vanished: 0, items: [] };
   const cache = new Map<string, string[]>();
-  let batchKeys: Buffer[] = [];
-  let batchArgs: (string | Buffer)[] = [];
-  let batchCount = 0;
+  let batch: { item: RestoreItem; key: Buffer; value: Buffer; bytes: Buffer }[] = [];
+  const fail = (tag: string, id: string | null, reason: string) => {
+    res.matched++;
+    res.failed.push({ tag, id, reason });
+  };
   const flush = async () => {
-    if (batchCount === 0) return;
-    const n = Number(await RESTORE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t), ...batchKeys], batchArgs));
-    res.restored += n;
-    res.vanished += batchCount - n;
-    batchKeys = [];
-    batchArgs = [];
-    batchCount = 0;
+    if (batch.length === 0) return;
+    const keys = [unackedKey(t), unackedIndexKey(t), ...batch.map((b) => b.key)];
+    const args = batch.flatMap((b, i) => [b.item.tag, String(i + 3), b.value, b.bytes]);
+    const [done, wrong] = (await RESTORE_UNACKED.run(redis, keys, args)) as [string[], string[]];
+    const restored = new Set(done.map(String));
+    const wrongType = new Set(wrong.map(String));
+    for (const b of batch) {
+      if (restored.has(b.item.tag)) {
+        res.restored++;
+        res.items.push(b.item);
+      } else if (wrongType.has(b.item.tag)) {
+        res.failed.push({ tag: b.item.tag, id: b.item.id, reason: `key '${b.key.toString('latin1')}' is not a list` });
+      } else res.vanished++;
+    }
+    batch = [];
   };
   for await (const u of readUnacked(redis, t)) {
     if (!u.payload) {
       // An unreadable entry may be this queue's: report it (never by task id, which it cannot show).
-      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) res.failed.push({ tag: u.tag, reason: u.error ?? 'unreadable' });
+      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) fail(u.tag, null, u.error ?? 'unreadable');
       continue;
     }
     if (o.queue !== undefined && u.routingKey !== o.queue) continue;
@@ -90,6 +109,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     const item: RestoreItem = { tag: u.tag, id: m.id, task: m.task, queue: u.routingKey, bucket: bucketOf(t, m.priority), age, eta: m.eta };
     if (o.olderThanS > 0 && (age === null || age < o.olderThanS)) {
       res.young++;
+      res.youngItems.push(item);
       continue;
     }
     if (m.eta && Date.parse(m.eta) > o.now * 1000 && !o.includeEta) {
@@ -98,16 +118,20 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     }
     const queues = await targetQueues(redis, t, u, cache);
     if (queues.length !== 1) {
-      res.failed.push({ tag: u.tag, reason: queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'` });
+      fail(u.tag, m.id, queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'`);
+      continue;
+    }
+    if (isKombuKeyName(queues[0]!)) {
+      fail(u.tag, m.id, `routed to '${queues[0]}', one of kombu's own keys`);
       continue;
     }
     res.matched++;
-    res.items.push(item);
-    if (o.dryRun) continue;
-    batchKeys.push(bucketKey(t, queues[0]!, item.bucket));
-    batchArgs.push(u.tag, String(batchKeys.length + 2), u.value, u.payload);
-    batchCount++;
-    if (batchCount >= 200) await flush();
+    if (o.dryRun) {
+      res.items.push(item);
+      continue;
+    }
+    batch.push({ item, key: bucketKey(t, queues[0]!, item.bucket), value: u.value, bytes: o.keepBytes ? u.payload : markRedelivered(u.payload) });
+    if (batch.length >= 200) await flush();
   }
   await flush();
   return res;
