@@ -1,13 +1,21 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { open } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { DataError } from '../../core/errors.js';
-import { parseExportLine } from '../export-format.js';
-import { bucketKey, bucketKeys, unackedKey, type Transport } from '../transport.js';
+import { parseExportLine, type ExportRecord } from '../export-format.js';
+import { bucketKey, isKombuKeyName, type Transport } from '../transport.js';
+import { brokerIdentities, messageIdentity } from './presence.js';
 
 export interface ImportOptions {
   to?: string;
-  skipExisting: boolean;
+  /**
+   * Push messages whose delivery tag or task id is already somewhere in the broker (any list, `unacked`) or
+   * earlier in the file. Default false: such messages are skipped and counted, so importing twice is harmless.
+   */
+  allowDuplicates?: boolean;
+  /** Accepted for the older command line; skipping is now the default (see allowDuplicates). */
+  skipExisting?: boolean;
   dryRun: boolean;
   progress?: (n: number) => void;
 }
@@ -17,107 +25,166 @@ export interface ImportResult {
   imported: number;
   skipped: number;
   retracted: number;
-  /** Set when a malformed line stopped the import; everything before it was imported. */
+  /** Set when a bad line ended the records imported: those before it were imported. */
   error?: { line: number; reason: string };
 }
 
-const TAG = /"delivery_tag": "((?:[^"\\]|\\.)*)"/;
+/** One record line to push: where it is in the file and where it goes. */
+interface Planned {
+  offset: number;
+  length: number;
+  key: Buffer;
+  sha: string;
+  tag: string | null;
+  id: string | null;
+}
 
-/** Delivery tags present in a queue's buckets and in unacked (for --skip-existing), read in pages. */
-async function presentTags(redis: Redis, t: Transport, queue: string, unacked: Set<string>): Promise<Set<string>> {
-  const tags = new Set(unacked);
-  for (const b of bucketKeys(t, queue)) {
-    for (let i = 0; ; i += 1000) {
-      const page = (await redis.lrangeBuffer(b.key, i, i + 999)) as Buffer[];
-      for (const raw of page) {
-        const m = TAG.exec(raw.toString('latin1'));
-        if (m) tags.add(m[1]!);
-      }
-      if (page.length < 1000) break;
+/** Lines of a file with their byte offsets (so they can be read again, backwards). */
+async function* linesWithOffsets(file: string): AsyncGenerator<{ text: string; offset: number; length: number }> {
+  let carry: Buffer = Buffer.alloc(0);
+  let base = 0; // file offset of carry[0]
+  for await (const chunk of createReadStream(file)) {
+    const buf: Buffer = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      yield { text: buf.toString('utf8', start, end), offset: base + start, length: end - start };
+      start = nl + 1;
     }
+    base += start;
+    carry = buf.subarray(start);
   }
-  return tags;
+  if (carry.length) yield { text: carry.toString('utf8'), offset: base, length: carry.length };
+}
+
+const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The Redis key a record goes to, or the reason it cannot be imported. */
+function targetKey(t: Transport, rec: ExportRecord, to: string | undefined): Buffer | string {
+  if (!t.prioritySteps.includes(rec.bucket)) return `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}`;
+  let queue: Buffer;
+  if (to !== undefined) queue = Buffer.from(to, 'utf8');
+  else if (rec.queue_b64 !== undefined) {
+    if (typeof rec.queue_b64 !== 'string' || !B64.test(rec.queue_b64)) return 'queue_b64 is not base64';
+    queue = Buffer.from(rec.queue_b64, 'base64');
+  } else queue = Buffer.from(rec.queue, 'utf8');
+  if (queue.length === 0) return 'the queue name is empty';
+  if (isKombuKeyName(queue.toString('latin1'))) return `'${queue.toString('latin1')}' is one of kombu's own keys, not a queue`;
+  return bucketKey(t, queue, rec.bucket);
 }
 
 /**
- * Pushes back what `queue export` / `purge --backup` wrote, byte for byte, onto its queue and bucket
- * (or `to`), in file order as a producer would (LPUSH). A malformed line stops the import there:
- * every line before it is imported, and the result says which line and why.
+ * Reads every line before anything is pushed. A bad line ends the records taken (those before it are
+ * imported, as with a backup whose last line was cut short); retractions are read to the end.
+ */
+async function plan(t: Transport, file: string, o: ImportOptions, res: ImportResult): Promise<Planned[]> {
+  const planned: Planned[] = [];
+  const retractions = new Map<string, number>();
+  let line = 0;
+  for await (const l of linesWithOffsets(file)) {
+    line++;
+    res.lines = line;
+    if (l.text.trim() === '') continue;
+    const retract = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/.exec(l.text);
+    if (retract) {
+      retractions.set(retract[1]!, (retractions.get(retract[1]!) ?? 0) + 1);
+      continue;
+    }
+    if (res.error) continue;
+    let rec: ExportRecord;
+    try {
+      rec = parseExportLine(l.text);
+    } catch (e) {
+      res.error = { line, reason: (e as Error).message };
+      continue;
+    }
+    const key = targetKey(t, rec, o.to);
+    const bytes = Buffer.from(rec.message_b64, 'base64');
+    const reason = typeof key === 'string' ? key : bytes.length === 0 ? 'the message is empty' : null;
+    if (reason) {
+      res.error = { line, reason };
+      continue;
+    }
+    const identity = messageIdentity(bytes);
+    const sha = createHash('sha1').update(bytes).digest('hex');
+    planned.push({ offset: l.offset, length: l.length, key: key as Buffer, sha, tag: rec.delivery_tag ?? identity.tag, id: identity.id ?? rec.summary?.id ?? null });
+  }
+  // A retraction cancels one backed-up copy that a worker took first (it may follow its record).
+  const kept = planned.filter((p) => {
+    const n = retractions.get(p.sha) ?? 0;
+    if (n === 0) return true;
+    retractions.set(p.sha, n - 1);
+    res.retracted++;
+    return false;
+  });
+  return kept;
+}
+
+/** Drops what the broker already holds, or what an earlier line of the file already brings. */
+async function withoutDuplicates(redis: Redis, t: Transport, planned: Planned[], res: ImportResult): Promise<Planned[]> {
+  if (planned.length === 0) return planned;
+  const { tags, ids } = await brokerIdentities(redis, t);
+  return planned.filter((p) => {
+    if ((p.tag !== null && tags.has(p.tag)) || (p.id !== null && ids.has(p.id))) {
+      res.skipped++;
+      return false;
+    }
+    if (p.tag !== null) tags.add(p.tag);
+    if (p.id !== null) ids.add(p.id);
+    return true;
+  });
+}
+
+/**
+ * Pushes back what `queue export` / `purge --backup` wrote, byte for byte, onto its queue and bucket (or
+ * `to`), in the recorded order at the end workers take from (the first record runs first, before what is
+ * queued, as where it was taken from). Messages already in the broker are skipped unless allowDuplicates;
+ * retracted records are left out. Every line is read before the first push; a bad line (reported in
+ * `error`, exit 65 for the command) ends the records imported.
  */
 export async function importFile(redis: Redis, t: Transport, file: string, o: ImportOptions): Promise<ImportResult> {
   const res: ImportResult = { lines: 0, imported: 0, skipped: 0, retracted: 0 };
-  const stream = createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
+  let fh;
   try {
-    await opened;
+    fh = await open(file, 'r');
   } catch (e) {
     throw new DataError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let unackedTags: Set<string> | undefined;
-  const present = new Map<string, Set<string>>();
-  const retracted = new Set<string>();
-  let pipe = redis.pipeline();
-  let pending = 0;
-  const flush = async () => {
-    if (pending === 0) return;
-    const out = (await pipe.exec()) ?? [];
-    for (const [err] of out) if (err) throw err;
-    res.imported += pending;
-    pending = 0;
-    pipe = redis.pipeline();
-    o.progress?.(res.imported);
-  };
-  // First pass: retractions (a backed-up message a worker took first), which may follow their record.
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    const m = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/.exec(text);
-    if (m) retracted.add(m[1]!);
-  }
-  const { createHash } = await import('node:crypto');
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
-    res.lines = line;
-    if (text.trim() === '' || text.startsWith('{"v":1,"retract"')) continue;
-    let rec;
-    try {
-      rec = parseExportLine(text);
-    } catch (e) {
-      await flush();
-      res.error = { line, reason: (e as Error).message };
-      return res;
-    }
-    if (!t.prioritySteps.includes(rec.bucket)) {
-      await flush();
-      res.error = { line, reason: `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}` };
-      return res;
-    }
-    const bytes = Buffer.from(rec.message_b64, 'base64');
-    if (retracted.size && retracted.has(createHash('sha1').update(bytes).digest('hex'))) {
-      res.retracted++;
-      continue;
-    }
-    const queue = o.to ?? (rec.queue_b64 ? Buffer.from(rec.queue_b64, 'base64').toString('latin1') : rec.queue);
-    if (o.skipExisting) {
-      unackedTags ??= new Set(((await redis.hkeysBuffer(unackedKey(t))) as Buffer[]).map((b) => b.toString('utf8')));
-      if (!present.has(queue)) present.set(queue, await presentTags(redis, t, queue, unackedTags));
-      const tag = rec.delivery_tag ?? TAG.exec(bytes.toString('latin1'))?.[1];
-      if (tag && present.get(queue)!.has(tag)) {
-        res.skipped++;
-        continue;
-      }
-      if (tag) present.get(queue)!.add(tag);
-    }
+  try {
+    let planned = await plan(t, file, o, res);
+    if (!o.allowDuplicates) planned = await withoutDuplicates(redis, t, planned, res);
     if (o.dryRun) {
-      res.imported++;
-      continue;
+      res.imported = planned.length;
+      return res;
     }
-    const key = bucketKey(t, rec.queue_b64 && !o.to ? Buffer.from(rec.queue_b64, 'base64') : queue, rec.bucket);
-    pipe.lpush(key, bytes);
-    if (++pending >= 500) await flush();
+    // Backwards, RPUSH: the last record first, so the first ends at the tail and runs next.
+    let chunk = Buffer.alloc(0);
+    let chunkStart = 0;
+    let pipe = redis.pipeline();
+    let pending = 0;
+    const flush = async () => {
+      if (pending === 0) return;
+      for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
+      res.imported += pending;
+      pending = 0;
+      pipe = redis.pipeline();
+      o.progress?.(res.imported);
+    };
+    for (let i = planned.length - 1; i >= 0; i--) {
+      const p = planned[i]!;
+      if (p.offset < chunkStart || p.offset + p.length > chunkStart + chunk.length) {
+        const end = p.offset + p.length;
+        chunkStart = Math.max(0, end - Math.max(4 << 20, p.length));
+        chunk = Buffer.alloc(end - chunkStart);
+        await fh.read(chunk, 0, chunk.length, chunkStart);
+      }
+      const text = chunk.toString('utf8', p.offset - chunkStart, p.offset - chunkStart + p.length);
+      pipe.rpush(p.key, Buffer.from(parseExportLine(text).message_b64, 'base64'));
+      if (++pending >= 500) await flush();
+    }
+    await flush();
+    return res;
+  } finally {
+    await fh.close();
   }
-  await flush();
-  return res;
 }
