@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { NotFoundError, ProblemFound } from '../../core/errors.js';
 import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
@@ -45,6 +46,7 @@ export interface RestoreResult {
   failed: { tag: string; id: string | null; reason: string }[];
   /** Matched but acked or restored by someone else meanwhile. */
   vanished: number;
+  vanishedItems: RestoreItem[];
   /** Entries restored (or, in a dry run, that would be). */
   items: RestoreItem[];
 }
@@ -71,7 +73,7 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  * unchanged. The caller holds `unacked_mutex`.
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
-  const res: RestoreResult = { matched: 0, restored: 0, young: 0, youngItems: [], etaFuture: [], failed: [], vanished: 0, items: [] };
+  const res: RestoreResult = { matched: 0, restored: 0, young: 0, youngItems: [], etaFuture: [], failed: [], vanished: 0, vanishedItems: [], items: [] };
   const cache = new Map<string, string[]>();
   let batch: { item: RestoreItem; key: Buffer; value: Buffer; bytes: Buffer }[] = [];
   const fail = (tag: string, id: string | null, reason: string) => {
@@ -91,7 +93,10 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
         res.items.push(b.item);
       } else if (wrongType.has(b.item.tag)) {
         res.failed.push({ tag: b.item.tag, id: b.item.id, reason: `key '${b.key.toString('latin1')}' is not a list` });
-      } else res.vanished++;
+      } else {
+        res.vanished++;
+        res.vanishedItems.push(b.item);
+      }
     }
     batch = [];
   };
@@ -135,4 +140,48 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
   }
   await flush();
   return res;
+}
+
+/** Below this age an entry is likely a live worker's, whatever visibility timeout was given. */
+export const MIN_UNCONFIRMED_AGE_S = 60;
+
+/**
+ * Whether restoring entries this young needs the operator's confirmation (`--yes`) and a warning: younger
+ * than the visibility timeout, or so young (a visibility timeout of 0 included) that a live worker holds them.
+ */
+export function restoreNeedsConfirmation(olderThanS: number, visibilityTimeoutS: number): boolean {
+  return olderThanS < visibilityTimeoutS || olderThanS < MIN_UNCONFIRMED_AGE_S;
+}
+
+export interface IdOutcome {
+  id: string;
+  outcome: 'restored' | 'not found' | 'refused';
+  /** Why it was not restored. */
+  reason?: string;
+}
+
+/** What became of each task id asked for by `queue requeue <id>...` (an id may have several entries). */
+export function requeueIdOutcomes(ids: string[], r: RestoreResult, olderThanS: number): IdOutcome[] {
+  const why = new Map<string, string>();
+  const note = (id: string | null, reason: string) => {
+    if (id !== null && !why.has(id)) why.set(id, reason);
+  };
+  for (const i of r.youngItems) note(i.id, `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: a live worker may hold it (--older-than 0 to include it)`);
+  for (const i of r.etaFuture) note(i.id, `ETA ${i.eta} is still ahead (--include-eta to restore it)`);
+  for (const f of r.failed) note(f.id, f.reason);
+  for (const i of r.vanishedItems) note(i.id, 'acked or restored by someone else meanwhile');
+  const restored = new Set(r.items.map((i) => i.id));
+  return ids.map((id) => {
+    if (restored.has(id)) return { id, outcome: 'restored' };
+    const reason = why.get(id);
+    return reason === undefined ? { id, outcome: 'not found' } : { id, outcome: 'refused', reason };
+  });
+}
+
+/** Throws unless every id was restored: NotFoundError (3) when one has no unacked entry, else ProblemFound (1). */
+export function assertAllRequeued(outcomes: IdOutcome[]): void {
+  const missing = outcomes.filter((o) => o.outcome === 'not found').map((o) => o.id);
+  if (missing.length) throw new NotFoundError(`no unacked entry for ${missing.join(', ')}`, 'loonctl queue show <id> says where a task is');
+  const refused = outcomes.filter((o) => o.outcome === 'refused');
+  if (refused.length) throw new ProblemFound(`not restored: ${refused.map((o) => `${o.id}: ${o.reason}`).join('; ')}`);
 }
