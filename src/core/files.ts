@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
 /** A file written line by line and flushed to disk (fsync) on close, so what was written is there. */
@@ -9,12 +9,43 @@ export interface OutputFile {
   close(): Promise<void>;
 }
 
-export async function openOutputFile(path: string, flags: 'w' | 'a' | 'wx' = 'w'): Promise<OutputFile> {
+/** What to do when a regular file is already at the path. */
+export type ExistingFile = 'refuse' | 'overwrite' | 'append';
+
+export interface OutputFileOptions {
+  /** Default 'refuse': an export never replaces or grows a file silently (`--force` / `--append` choose). */
+  existing?: ExistingFile;
+  /** The hint printed when refusing, naming the command's own flags. */
+  refuseHint?: string;
+}
+
+const LEGACY: Record<'w' | 'a' | 'wx', ExistingFile> = { w: 'overwrite', a: 'append', wx: 'refuse' };
+
+/**
+ * Opens a file for an export or a backup. A new file is created 0600 (arguments can hold personal data);
+ * an existing regular file is refused, replaced or appended to as `existing` says; devices and pipes
+ * (/dev/stdout, a FIFO) are written to as they are.
+ */
+export async function openOutputFile(path: string, options: OutputFileOptions | 'w' | 'a' | 'wx' = {}): Promise<OutputFile> {
+  const o: OutputFileOptions = typeof options === 'string' ? { existing: LEGACY[options] } : options;
+  const existing = o.existing ?? 'refuse';
+  const fail = (e: unknown) => new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   let fh: FileHandle;
   try {
-    fh = await open(path, flags);
+    fh = await open(path, 'wx', 0o600);
   } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(e);
+    const st = await stat(path).catch((err: unknown) => {
+      throw fail(err);
+    });
+    if (st.isFile() && existing === 'refuse') {
+      throw new UsageError(`${path} already exists: not overwriting it`, o.refuseHint ?? 'pass --force to replace it, or --append to add to it');
+    }
+    try {
+      fh = await open(path, existing === 'append' ? 'a' : 'w');
+    } catch (err) {
+      throw fail(err);
+    }
   }
   // Lines are gathered into ~64 KiB writes: one syscall per line would dominate a large export.
   // Character devices and pipes (/dev/null, /dev/stdout) cannot be fsynced; there is nothing to lose there.
