@@ -12,6 +12,13 @@ export interface SerialParts {
 }
 
 export const DEFAULT_PREFIX = 'loonflow';
+/**
+ * The longest sequence loonctl accepts as a serial's: 15 digits stay exact in JavaScript numbers and far
+ * below Redis's signed 64-bit INCR limit. Longer ones are malformed: never used to seed a counter.
+ */
+export const MAX_SEQ_DIGITS = 15;
+export const MAX_SEQ = 10 ** MAX_SEQ_DIGITS - 1;
+
 /** LoonFlow's expiry for a day counter it creates. */
 export const COUNTER_TTL_S = 86400;
 
@@ -46,6 +53,7 @@ export function parseSerial(sn: string, knownPrefix?: string): SerialParts | und
   const dt = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(dt.getTime()) || dt.toISOString().slice(0, 10) !== date) return undefined;
   if (seq.length > 4 && seq.startsWith('0')) return undefined; // %04d never pads past four digits
+  if (seq.length > MAX_SEQ_DIGITS) return undefined;
   let prefix = head;
   let zone: string | null = null;
   if (knownPrefix !== undefined) {
