@@ -9,6 +9,7 @@ import { DataError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
+import { BackupJournal, JOURNAL_TTL_S, type BackupSink } from './backup-journal.js';
 
 const WINDOW = 1000;
 /** How far elements may drift towards the tail (consumed by workers) between reading and taking a window. */
@@ -25,6 +26,12 @@ export interface BulkOptions {
   backup?: (records: ExportRecord[]) => Promise<void>;
   /** Called with records that were backed up but not removed (a worker took them first). */
   retract?: (sha1s: string[]) => Promise<void>;
+  /**
+   * For a purge: the backup file, written as a journal (records, then retractions and a commit line per
+   * window; see BackupJournal), so that no interruption makes an import of it run a message twice.
+   * Use instead of backup/retract.
+   */
+  backupTo?: BackupSink;
   progress?: (scanned: number) => void;
   signal?: AbortSignal;
 }
@@ -63,13 +70,15 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(Buffer.from(src));
+  const journal = o.backupTo ? new BackupJournal(redis, t, o.backupTo) : undefined;
+  const backedUp = !!(o.backup || journal);
   if (o.dst) {
     assertQueueDestination(o.dst.queue);
     await assertListKeys(redis, bucketKeys(t, o.dst.queue).map((b) => b.key), `destination '${o.dst.queue}'`);
   }
   for (const b of bucketKeys(t, src)) {
     const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
-    if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
+    if (!o.filter && !backedUp && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
     let s = 0; // distance of the window from the tail
     while (r.matched < limit && !o.signal?.aborted) {
       const page = (await redis.lrangeBuffer(b.key, -(s + WINDOW), -(s + 1))) as Buffer[];
@@ -79,7 +88,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
       for (let i = 0; i < page.length && r.matched < limit; i++) {
         const raw = page[i]!;
         const position = r.scanned + i;
-        const m = o.filter || o.backup ? await decode(raw) : undefined;
+        const m = o.filter || backedUp ? await decode(raw) : undefined;
         if (o.filter && !o.filter(m!, raw)) continue;
         r.matched++;
         if (o.dryRun) continue;
@@ -95,7 +104,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
             bytes = rewritten;
           }
         }
-        const record: ExportRecord | undefined = o.backup
+        const record: ExportRecord | undefined = backedUp
           ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
           : undefined;
         chosen.push({ sha: sha1(raw), bytes, raw, record });
@@ -104,18 +113,19 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
       o.progress?.(r.scanned);
       let taken = 0;
       if (chosen.length) {
-        if (o.backup) await o.backup(chosen.map((c) => c.record!));
-        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1, o.mode];
+        const records = backedUp ? chosen.map((c) => c.record!) : [];
+        const open = journal ? await journal.begin(records) : undefined;
+        if (o.backup) await o.backup(records);
+        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1, o.mode, open ? JOURNAL_TTL_S : 0];
         for (const c of chosen) args.push(c.sha, c.bytes);
-        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as [number, string[]];
+        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [number, string[]];
         if (status === 1) throw wrongTypeMidway(dstKey, r);
         taken = got.length;
         r.done += taken;
-        if (taken < chosen.length) {
-          const missing = missingCopies(chosen.map((c) => c.sha), got);
-          r.vanished += missing.length;
-          if (o.retract) await o.retract(missing);
-        }
+        const missing = taken < chosen.length ? missingCopies(chosen.map((c) => c.sha), got) : [];
+        r.vanished += missing.length;
+        if (open) await journal!.commit(open.window, missing);
+        else if (missing.length && o.retract) await o.retract(missing);
       }
       s += page.length - taken;
       if (page.length < WINDOW) break;

@@ -6,6 +6,7 @@ import { DataError } from '../../core/errors.js';
 import { parseExportLine, type ExportRecord } from '../export-format.js';
 import { bucketKey, isKombuKeyName, type Transport } from '../transport.js';
 import { brokerIdentities, messageIdentity } from './presence.js';
+import { journalKey, journalTokens } from './backup-journal.js';
 
 export interface ImportOptions {
   to?: string;
@@ -25,6 +26,11 @@ export interface ImportResult {
   imported: number;
   skipped: number;
   retracted: number;
+  /**
+   * Backed-up records of an interrupted purge window that the purge never removed (no commit line, and
+   * Redis's journal of the window does not list them): they are still queued, or a worker ran them.
+   */
+  uncommitted: number;
   /** Set when a bad line ended the records imported: those before it were imported. */
   error?: { line: number; reason: string };
 }
@@ -37,6 +43,9 @@ interface Planned {
   sha: string;
   tag: string | null;
   id: string | null;
+  /** The purge window it was backed up in, and what that window's journal calls it (SHA1 or unacked tag). */
+  window?: string;
+  token: string;
 }
 
 /** Lines of a file with their byte offsets (so they can be read again, backwards). */
@@ -77,9 +86,10 @@ function targetKey(t: Transport, rec: ExportRecord, to: string | undefined): Buf
  * Reads every line before anything is pushed. A bad line ends the records taken (those before it are
  * imported, as with a backup whose last line was cut short); retractions are read to the end.
  */
-async function plan(t: Transport, file: string, o: ImportOptions, res: ImportResult): Promise<Planned[]> {
+async function plan(t: Transport, file: string, o: ImportOptions, res: ImportResult): Promise<{ planned: Planned[]; commits: Set<string> }> {
   const planned: Planned[] = [];
   const retractions = new Map<string, number>();
+  const commits = new Set<string>();
   let line = 0;
   for await (const l of linesWithOffsets(file)) {
     line++;
@@ -88,6 +98,11 @@ async function plan(t: Transport, file: string, o: ImportOptions, res: ImportRes
     const retract = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/.exec(l.text);
     if (retract) {
       retractions.set(retract[1]!, (retractions.get(retract[1]!) ?? 0) + 1);
+      continue;
+    }
+    const commit = /^\{"v":1,"commit":"([0-9a-f]+)"\}$/.exec(l.text);
+    if (commit) {
+      commits.add(commit[1]!);
       continue;
     }
     if (res.error) continue;
@@ -107,7 +122,9 @@ async function plan(t: Transport, file: string, o: ImportOptions, res: ImportRes
     }
     const identity = messageIdentity(bytes);
     const sha = createHash('sha1').update(bytes).digest('hex');
-    planned.push({ offset: l.offset, length: l.length, key: key as Buffer, sha, tag: rec.delivery_tag ?? identity.tag, id: identity.id ?? rec.summary?.id ?? null });
+    const token = rec.source === 'unacked' && rec.unacked_tag ? rec.unacked_tag : sha;
+    const window = typeof rec.window === 'string' ? rec.window : undefined;
+    planned.push({ offset: l.offset, length: l.length, key: key as Buffer, sha, tag: rec.delivery_tag ?? identity.tag, id: identity.id ?? rec.summary?.id ?? null, window, token });
   }
   // A retraction cancels one backed-up copy that a worker took first (it may follow its record).
   const kept = planned.filter((p) => {
@@ -117,7 +134,34 @@ async function plan(t: Transport, file: string, o: ImportOptions, res: ImportRes
     res.retracted++;
     return false;
   });
-  return kept;
+  return { planned: kept, commits };
+}
+
+/**
+ * Records of a purge window without a commit line (the purge was interrupted): only those the window's
+ * Redis journal lists were removed; without a journal the removal never happened.
+ */
+async function withoutUncommitted(redis: Redis, t: Transport, planned: Planned[], commits: Set<string>, res: ImportResult): Promise<Planned[]> {
+  const open = new Set(planned.filter((p) => p.window !== undefined && !commits.has(p.window)).map((p) => p.window!));
+  if (open.size === 0) return planned;
+  const removed = new Map<string, Map<string, number>>();
+  for (const w of open) {
+    const value = await redis.get(journalKey(t, w));
+    const counts = new Map<string, number>();
+    for (const token of value === null ? [] : journalTokens(value)) counts.set(token, (counts.get(token) ?? 0) + 1);
+    removed.set(w, counts);
+  }
+  return planned.filter((p) => {
+    if (p.window === undefined || commits.has(p.window)) return true;
+    const counts = removed.get(p.window)!;
+    const n = counts.get(p.token) ?? 0;
+    if (n > 0) {
+      counts.set(p.token, n - 1);
+      return true;
+    }
+    res.uncommitted++;
+    return false;
+  });
 }
 
 /** Drops what the broker already holds, or what an earlier line of the file already brings. */
@@ -143,7 +187,7 @@ async function withoutDuplicates(redis: Redis, t: Transport, planned: Planned[],
  * `error`, exit 65 for the command) ends the records imported.
  */
 export async function importFile(redis: Redis, t: Transport, file: string, o: ImportOptions): Promise<ImportResult> {
-  const res: ImportResult = { lines: 0, imported: 0, skipped: 0, retracted: 0 };
+  const res: ImportResult = { lines: 0, imported: 0, skipped: 0, retracted: 0, uncommitted: 0 };
   let fh;
   try {
     fh = await open(file, 'r');
@@ -151,7 +195,8 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
     throw new DataError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    let planned = await plan(t, file, o, res);
+    const read = await plan(t, file, o, res);
+    let planned = await withoutUncommitted(redis, t, read.planned, read.commits, res);
     if (!o.allowDuplicates) planned = await withoutDuplicates(redis, t, planned, res);
     if (o.dryRun) {
       res.imported = planned.length;

@@ -8,27 +8,33 @@ import { summarize } from '../summary.js';
 import { bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
 import type { BulkOptions, BulkResult } from './bulk.js';
 import { DELETE_UNACKED } from './scripts.js';
+import { BackupJournal, JOURNAL_TTL_S } from './backup-journal.js';
 
 /**
  * Deletes a queue's matching unacked entries (the caller holds `unacked_mutex`). With a backup,
  * the entries are written and flushed before they are deleted; entries acked meanwhile are retracted.
  */
-export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract'> & { filter: MessageFilter | null }): Promise<BulkResult> {
+export async function purgeUnacked(redis: Redis, t: Transport, queue: string, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract' | 'backupTo' | 'signal'> & { filter: MessageFilter | null }): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
   const limit = o.limit ?? Infinity;
   let batch: { tag: string; value: Buffer; sha: string; record: ExportRecord }[] = [];
+  const journal = o.backupTo ? new BackupJournal(redis, t, o.backupTo) : undefined;
   const flush = async () => {
     if (batch.length === 0) return;
+    const open = journal ? await journal.begin(batch.map((b) => b.record)) : undefined;
     if (o.backup) await o.backup(batch.map((b) => b.record));
-    const args: Buffer[] = batch.flatMap((b) => [Buffer.from(b.tag), b.value]);
-    const deleted = new Set(((await DELETE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t)], args)) as string[]).map(String));
+    const args: (Buffer | number)[] = [open ? JOURNAL_TTL_S : 0, ...batch.flatMap((b) => [Buffer.from(b.tag), b.value])];
+    const keys = [unackedKey(t), unackedIndexKey(t), open?.key ?? unackedKey(t)];
+    const deleted = new Set(((await DELETE_UNACKED.run(redis, keys, args)) as string[]).map(String));
     r.done += deleted.size;
-    const missing = batch.filter((b) => !deleted.has(b.tag));
+    const missing = batch.filter((b) => !deleted.has(b.tag)).map((m) => m.sha);
     r.vanished += missing.length;
-    if (missing.length && o.retract) await o.retract(missing.map((m) => m.sha));
+    if (open) await journal!.commit(open.window, missing);
+    else if (missing.length && o.retract) await o.retract(missing);
     batch = [];
   };
   for await (const u of readUnacked(redis, t)) {
+    if (o.signal?.aborted) break;
     if (u.routingKey !== queue) continue;
     r.scanned++;
     if (!u.payload) {

@@ -38,8 +38,10 @@ return {restored, wrong}`,
  * byte-identical copies is taken. Chosen elements are overwritten with a unique mark and the marks
  * removed from the tail side, which stops as soon as they are all gone. For a move, a destination that
  * holds something other than a list stops the call before any change.
- * KEYS: source list, destination list (unused for purge). ARGV: mark, from, to (distance from the tail,
- * with slack), mode ('move' or 'purge'), then per chosen copy: sha1, new bytes ('' for purge, '=' to keep).
+ * With a journal TTL, the SHA1s taken are also stored (one per line) under the journal key, in the same step.
+ * KEYS: source list, destination list (unused for purge), journal key. ARGV: mark, from, to (distance from the
+ * tail, with slack), mode ('move' or 'purge'), journal TTL in seconds ('0': none), then per chosen copy:
+ * sha1, new bytes ('' for purge, '=' to keep).
  * Returns {0, SHA1s taken (one per copy, tail-to-head order)} or {1, {}} for a destination of the wrong type.
  */
 export const TAKE_FROM_WINDOW = new Script(
@@ -52,7 +54,7 @@ if ARGV[4] == 'move' then
   if kind ~= 'list' and kind ~= 'none' then return {1, {}} end
 end
 local want = {}
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   local w = want[ARGV[i]]
   if w then w.n = w.n + 1 else want[ARGV[i]] = {new = ARGV[i + 1], n = 1} end
 end
@@ -79,23 +81,27 @@ for j = n, 1, -1 do
   end
 end
 if marks > 0 then redis.call('LREM', KEYS[1], -marks, mark) end
+if ARGV[5] ~= '0' then redis.call('SET', KEYS[3], table.concat(taken, '\\n'), 'EX', ARGV[5]) end
 return {0, taken}`,
 );
 
 /**
- * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped).
- * KEYS: unacked, unacked_index. ARGV: per entry (tag, value). Returns the tags deleted.
+ * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped). With a
+ * journal TTL, the tags deleted are also stored (one per line) under the journal key, in the same step.
+ * KEYS: unacked, unacked_index, journal key. ARGV: journal TTL ('0': none), then per entry (tag, value).
+ * Returns the tags deleted.
  */
 export const DELETE_UNACKED = new Script(
   'queue_delete_unacked',
   `local deleted = {}
-for i = 1, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[2], ARGV[i])
     deleted[#deleted + 1] = ARGV[i]
   end
 end
+if ARGV[1] ~= '0' then redis.call('SET', KEYS[3], table.concat(deleted, '\\n'), 'EX', ARGV[1]) end
 return deleted`,
 );
 
