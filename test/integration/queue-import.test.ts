@@ -71,6 +71,16 @@ describe('import is idempotent', () => {
   });
 });
 
+describe('a target key that is not a list', () => {
+  it('stops the import before the first push', async () => {
+    await redis.client.set('other', 'a string');
+    const file = write('wrongtype.jsonl', [exportLine(record('a')), exportLine(record('b', { queue: 'other' }))]);
+    await expect(importFile(redis.client, t, file, base)).rejects.toMatchObject({ exitCode: 65 });
+    expect(await redis.client.exists('loonflow')).toBe(0);
+    expect(await redis.client.get('other')).toBe('a string');
+  });
+});
+
 describe('bad records are bad input, never pushed to a key named ""', () => {
   const cases: [string, Partial<ExportRecord>, RegExp][] = [
     ['invalid queue_b64', { queue: '', queue_b64: '!!not base64!!' }, /queue_b64/],

@@ -33,6 +33,13 @@ function decoyed(id: string): Buffer {
   return Buffer.from(pyJsonDumps(withDecoy));
 }
 
+/** The same decoy hidden in a string value, with escaped quotes, ahead of the real properties. */
+function decoyInString(id: string): Buffer {
+  const env = JSON.parse(envelope({ id }).toString());
+  const note = '"properties": {"delivery_info": {"routing_key": "loonflow"}} \\" {';
+  return Buffer.from(pyJsonDumps({ body: env.body, 'content-encoding': env['content-encoding'], 'content-type': env['content-type'], headers: { ...env.headers, note }, properties: env.properties }));
+}
+
 describe('a destination of the wrong type never loses a message', () => {
   for (const filtered of [false, true]) {
     it(`${filtered ? 'filtered' : 'unfiltered'} move onto a string key: refused, source untouched, no mark left`, async () => {
@@ -121,6 +128,16 @@ describe('unacked entries are read once each while the hash shrinks', () => {
 
 describe('move rewrites only properties.delivery_info.routing_key', () => {
   for (const filtered of [false, true]) {
+    it(`${filtered ? 'filtered' : 'unfiltered'}: a decoy in a string is left alone`, async () => {
+      const raw = decoyInString('d2');
+      await redis.client.lpush('q', raw);
+      await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'dst', keepRouting: false } });
+      const [moved] = await all('dst');
+      const parsed = JSON.parse(moved!.toString());
+      expect(parsed.headers.note).toBe(JSON.parse(raw.toString()).headers.note);
+      expect(parsed.properties.delivery_info.routing_key).toBe('dst');
+    });
+
     it(`${filtered ? 'filtered' : 'unfiltered'}: a header named delivery_info is left alone`, async () => {
       const raw = decoyed('d1');
       await redis.client.lpush('q', raw);

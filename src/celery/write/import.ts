@@ -7,6 +7,7 @@ import { parseExportLine, type ExportRecord } from '../export-format.js';
 import { bucketKey, isKombuKeyName, type Transport } from '../transport.js';
 import { brokerIdentities, messageIdentity } from './presence.js';
 import { journalKey, journalTokens } from './backup-journal.js';
+import { assertListKeys } from './bulk.js';
 
 export interface ImportOptions {
   to?: string;
@@ -202,6 +203,8 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
       res.imported = planned.length;
       return res;
     }
+    const keys = new Map(planned.map((p) => [p.key.toString('latin1'), p.key]));
+    await assertListKeys(redis, [...keys.values()], 'import target');
     // Backwards, RPUSH: the last record first, so the first ends at the tail and runs next.
     let chunk = Buffer.alloc(0);
     let chunkStart = 0;
