@@ -128,6 +128,18 @@ describe('unacked entries are read once each while the hash shrinks', () => {
 
 describe('move rewrites only properties.delivery_info.routing_key', () => {
   for (const filtered of [false, true]) {
+    it(`${filtered ? 'filtered' : 'unfiltered'}: without the real field, a routing_key elsewhere is not taken for it`, async () => {
+      const env = JSON.parse(envelope({ id: 'n1' }).toString());
+      delete env.properties.delivery_info.routing_key;
+      const raw = Buffer.from(pyJsonDumps({ ...env, headers: { routing_key: 'loonflow', ...env.headers } }));
+      await redis.client.lpush('q', raw);
+      const r = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'dst', keepRouting: false } });
+      expect(r.done).toBe(0);
+      if (filtered) expect(r.failed).toHaveLength(1);
+      expect((await all('q'))[0]!.equals(raw)).toBe(true);
+      expect(await redis.client.exists('dst')).toBe(0);
+    });
+
     it(`${filtered ? 'filtered' : 'unfiltered'}: a decoy in a string is left alone`, async () => {
       const raw = decoyInString('d2');
       await redis.client.lpush('q', raw);

@@ -143,8 +143,9 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   let left = Math.min(await redis.llen(key), limit - r.matched);
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
+  const sentinel = `loonctl-${randomBytes(16).toString('hex')}`;
   while (left > 0 && !o.signal?.aborted) {
-    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement])) as [number, number];
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement, sentinel])) as [number, number];
     r.scanned += n;
     r.matched += n;
     r.done += n;

@@ -194,6 +194,60 @@ local function routing_key_span(s)
   if not e or ws(s, e) ~= #s + 1 then return nil end
   return fs, fe
 end
+local function real_routing_key(s)
+  local ok, m = pcall(cjson.decode, s)
+  if not ok or type(m) ~= 'table' or type(m.properties) ~= 'table' then return nil end
+  local d = m.properties.delivery_info
+  if type(d) ~= 'table' then return nil end
+  return d.routing_key
+end
+-- Where a name occurs exactly once (plain search), else nil.
+local function once(s, pat)
+  local a, b = string.find(s, pat, 1, true)
+  if not a or string.find(s, pat, b + 1, true) then return nil end
+  return a, b
+end
+-- The common case without decoding: no \\u escape (so every key is written plainly), "properties",
+-- "delivery_info" and "routing_key" each once, in that order, with no brace between them (so each sits
+-- directly in the one before). For any message kombu can consume that is the real field.
+local function plain_span(s)
+  if string.find(s, '\\\\u', 1, true) then return nil end
+  local p = once(s, '"properties"')
+  local d = once(s, '"delivery_info"')
+  local r = once(s, '"routing_key"')
+  if not (p and d and r and p < d and d < r) then return nil end
+  if string.sub(s, p, p + 14) ~= '"properties": {' or string.sub(s, d, d + 17) ~= '"delivery_info": {' then return nil end
+  if string.sub(s, r, r + 15) ~= '"routing_key": "' then return nil end
+  if (string.find(s, '[{}]', p + 15) or 0) < d or (string.find(s, '[{}]', d + 18) or 0) < r then return nil end
+  local q = str_close(s, r + 15)
+  if not q then return nil end
+  return r + 15, q
+end
+-- Otherwise: put a unique sentinel at a '"routing_key": "' found by plain search (last first) and keep the
+-- place only if cjson then reads the sentinel at properties.delivery_info.routing_key: the sentinel is
+-- nowhere else, so that is the real field. Anything unusual goes to the parser above.
+local function rewrite_routing_key(s, new_json, sentinel)
+  local ps, pe = plain_span(s)
+  if ps then return string.sub(s, 1, ps - 1) .. new_json .. string.sub(s, pe + 1) end
+  local found = {}
+  local i = 1
+  while true do
+    local a, b = string.find(s, '"routing_key": "', i, true)
+    if not a then break end
+    found[#found + 1] = b
+    i = b + 1
+  end
+  for k = #found, math.max(1, #found - 3), -1 do
+    local q = str_close(s, found[k])
+    if q then
+      local head, tail = string.sub(s, 1, found[k] - 1), string.sub(s, q + 1)
+      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then return head .. new_json .. tail end
+    end
+  end
+  local fs, fe = routing_key_span(s)
+  if not fs then return nil end
+  return string.sub(s, 1, fs - 1) .. new_json .. string.sub(s, fe + 1)
+end
 `;
 
 /**
@@ -202,7 +256,7 @@ end
  * (`purge`), push onto the destination's head. O(1) per message, atomic per call. An element whose
  * routing key cannot be rewritten is put back where it was and the call stops, returning {moved, 1};
  * a destination that holds something other than a list stops it before any change: {0, 2}.
- * KEYS: source, destination. ARGV: max, mode, the new routing key as a JSON string.
+ * KEYS: source, destination. ARGV: max, mode, the new routing key as a JSON string, a unique sentinel (hex).
  */
 export const TAKE_FROM_TAIL = new Script(
   'queue_take_from_tail',
@@ -218,12 +272,12 @@ while n < max do
   local el = redis.call('RPOP', KEYS[1])
   if not el then return {n, 0} end
   if mode == 'rewrite' then
-    local fs, fe = routing_key_span(el)
-    if not fs then
+    local rewritten = rewrite_routing_key(el, ARGV[3], ARGV[4])
+    if not rewritten then
       redis.call('RPUSH', KEYS[1], el)
       return {n, 1}
     end
-    el = string.sub(el, 1, fs - 1) .. ARGV[3] .. string.sub(el, fe + 1)
+    el = rewritten
   end
   if mode ~= 'purge' then redis.call('LPUSH', KEYS[2], el) end
   n = n + 1
