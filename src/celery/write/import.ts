@@ -49,6 +49,12 @@ interface Planned {
   token: string;
 }
 
+/** `message_b64` of a line already checked by the plan: as exportLine writes it, or parsed. */
+function messageB64(text: string): string {
+  const m = /"message_b64":"([A-Za-z0-9+/=]*)"/.exec(text);
+  return m && text.indexOf('"message_b64"') === text.lastIndexOf('"message_b64"') ? m[1]! : parseExportLine(text).message_b64;
+}
+
 /** Lines of a file with their byte offsets (so they can be read again, backwards). */
 async function* linesWithOffsets(file: string): AsyncGenerator<{ text: string; offset: number; length: number }> {
   let carry: Buffer = Buffer.alloc(0);
@@ -121,7 +127,8 @@ async function plan(t: Transport, file: string, o: ImportOptions, res: ImportRes
       res.error = { line, reason };
       continue;
     }
-    const identity = messageIdentity(bytes);
+    const summaryId = rec.summary?.id;
+    const identity = rec.delivery_tag && summaryId ? { tag: rec.delivery_tag, id: summaryId } : messageIdentity(bytes);
     const sha = createHash('sha1').update(bytes).digest('hex');
     const token = rec.source === 'unacked' && rec.unacked_tag ? rec.unacked_tag : sha;
     const window = typeof rec.window === 'string' ? rec.window : undefined;
@@ -227,7 +234,7 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
         await fh.read(chunk, 0, chunk.length, chunkStart);
       }
       const text = chunk.toString('utf8', p.offset - chunkStart, p.offset - chunkStart + p.length);
-      pipe.rpush(p.key, Buffer.from(parseExportLine(text).message_b64, 'base64'));
+      pipe.rpush(p.key, Buffer.from(messageB64(text), 'base64'));
       if (++pending >= 500) await flush();
     }
     await flush();

@@ -1,14 +1,19 @@
 import type { Redis } from 'ioredis';
-import { parseObjectSpans, stringAt } from '../json-spans.js';
 import { globEscape, scanAll } from '../list.js';
 import { PAGE, readUnacked } from '../read.js';
 import type { Transport } from '../transport.js';
 
 /** A message's delivery tag (`properties.delivery_tag`) and task id (`headers.id`), read without decoding the body. */
 export function messageIdentity(raw: Buffer): { tag: string | null; id: string | null } {
-  const text = raw.toString('latin1');
-  const root = parseObjectSpans(text);
-  return { tag: stringAt(text, root, ['properties', 'delivery_tag']), id: stringAt(text, root, ['headers', 'id']) };
+  let m: { properties?: { delivery_tag?: unknown }; headers?: { id?: unknown } } | null;
+  try {
+    m = JSON.parse(raw.toString('utf8')) as typeof m;
+  } catch {
+    return { tag: null, id: null };
+  }
+  const tag = m?.properties?.delivery_tag;
+  const id = m?.headers?.id;
+  return { tag: typeof tag === 'string' ? tag : null, id: typeof id === 'string' ? id : null };
 }
 
 /** Every delivery tag and task id in the broker: all lists under the key prefix, and `unacked`. SCAN only. */
