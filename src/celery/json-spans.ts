@@ -28,15 +28,21 @@ function skipWs(s: string, i: number): number {
   }
 }
 
+/**
+ * The next backslash at or after the last position asked for, kept across calls of one (synchronous) parse:
+ * searching afresh for every string would scan to the end of a message that has none, once per string.
+ */
+let nextBackslash = -1;
+
 /** `i` is at an opening quote; returns the index after the closing one, or -1. */
 function stringEnd(s: string, i: number): number {
   let j = i + 1;
   for (;;) {
     const q = s.indexOf('"', j);
     if (q === -1) return -1;
-    const bs = s.indexOf('\\', j);
-    if (bs === -1 || bs > q) return q + 1;
-    j = bs + 2;
+    if (nextBackslash !== -1 && nextBackslash < j) nextBackslash = s.indexOf('\\', j);
+    if (nextBackslash === -1 || nextBackslash > q) return q + 1;
+    j = nextBackslash + 2;
   }
 }
 
@@ -105,6 +111,7 @@ function parseObject(s: string, i: number, depth: number): JsonObjectSpan | null
 
 /** The top-level object of a message, or null when the text is not one JSON object. */
 export function parseObjectSpans(text: string): JsonObjectSpan | null {
+  nextBackslash = text.indexOf('\\');
   const i = skipWs(text, 0);
   if (text[i] !== '{') return null;
   const o = parseObject(text, i, 1);
@@ -122,17 +129,6 @@ export function memberAt(root: JsonObjectSpan | null, path: string[]): JsonValue
     obj = v.object;
   }
   return v;
-}
-
-/** A string member's value, decoded (the text is latin1 over UTF-8 bytes). */
-export function stringAt(text: string, root: JsonObjectSpan | null, path: string[]): string | null {
-  const v = memberAt(root, path);
-  if (!v?.isString) return null;
-  try {
-    return JSON.parse(Buffer.from(text.slice(v.start, v.end), 'latin1').toString('utf8')) as string;
-  } catch {
-    return null;
-  }
 }
 
 /** One change to the text: replace `[start, end)` by `insert`. */
