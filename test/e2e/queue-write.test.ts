@@ -210,3 +210,30 @@ describe('requeue and import edge cases', () => {
     expect((await cli('import', join(dir, 'missing.jsonl'))).code).toBe(65);
   });
 });
+
+describe('issue 18 through the current command line', () => {
+  it("move refuses kombu's keys (2) and a destination that is not a list (65), losing nothing", async () => {
+    await redis.flush();
+    await redis.client.lpush('loonflow', envelope({ id: 'a' }), envelope({ id: 'b' }));
+    expect((await cli('move', 'loonflow', 'unacked', '--yes')).code).toBe(2);
+    expect(await redis.client.exists('unacked')).toBe(0);
+    await redis.client.set('q2', 'a string');
+    for (const filter of [[], ['--task', 'tasks.*']]) {
+      const r = await cli('move', 'loonflow', 'q2', ...filter, '--yes');
+      expect(r.code).toBe(65);
+      expect(r.stderr).toMatch(/holds a string, not a list/);
+      expect(await redis.client.llen('loonflow')).toBe(2);
+    }
+  });
+
+  it('importing the same export twice leaves one copy of each message', async () => {
+    await redis.flush();
+    await redis.client.lpush('loonflow', envelope({ id: 'a' }), envelope({ id: 'b' }));
+    const file = join(dir, 'twice.jsonl');
+    expect((await cli('export', 'loonflow', '-f', file)).code).toBe(0);
+    await redis.client.del('loonflow');
+    expect((await json('import', file)).data).toMatchObject({ imported: 2, skipped: 0 });
+    expect((await json('import', file)).data).toMatchObject({ imported: 0, skipped: 2 });
+    expect(await redis.client.llen('loonflow')).toBe(2);
+  });
+});
