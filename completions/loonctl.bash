@@ -20,7 +20,7 @@ _loonctl_options() {
     'serial') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial next') echo '--count --date --init-from --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial show') echo '--date --from --to --days --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'serial reseed') echo '--strategy --allow-lower --dry-run --yes --date --from --to --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'serial reseed') echo '--strategy --allow-lower --skip-invalid --replace-invalid --dry-run --yes --date --from --to --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial prime') echo '--days --dry-run --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -29,11 +29,11 @@ _loonctl_options() {
     'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue export') echo '-f --file --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue purge') echo '--unacked --backup --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue import') echo '--to --skip-existing --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue purge') echo '--unacked --backup --append --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue import') echo '--to --allow-duplicates --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker ls') echo '--control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker inspect') echo '--longer-than --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -83,6 +83,8 @@ _loonctl_option_value() {
     'serial show|--db-timestamps') echo 'choices:naive utc' ;;
     'serial reseed|--strategy') echo 'choices:safe count max-serial' ;;
     'serial reseed|--allow-lower') echo 'flag' ;;
+    'serial reseed|--skip-invalid') echo 'flag' ;;
+    'serial reseed|--replace-invalid') echo 'flag' ;;
     'serial reseed|--dry-run') echo 'flag' ;;
     'serial reseed|--yes') echo 'flag' ;;
     'serial reseed|--date') echo 'date' ;;
@@ -146,6 +148,7 @@ _loonctl_option_value() {
     'queue stats|--visibility-timeout') echo 'none' ;;
     'queue export|-f') echo 'file' ;;
     'queue export|--file') echo 'file' ;;
+    'queue export|--force') echo 'flag' ;;
     'queue export|--unacked') echo 'flag' ;;
     'queue export|--limit') echo 'none' ;;
     'queue export|--no-summary') echo 'flag' ;;
@@ -164,6 +167,7 @@ _loonctl_option_value() {
     'queue requeue|--older-than') echo 'none' ;;
     'queue requeue|--all-ages') echo 'flag' ;;
     'queue requeue|--include-eta') echo 'flag' ;;
+    'queue requeue|--keep-bytes') echo 'flag' ;;
     'queue requeue|--dry-run') echo 'flag' ;;
     'queue requeue|--yes') echo 'flag' ;;
     'queue requeue|--task') echo 'none' ;;
@@ -191,6 +195,7 @@ _loonctl_option_value() {
     'queue move|--visibility-timeout') echo 'none' ;;
     'queue purge|--unacked') echo 'flag' ;;
     'queue purge|--backup') echo 'file' ;;
+    'queue purge|--append') echo 'flag' ;;
     'queue purge|--limit') echo 'none' ;;
     'queue purge|--dry-run') echo 'flag' ;;
     'queue purge|--yes') echo 'flag' ;;
@@ -205,7 +210,7 @@ _loonctl_option_value() {
     'queue purge|--priority-steps') echo 'none' ;;
     'queue purge|--visibility-timeout') echo 'none' ;;
     'queue import|--to') echo 'dynamic:queues' ;;
-    'queue import|--skip-existing') echo 'flag' ;;
+    'queue import|--allow-duplicates') echo 'flag' ;;
     'queue import|--dry-run') echo 'flag' ;;
     'queue import|--key-prefix') echo 'none' ;;
     'queue import|--sep') echo 'none' ;;

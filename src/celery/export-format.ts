@@ -21,6 +21,8 @@ export interface ExportRecord {
   unacked_since?: number | null;
   message_b64: string;
   unacked_value_b64?: string;
+  /** Set by a purge's backup: the window it was removed in (see BackupJournal). */
+  window?: string;
   /** Left out by `export --no-summary` (no decoding: the fastest way to save a queue). */
   summary?: MessageSummary;
 }

@@ -19,7 +19,7 @@ export interface QueueInfo {
   declared: boolean;
 }
 
-async function scanAll(redis: Redis, match: Buffer, type?: string): Promise<Buffer[]> {
+export async function scanAll(redis: Redis, match: Buffer, type?: string): Promise<Buffer[]> {
   const out: Buffer[] = [];
   let cursor = '0';
   do {
@@ -32,7 +32,7 @@ async function scanAll(redis: Redis, match: Buffer, type?: string): Promise<Buff
   return out;
 }
 
-function globEscape(b: Buffer): Buffer {
+export function globEscape(b: Buffer): Buffer {
   return Buffer.from(b.toString('latin1').replace(/[*?[\]\\]/g, '\\$&'), 'latin1');
 }
 

@@ -120,8 +120,13 @@ export function parseUnackedValue(value: Buffer): Pick<UnackedEntry, 'payload' |
   return { payload: null, exchange, routingKey, error: 'unacked value not written by kombu: the original bytes cannot be recovered' };
 }
 
-/** Reads the `unacked` hash in HSCAN pages with each entry's time from `unacked_index`. */
+/**
+ * Reads the `unacked` hash in HSCAN pages with each entry's time from `unacked_index`, each entry once:
+ * HSCAN may return an entry again when the hash shrinks (a rehash) while we scan, as it does when we
+ * restore or delete what we read.
+ */
 export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<UnackedEntry> {
+  const seen = new Set<string>();
   let cursor = '0';
   let count = FIRST_PAGE;
   do {
@@ -132,6 +137,9 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
     const values: Buffer[] = [];
     let bytes = 0;
     for (let i = 0; i < flat.length; i += 2) {
+      const tag = flat[i]!.toString('latin1');
+      if (seen.has(tag)) continue;
+      seen.add(tag);
       tags.push(flat[i]!);
       values.push(flat[i + 1]!);
       bytes += flat[i + 1]!.length;

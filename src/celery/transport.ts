@@ -126,6 +126,17 @@ export function bindingPrefix(t: Transport): Buffer {
   return Buffer.concat([t.keyPrefix, Buffer.from('_kombu.binding.')]);
 }
 
+/** Names of kombu's own keys, which no message may be pushed to (a list there breaks every worker). */
+export function isKombuKeyName(name: string): boolean {
+  return name === 'unacked' || name === 'unacked_index' || name === 'unacked_mutex' || name.startsWith('_kombu.binding.');
+}
+
+/** Throws for a destination queue that is one of kombu's own keys. */
+export function assertQueueDestination(name: string): void {
+  if (name === '') throw new UsageError('the destination queue name is empty');
+  if (isKombuKeyName(name)) throw new UsageError(`'${name}' is one of kombu's own keys, not a queue: refusing to push messages there`);
+}
+
 /** Internal queues hidden unless `--all`: pidbox replies/broadcasts and celery events. */
 export function isInternalQueue(name: string): boolean {
   return /\.celery\.pidbox$|\.reply\.celery\.pidbox$|^celeryev\./.test(name);

@@ -1,4 +1,4 @@
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { OutputError, UsageError } from './errors.js';
 
 /** A file written line by line and flushed to disk (fsync) on close, so what was written is there. */
@@ -13,7 +13,14 @@ export interface OutputFile {
   commit(): Promise<void>;
 }
 
+/** What to do when a regular file is already at the path. */
+export type ExistingFile = 'refuse' | 'overwrite' | 'append';
+
 export interface OutputFileOptions {
+  /** Default 'refuse': an export never replaces or grows a file silently (`--force` / `--append` choose). */
+  existing?: ExistingFile;
+  /** The hint printed when refusing, naming the command's own flags. */
+  refuseHint?: string;
   /**
    * Write to `<path>.partial` and rename it to `<path>` only on `commit()`: an export cut short
    * (Redis lost, disk full) never leaves a file that looks complete.
@@ -30,17 +37,31 @@ function writeFailed(path: string, e: unknown): OutputError {
   return new OutputError(`cannot write ${path}: ${why}`, hint, { cause: e });
 }
 
+const LEGACY: Record<'w' | 'a' | 'wx', ExistingFile> = { w: 'overwrite', a: 'append', wx: 'refuse' };
+
+/**
+ * Opens a file for an export or a backup. A new file is created 0600 (arguments can hold personal data);
+ * an existing regular file is refused, replaced or appended to as `existing` says; devices and pipes
+ * (/dev/stdout, a FIFO) are written to as they are.
+ */
 export async function openOutputFile(
   path: string,
-  flags: 'w' | 'a' | 'wx' = 'w',
-  o: OutputFileOptions = {},
+  options: OutputFileOptions | 'w' | 'a' | 'wx' = {},
 ): Promise<OutputFile> {
+  const o: OutputFileOptions = typeof options === 'string' ? { existing: LEGACY[options] } : options;
+  const existing = o.existing ?? 'refuse';
   const target = o.partial ? `${path}.partial` : path;
+  const fail = (e: unknown) => new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const st = await stat(path).catch(() => undefined);
+  if (st?.isFile() && existing === 'refuse') {
+    throw new UsageError(`${path} already exists: not overwriting it`, o.refuseHint ?? 'pass --force to replace it, or --append to add to it');
+  }
   let fh: FileHandle;
   try {
-    fh = await open(target, flags);
+    const mode = o.partial ? 'w' : st?.isFile() ? (existing === 'append' ? 'a' : 'w') : st ? 'w' : 'wx';
+    fh = await open(target, mode, 0o600);
   } catch (e) {
-    throw new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fail(e);
   }
   // Lines are gathered into ~64 KiB writes: one syscall per line would dominate a large export.
   // Character devices and pipes (/dev/null, /dev/stdout) cannot be fsynced; there is nothing to lose there.

@@ -10,6 +10,8 @@ import type { TicketTable } from './ticket-table.js';
 export interface DayStats {
   rows: number;
   maxSeq: number;
+  /** Serials of that day whose sequence is longer than MAX_SEQ_DIGITS: malformed, left out of maxSeq. */
+  outOfRange?: number;
 }
 
 export interface TicketRow {
@@ -96,8 +98,8 @@ async function rowsPerDay(db: Database, t: TicketTable, from: string, to: string
  * Highest sequence per serial date. Serials carry their own date; the created range is widened by a
  * day on each side to catch tickets created around midnight.
  */
-async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, { maxSeq: number; outOfRange: number }>> {
+  const out = new Map<string, { maxSeq: number; outOfRange: number }>();
   const s = sql.ref(t.serialColumn);
   const where = createdBetween(t, db, addDays(from, -1), addDays(to, 2));
   // The serial's last `_` part is YYYYMMDD + sequence. split_part/substring_index cost far less per
@@ -105,13 +107,17 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
   const tail = db.dialect === 'postgres' ? sql`reverse(split_part(reverse(${s}), '_', 1))` : sql`substring_index(${s}, '_', -1)`;
   const digitsOnly = db.dialect === 'postgres' ? sql`translate(t, '0123456789', '') = ''` : sql`t not regexp '[^0-9]'`;
   const seq = db.dialect === 'postgres' ? sql`cast(substr(t, 9) as bigint)` : sql`cast(substr(t, 9) as unsigned)`;
-  const q = sql<{ d: string; m: string | number }>`select left(t, 8) as d, max(${seq}) as m
+  // A longer sequence would saturate MySQL's unsigned cast (or overflow PostgreSQL's bigint) and poison the
+  // counter: it is counted as out of range, and the cast is never evaluated for it.
+  const longest = sql.lit(8 + MAX_SEQ_DIGITS);
+  const q = sql<{ d: string; m: string | number | null; bad: string | number }>`select left(t, 8) as d,
+    max(case when length(t) <= ${longest} then ${seq} end) as m, sum(case when length(t) > ${longest} then 1 else 0 end) as bad
     from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
     where length(t) between 12 and ${sql.lit(8 + MAX_SEQ_DIGITS)} and ${digitsOnly} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
   for (const row of r.rows) {
     const d = String(row.d);
-    out.set(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, Number(row.m));
+    out.set(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, { maxSeq: row.m === null ? 0 : Number(row.m), outOfRange: Number(row.bad) });
   }
   return out;
 }
@@ -121,7 +127,10 @@ export async function dayStats(db: Database, t: TicketTable, from: string, to: s
   const both = () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
   const [rows, seqs] = await withDatabase(db, both);
   const out = new Map<string, DayStats>();
-  for (let d = from; d <= to; d = addDays(d, 1)) out.set(d, { rows: rows.get(d) ?? 0, maxSeq: seqs.get(d) ?? 0 });
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    const seq = seqs.get(d);
+    out.set(d, { rows: rows.get(d) ?? 0, maxSeq: seq?.maxSeq ?? 0, ...(seq?.outOfRange ? { outOfRange: seq.outOfRange } : {}) });
+  }
   return out;
 }
 

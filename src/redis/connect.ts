@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { UnavailableError } from '../core/errors.js';
+import { UnavailableError, UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { redisOptionsFromUrl } from './url.js';
 
@@ -38,8 +38,12 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
 export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
   const base = redisOptionsFromUrl(url, opts.sentinelMaster);
   const { Redis: IORedis } = await import('ioredis');
+  // ioredis sends SELECT itself after connecting and only emits an error when it fails, leaving the
+  // client in db 0: select explicitly instead, so a db the server lacks stops us before any command.
+  const db = base.db ?? 0;
   const options: RedisOptions = {
     ...base,
+    db: 0,
     lazyConnect: true,
     connectTimeout: opts.timeoutMs,
     commandTimeout: undefined,
@@ -73,7 +77,21 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
     throw redisUnavailable(cause, url, opts.role);
   }
+  if (db !== 0) await selectDb(client, db, url, opts.role);
   return client;
+}
+
+async function selectDb(client: Redis, db: number, url: string, role: string): Promise<void> {
+  try {
+    await client.select(db);
+  } catch (e) {
+    client.disconnect();
+    const msg = (e as Error)?.message ?? String(e);
+    if (/out of range|invalid DB index|ERR/i.test(msg) && !/NOAUTH|WRONGPASS/i.test(msg)) {
+      throw new UsageError(`${role} ${maskUrl(url)}: the server has no database index ${db} (${msg})`, 'check the db number at the end of the URL');
+    }
+    throw redisUnavailable(e, url, role);
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

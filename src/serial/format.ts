@@ -12,6 +12,13 @@ export interface SerialParts {
 }
 
 export const DEFAULT_PREFIX = 'loonflow';
+/**
+ * The longest sequence loonctl accepts as a serial's: 15 digits stay exact in JavaScript numbers and far
+ * below Redis's signed 64-bit INCR limit. Longer ones are malformed: never used to seed a counter.
+ */
+export const MAX_SEQ_DIGITS = 15;
+export const MAX_SEQ = 10 ** MAX_SEQ_DIGITS - 1;
+
 /** LoonFlow's expiry for a day counter it creates. */
 export const COUNTER_TTL_S = 86400;
 
@@ -32,12 +39,6 @@ export function checkSerialPart(value: string, what: string): string | undefined
   return undefined;
 }
 
-/**
- * The longest sequence loonctl accepts: 15 digits stay exact in a JS number and in a Redis counter.
- * A longer one (`...9999999999999999999999999`) is reported as malformed, never counted up to.
- */
-export const MAX_SEQ_DIGITS = 15;
-
 const SERIAL = new RegExp(`^(.+)_(\\d{4})(\\d{2})(\\d{2})(\\d{4,${MAX_SEQ_DIGITS}})$`);
 
 /**
@@ -52,6 +53,7 @@ export function parseSerial(sn: string, knownPrefix?: string): SerialParts | und
   const dt = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(dt.getTime()) || dt.toISOString().slice(0, 10) !== date) return undefined;
   if (seq.length > 4 && seq.startsWith('0')) return undefined; // %04d never pads past four digits
+  if (seq.length > MAX_SEQ_DIGITS) return undefined;
   let prefix = head;
   let zone: string | null = null;
   if (knownPrefix !== undefined) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.release();
 });
+
+/** What kombu's _do_restore_message pushes for each element, computed by kombu itself. */
+function kombuRestoreBytes(elements: Buffer[]): Buffer[] {
+  const py = [
+    'import sys, base64',
+    'from kombu.utils.json import loads, dumps',
+    'for line in sys.stdin.read().split():',
+    '    p = loads(base64.b64decode(line))',
+    "    p['headers']['redelivered'] = True",
+    "    p['properties']['delivery_info']['redelivered'] = True",
+    '    print(base64.b64encode(dumps(p).encode()).decode())',
+  ].join('\n');
+  const out = execFileSync('/usr/bin/python3', ['-c', py], { input: elements.map((e) => e.toString('base64')).join('\n') });
+  return out.toString().trim().split('\n').map((l) => Buffer.from(l, 'base64'));
+}
 
 const cli = (...args: string[]) => runCli(['queue', ...args, '--broker-url', redis.url]);
 const ranIds = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).id) : []);
@@ -59,9 +75,10 @@ describe('queue write side with real Celery workers', () => {
     expect(r.stderr).toMatch(/may run twice/);
     expect(await redis.client.hlen('unacked')).toBe(0);
     expect(await redis.client.zcard('unacked_index')).toBe(0);
-    // Byte for byte: the restored elements are the original list elements, at the end that runs next.
+    // Byte for byte what kombu's own restore writes (redelivered marked, kombu's json.dumps), at the end that runs next.
     const tail = (await redis.client.lrangeBuffer('loonflow', -left, -1)) as Buffer[];
-    for (const value of originals.values()) expect(tail.some((el) => Buffer.concat([Buffer.from('['), el, Buffer.from(', "", "loonflow"]')]).equals(value))).toBe(true);
+    const asKombuRestores = kombuRestoreBytes([...originals.values()].map((v) => v.subarray(1, v.length - ', "", "loonflow"]'.length)));
+    for (const expected of asKombuRestores) expect(tail.some((el) => el.equals(expected))).toBe(true);
 
     await runAllWith('loonflow', join(dir, 'fresh.log'), sent);
   }, 120_000);

@@ -6,10 +6,12 @@ import type { MessageFilter } from '../filter.js';
 import { redisFailure, requireTypes } from '../../redis/errors.js';
 import { nextPageSize } from '../read.js';
 import { nameOf, summarize } from '../summary.js';
-import { bucketKeys, bucketKey, type Transport } from '../transport.js';
+import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '../transport.js';
+import { DataError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
+import { BackupJournal, JOURNAL_TTL_S, type BackupSink } from './backup-journal.js';
 
 const WINDOW = 1000;
 /** How far elements may drift towards the tail (consumed by workers) between reading and taking a window. */
@@ -26,6 +28,12 @@ export interface BulkOptions {
   backup?: (records: ExportRecord[]) => Promise<void>;
   /** Called with records that were backed up but not removed (a worker took them first). */
   retract?: (sha1s: string[]) => Promise<void>;
+  /**
+   * For a purge: the backup file, written as a journal (records, then retractions and a commit line per
+   * window; see BackupJournal), so that no interruption makes an import of it run a message twice.
+   * Use instead of backup/retract.
+   */
+  backupTo?: BackupSink;
   progress?: (scanned: number) => void;
   signal?: AbortSignal;
 }
@@ -41,6 +49,18 @@ export interface BulkResult {
   failed: { position: number; reason: string }[];
 }
 
+/** Throws unless every bucket key of the destination is a list or absent: nothing may be pushed onto a string. */
+export async function assertListKeys(redis: Redis, keys: Buffer[], what: string): Promise<void> {
+  const p = redis.pipeline();
+  for (const k of keys) p.type(k);
+  const types = ((await p.exec()) ?? []).map(([, v]) => String(v));
+  types.forEach((type, i) => {
+    if (type !== 'list' && type !== 'none') {
+      throw new DataError(`${what}: key '${keys[i]!.toString('latin1')}' holds a ${type}, not a list`, 'nothing was changed; rename or remove that key first');
+    }
+  });
+}
+
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
 /**
@@ -52,82 +72,79 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
-  const buckets = bucketKeys(t, src);
-  const dstKeys = o.dst ? bucketKeys(t, o.dst.queue).map((b) => b.key) : [];
-  await requireTypes(redis, [...buckets.map((b) => b.key), ...dstKeys], 'list');
+  const journal = o.backupTo ? new BackupJournal(redis, t, o.backupTo) : undefined;
+  const backedUp = !!(o.backup || journal);
+  if (o.dst) {
+    assertQueueDestination(o.dst.queue);
+    await assertListKeys(redis, bucketKeys(t, o.dst.queue).map((b) => b.key), `destination '${o.dst.queue}'`);
+  }
+  await requireTypes(redis, bucketKeys(t, src).map((b) => b.key), 'list');
   try {
-    for (const b of buckets) await takeFromBucket(redis, t, b, o, r, { mark, limit, srcName });
+    for (const b of bucketKeys(t, src)) await takeFromBucket(b);
   } catch (e) {
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     throw redisFailure(e, `${verb} ${r.done} of ${r.matched} matched (${r.scanned} scanned) before that`);
   }
   return r;
-}
 
-/** One priority bucket of bulkTake. */
-async function takeFromBucket(
-  redis: Redis,
-  t: Transport,
-  b: { step: number; key: Buffer },
-  o: BulkOptions,
-  r: BulkResult,
-  c: { mark: string; limit: number; srcName: { name: string; name_b64?: string } },
-): Promise<void> {
-  const { mark, limit, srcName } = c;
-  const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
-  if (!o.filter && !o.backup && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
-  let s = 0; // distance of the window from the tail
-  let window = 8; // grows to WINDOW messages while they are small; bounded in bytes (nextPageSize)
-  while (r.matched < limit && !o.signal?.aborted) {
-    const asked = window;
-    const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
-    if (page.length === 0) break;
-    window = nextPageSize(asked, page.length, page.reduce((n, e) => n + e.length, 0), WINDOW);
-    page.reverse(); // oldest first
-    const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
-    for (let i = 0; i < page.length && r.matched < limit; i++) {
-      const raw = page[i]!;
-      const position = r.scanned + i;
-      const m = o.filter || o.backup ? await decode(raw) : undefined;
-      if (o.filter && !o.filter(m!, raw)) continue;
-      r.matched++;
-      if (o.dryRun) continue;
-      let bytes: Buffer | '=' | '' = '';
-      if (o.mode === 'move') {
-        if (o.dst!.keepRouting) bytes = '=';
-        else {
-          const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
-          if (!rewritten) {
-            r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
-            continue;
+  /** One priority bucket: windows from the tail, each changed by one script. */
+  async function takeFromBucket(b: { step: number; key: Buffer }): Promise<void> {
+    const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
+    if (!o.filter && !backedUp && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
+    let s = 0; // distance of the window from the tail
+    let window = 8; // grows to WINDOW messages while they are small; bounded in bytes (nextPageSize)
+    while (r.matched < limit && !o.signal?.aborted) {
+      const asked = window;
+      const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
+      if (page.length === 0) break;
+      window = nextPageSize(asked, page.length, page.reduce((n, e) => n + e.length, 0), WINDOW);
+      page.reverse(); // oldest first
+      const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
+      for (let i = 0; i < page.length && r.matched < limit; i++) {
+        const raw = page[i]!;
+        const position = r.scanned + i;
+        const m = o.filter || backedUp ? await decode(raw) : undefined;
+        if (o.filter && !o.filter(m!, raw)) continue;
+        r.matched++;
+        if (o.dryRun) continue;
+        let bytes: Buffer | '=' | '' = '';
+        if (o.mode === 'move') {
+          if (o.dst!.keepRouting) bytes = '=';
+          else {
+            const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
+            if (!rewritten) {
+              r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
+              continue;
+            }
+            bytes = rewritten;
           }
-          bytes = rewritten;
         }
+        const record: ExportRecord | undefined = backedUp
+          ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
+          : undefined;
+        chosen.push({ sha: sha1(raw), bytes, raw, record });
       }
-      const record: ExportRecord | undefined = o.backup
-        ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
-        : undefined;
-      chosen.push({ sha: sha1(raw), bytes, raw, record });
-    }
-    r.scanned += page.length;
-    o.progress?.(r.scanned);
-    let taken = 0;
-    if (chosen.length) {
-      if (o.backup) await o.backup(chosen.map((c) => c.record!));
-      const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1];
-      for (const c of chosen) args.push(c.sha, c.bytes);
-      const got = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as string[];
-      taken = got.length;
-      r.done += taken;
-      if (taken < chosen.length) {
-        const gotSet = new Set(got);
-        const missing = chosen.filter((c) => !gotSet.has(c.sha)).map((c) => c.sha);
+      r.scanned += page.length;
+      o.progress?.(r.scanned);
+      let taken = 0;
+      if (chosen.length) {
+        const records = backedUp ? chosen.map((c) => c.record!) : [];
+        const open = journal ? await journal.begin(records) : undefined;
+        if (o.backup) await o.backup(records);
+        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1, o.mode, open ? JOURNAL_TTL_S : 0];
+        for (const c of chosen) args.push(c.sha, c.bytes);
+        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [number, string[]];
+        if (status === 1) throw wrongTypeMidway(dstKey, r);
+        taken = got.length;
+        r.done += taken;
+        const missing = taken < chosen.length ? missingCopies(chosen.map((c) => c.sha), got) : [];
         r.vanished += missing.length;
-        if (o.retract) await o.retract(missing);
+        if (open) await journal!.commit(open.window, missing);
+        else if (missing.length && o.retract) await o.retract(missing);
       }
+      s += page.length - taken;
+      if (page.length < asked) break;
     }
-    s += page.length - taken;
-    if (page.length < asked) break;
   }
 }
 
@@ -140,13 +157,33 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   let left = Math.min(await redis.llen(key), limit - r.matched);
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
+  const sentinel = `loonctl-${randomBytes(16).toString('hex')}`;
   while (left > 0 && !o.signal?.aborted) {
-    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement])) as [number, number];
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement, sentinel])) as [number, number];
     r.scanned += n;
     r.matched += n;
     r.done += n;
     left -= n;
     o.progress?.(r.scanned);
+    if (stopped === 2) throw wrongTypeMidway(dstKey, r);
     if (stopped || n === 0) return;
   }
+}
+
+/** The chosen SHA1s not taken, one per copy (several byte-identical copies share a SHA1). */
+function missingCopies(chosen: string[], taken: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const h of taken) left.set(h, (left.get(h) ?? 0) + 1);
+  const missing: string[] = [];
+  for (const h of chosen) {
+    const n = left.get(h) ?? 0;
+    if (n > 0) left.set(h, n - 1);
+    else missing.push(h);
+  }
+  return missing;
+}
+
+/** A key that changed type after the check: the script stopped before touching this window. */
+function wrongTypeMidway(key: Buffer, r: BulkResult): DataError {
+  return new DataError(`destination key '${key.toString('latin1')}' stopped holding a list during the move`, `${r.done} message(s) were moved before it; nothing was lost`);
 }

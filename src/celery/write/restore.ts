@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
+import { NotFoundError, ProblemFound } from '../../core/errors.js';
 import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
-import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
-import { redisFailure, requireTypes } from '../../redis/errors.js';
+import { bindingPrefix, bucketKey, bucketOf, isKombuKeyName, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { redisFailure } from '../../redis/errors.js';
+import { markRedelivered } from './routing.js';
 import { RESTORE_UNACKED } from './scripts.js';
 
 export interface RestoreOptions {
@@ -17,6 +19,11 @@ export interface RestoreOptions {
   filter: MessageFilter | null;
   dryRun: boolean;
   now: number;
+  /**
+   * Push the element byte for byte, without the `redelivered` marks kombu's restore sets (default false:
+   * marked like kombu, so Celery's worker_deduplicate_successful_tasks recognises a redelivery).
+   */
+  keepBytes?: boolean;
 }
 
 export interface RestoreItem {
@@ -30,16 +37,20 @@ export interface RestoreItem {
 }
 
 export interface RestoreResult {
+  /** restored + vanished + failed. */
   matched: number;
   restored: number;
   /** Entries younger than the threshold (probably held by a live worker). */
   young: number;
+  youngItems: RestoreItem[];
   /** ETA still in the future: listed, restored only with --include-eta. */
   etaFuture: RestoreItem[];
-  /** Unreadable or unroutable entries, left in place. */
-  failed: { tag: string; reason: string }[];
+  /** Unreadable or unroutable entries, or a target key that is not a list: left in place. */
+  failed: { tag: string; id: string | null; reason: string }[];
   /** Matched but acked or restored by someone else meanwhile. */
   vanished: number;
+  vanishedItems: RestoreItem[];
+  /** Entries restored (or, in a dry run, that would be). */
   items: RestoreItem[];
 }
 
@@ -65,7 +76,7 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  * unchanged. The caller holds `unacked_mutex`.
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
-  const res: RestoreResult = { matched: 0, restored: 0, young: 0, etaFuture: [], failed: [], vanished: 0, items: [] };
+  const res: RestoreResult = { matched: 0, restored: 0, young: 0, youngItems: [], etaFuture: [], failed: [], vanished: 0, vanishedItems: [], items: [] };
   try {
     await restoreInto(redis, t, o, res);
   } catch (e) {
@@ -76,31 +87,36 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
 
 async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: RestoreResult): Promise<void> {
   const cache = new Map<string, string[]>();
-  let batchKeys: Buffer[] = [];
-  let batchArgs: (string | Buffer)[] = [];
-  let batchCount = 0;
-  // The script deletes the unacked entry before it pushes: a target of another type would lose it.
-  const checked = new Set<string>();
-  const checkTarget = async (key: Buffer) => {
-    const k = key.toString('latin1');
-    if (checked.has(k)) return;
-    await requireTypes(redis, [key], 'list');
-    checked.add(k);
+  let batch: { item: RestoreItem; key: Buffer; value: Buffer; bytes: Buffer }[] = [];
+  const fail = (tag: string, id: string | null, reason: string) => {
+    res.matched++;
+    res.failed.push({ tag, id, reason });
   };
   const flush = async () => {
-    if (batchCount === 0) return;
-    const n = Number(await RESTORE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t), ...batchKeys], batchArgs));
-    res.restored += n;
-    res.vanished += batchCount - n;
-    batchKeys = [];
-    batchArgs = [];
-    batchCount = 0;
+    if (batch.length === 0) return;
+    const keys = [unackedKey(t), unackedIndexKey(t), ...batch.map((b) => b.key)];
+    const args = batch.flatMap((b, i) => [b.item.tag, String(i + 3), b.value, b.bytes]);
+    const [done, wrong] = (await RESTORE_UNACKED.run(redis, keys, args)) as [string[], string[]];
+    const restored = new Set(done.map(String));
+    const wrongType = new Set(wrong.map(String));
+    for (const b of batch) {
+      if (restored.has(b.item.tag)) {
+        res.restored++;
+        res.items.push(b.item);
+      } else if (wrongType.has(b.item.tag)) {
+        res.failed.push({ tag: b.item.tag, id: b.item.id, reason: `key '${b.key.toString('latin1')}' is not a list` });
+      } else {
+        res.vanished++;
+        res.vanishedItems.push(b.item);
+      }
+    }
+    batch = [];
   };
   for await (const u of readUnacked(redis, t)) {
     if (o.tags && !o.tags.has(u.tag)) continue;
     if (!u.payload) {
       // An unreadable entry may be this queue's: report it (never by task id, which it cannot show).
-      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) res.failed.push({ tag: u.tag, reason: u.error ?? 'unreadable' });
+      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) fail(u.tag, null, u.error ?? 'unreadable');
       continue;
     }
     if (o.queue !== undefined && u.routingKey !== o.queue) continue;
@@ -111,6 +127,7 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     const item: RestoreItem = { tag: u.tag, id: m.id, task: m.task, queue: u.routingKey, bucket: bucketOf(t, m.priority), age, eta: m.eta };
     if (o.olderThanS > 0 && (age === null || age < o.olderThanS)) {
       res.young++;
+      res.youngItems.push(item);
       continue;
     }
     if (m.eta && Date.parse(m.eta) > o.now * 1000 && !o.includeEta) {
@@ -118,18 +135,65 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
       continue;
     }
     const queues = await targetQueues(redis, t, u, cache);
-    if (queues.length === 1 && !o.dryRun) await checkTarget(bucketKey(t, queues[0]!, bucketOf(t, m.priority)));
     if (queues.length !== 1) {
-      res.failed.push({ tag: u.tag, reason: queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'` });
+      fail(u.tag, m.id, queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'`);
+      continue;
+    }
+    if (isKombuKeyName(queues[0]!)) {
+      fail(u.tag, m.id, `routed to '${queues[0]}', one of kombu's own keys`);
       continue;
     }
     res.matched++;
-    res.items.push(item);
-    if (o.dryRun) continue;
-    batchKeys.push(bucketKey(t, queues[0]!, item.bucket));
-    batchArgs.push(u.tag, String(batchKeys.length + 2), u.value, u.payload);
-    batchCount++;
-    if (batchCount >= 200) await flush();
+    if (o.dryRun) {
+      res.items.push(item);
+      continue;
+    }
+    batch.push({ item, key: bucketKey(t, queues[0]!, item.bucket), value: u.value, bytes: o.keepBytes ? u.payload : markRedelivered(u.payload) });
+    if (batch.length >= 200) await flush();
   }
   await flush();
+}
+
+/** Below this age an entry is likely a live worker's, whatever visibility timeout was given. */
+export const MIN_UNCONFIRMED_AGE_S = 60;
+
+/**
+ * Whether restoring entries this young needs the operator's confirmation (`--yes`) and a warning: younger
+ * than the visibility timeout, or so young (a visibility timeout of 0 included) that a live worker holds them.
+ */
+export function restoreNeedsConfirmation(olderThanS: number, visibilityTimeoutS: number): boolean {
+  return olderThanS < visibilityTimeoutS || olderThanS < MIN_UNCONFIRMED_AGE_S;
+}
+
+export interface IdOutcome {
+  id: string;
+  outcome: 'restored' | 'not found' | 'refused';
+  /** Why it was not restored. */
+  reason?: string;
+}
+
+/** What became of each task id asked for by `queue requeue <id>...` (an id may have several entries). */
+export function requeueIdOutcomes(ids: string[], r: RestoreResult, olderThanS: number): IdOutcome[] {
+  const why = new Map<string, string>();
+  const note = (id: string | null, reason: string) => {
+    if (id !== null && !why.has(id)) why.set(id, reason);
+  };
+  for (const i of r.youngItems) note(i.id, `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: a live worker may hold it (--older-than 0 to include it)`);
+  for (const i of r.etaFuture) note(i.id, `ETA ${i.eta} is still ahead (--include-eta to restore it)`);
+  for (const f of r.failed) note(f.id, f.reason);
+  for (const i of r.vanishedItems) note(i.id, 'acked or restored by someone else meanwhile');
+  const restored = new Set(r.items.map((i) => i.id));
+  return ids.map((id) => {
+    if (restored.has(id)) return { id, outcome: 'restored' };
+    const reason = why.get(id);
+    return reason === undefined ? { id, outcome: 'not found' } : { id, outcome: 'refused', reason };
+  });
+}
+
+/** Throws unless every id was restored: NotFoundError (3) when one has no unacked entry, else ProblemFound (1). */
+export function assertAllRequeued(outcomes: IdOutcome[]): void {
+  const missing = outcomes.filter((o) => o.outcome === 'not found').map((o) => o.id);
+  if (missing.length) throw new NotFoundError(`no unacked entry for ${missing.join(', ')}`, 'loonctl queue show <id> says where a task is');
+  const refused = outcomes.filter((o) => o.outcome === 'refused');
+  if (refused.length) throw new ProblemFound(`not restored: ${refused.map((o) => `${o.id}: ${o.reason}`).join('; ')}`);
 }

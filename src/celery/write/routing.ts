@@ -1,14 +1,41 @@
 import { pyJsonString } from '../pyjson.js';
-
-const ROUTING_KEY = /("delivery_info": \{[^{}]*?"routing_key": )"(?:[^"\\]|\\.)*"/;
+import { applySplices, memberAt, parseObjectSpans, type JsonObjectSpan, type Splice } from '../json-spans.js';
 
 /**
- * Rewrites `properties.delivery_info.routing_key` in a stored message, touching no other byte:
- * the new value is written as kombu's Python json writes strings. Null when the field is absent.
+ * Rewrites `properties.delivery_info.routing_key` in a stored message, touching no other byte (a
+ * header or argument that happens to be called `delivery_info` is left alone): the new value is
+ * written as kombu's Python json writes strings. Null when that field is absent or not a string.
  */
 export function rewriteRoutingKey(raw: Buffer, queue: string): Buffer | null {
   const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
-  if (!ROUTING_KEY.test(text)) return null;
-  const replaced = text.replace(ROUTING_KEY, (_m, head: string) => head + Buffer.from(pyJsonString(queue), 'utf8').toString('latin1'));
-  return Buffer.from(replaced, 'latin1');
+  const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
+  if (!v?.isString) return null;
+  const value = Buffer.from(pyJsonString(queue), 'utf8').toString('latin1');
+  return Buffer.from(text.slice(0, v.start) + value + text.slice(v.end), 'latin1');
+}
+
+/** Sets `"redelivered": true` in one object: the value replaced in place, or the member appended. */
+function markObject(text: string, obj: JsonObjectSpan): Splice | null {
+  const existing = obj.members.get('redelivered');
+  if (existing) return text.slice(existing.start, existing.end) === 'true' ? null : { start: existing.start, end: existing.end, insert: 'true' };
+  return { start: obj.close, end: obj.close, insert: `${obj.members.size ? ', ' : ''}"redelivered": true` };
+}
+
+/**
+ * Marks a message redelivered the way kombu's restore does (`headers.redelivered` and then
+ * `properties.delivery_info.redelivered` set true; a missing object stops the marking there), changing
+ * only those bytes, in Python's json style. A message that is not a JSON object comes back unchanged.
+ */
+export function markRedelivered(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  const root = parseObjectSpans(text);
+  const headers = memberAt(root, ['headers'])?.object;
+  if (!headers) return raw;
+  const splices: Splice[] = [];
+  const h = markObject(text, headers);
+  if (h) splices.push(h);
+  const info = memberAt(root, ['properties', 'delivery_info'])?.object;
+  const d = info ? markObject(text, info) : null;
+  if (d) splices.push(d);
+  return splices.length ? Buffer.from(applySplices(text, splices), 'latin1') : raw;
 }

@@ -3,45 +3,60 @@ import { Script } from '../../redis/script.js';
 /**
  * Restores unacked entries, each only if its hash value is still the one read (so a worker's ack or
  * another restorer in between wins, and nothing is pushed twice): HDEL unacked, ZREM unacked_index,
- * RPUSH the original element onto its bucket (index -1 runs next), as kombu's restore does.
+ * RPUSH the element onto its bucket (index -1 runs next), as kombu's restore does. An entry whose
+ * target key holds something other than a list is left in unacked, untouched.
  * KEYS: unacked, unacked_index, target lists... ARGV: per entry (tag, target key index, value, payload).
- * Returns how many were restored; entries that changed are skipped.
+ * Returns {tags restored, tags left because their target is not a list}.
  */
 export const RESTORE_UNACKED = new Script(
   'queue_restore_unacked',
-  `local restored = 0
+  `local restored = {}
+local wrong = {}
 for i = 1, #ARGV, 4 do
   local tag = ARGV[i]
+  local target = KEYS[tonumber(ARGV[i + 1])]
   if redis.call('HGET', KEYS[1], tag) == ARGV[i + 2] then
-    redis.call('HDEL', KEYS[1], tag)
-    redis.call('ZREM', KEYS[2], tag)
-    redis.call('RPUSH', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3])
-    restored = restored + 1
+    local kind = redis.call('TYPE', target).ok
+    if kind ~= 'list' and kind ~= 'none' then
+      wrong[#wrong + 1] = tag
+    else
+      redis.call('HDEL', KEYS[1], tag)
+      redis.call('ZREM', KEYS[2], tag)
+      redis.call('RPUSH', target, ARGV[i + 3])
+      restored[#restored + 1] = tag
+    end
   end
 end
-return restored`,
+return {restored, wrong}`,
 );
 
 /**
  * Takes chosen elements out of one window of a list and (for a move) pushes their new bytes to the
  * destination bucket, atomically. The window is addressed from the tail (-from-1 .. -to-1 grows
- * towards the head); elements are identified by SHA1 so a window that shifted under live workers is
- * still matched (a vanished element is skipped, never duplicated). Chosen elements are overwritten with
- * a unique mark and the marks removed from the tail side, which stops as soon as they are all gone.
- * KEYS: source list, destination list (unused for purge). ARGV: mark, from, to (distance from the tail,
- * with slack), then per element: sha1, new bytes ('' for purge).
- * Returns the list of SHA1s taken (in tail-to-head order).
+ * towards the head); elements are identified by SHA1 and a count, so a window that shifted under live
+ * workers is still matched (a vanished element is skipped, never duplicated) and every one of several
+ * byte-identical copies is taken. Chosen elements are overwritten with a unique mark and the marks
+ * removed from the tail side, which stops as soon as they are all gone. For a move, a destination that
+ * holds something other than a list stops the call before any change.
+ * With a journal TTL, the SHA1s taken are also stored (one per line) under the journal key, in the same step.
+ * KEYS: source list, destination list (unused for purge), journal key. ARGV: mark, from, to (distance from the
+ * tail, with slack), mode ('move' or 'purge'), journal TTL in seconds ('0': none), then per chosen copy:
+ * sha1, new bytes ('' for purge, '=' to keep).
+ * Returns {0, SHA1s taken (one per copy, tail-to-head order)} or {1, {}} for a destination of the wrong type.
  */
 export const TAKE_FROM_WINDOW = new Script(
   'queue_take_from_window',
   `local mark = ARGV[1]
 local from = tonumber(ARGV[2])
 local to = tonumber(ARGV[3])
+if ARGV[4] == 'move' then
+  local kind = redis.call('TYPE', KEYS[2]).ok
+  if kind ~= 'list' and kind ~= 'none' then return {1, {}} end
+end
 local want = {}
-local order = {}
-for i = 4, #ARGV, 2 do
-  want[ARGV[i]] = ARGV[i + 1]
-  order[#order + 1] = ARGV[i]
+for i = 6, #ARGV, 2 do
+  local w = want[ARGV[i]]
+  if w then w.n = w.n + 1 else want[ARGV[i]] = {new = ARGV[i + 1], n = 1} end
 end
 local window = redis.call('LRANGE', KEYS[1], -(to + 1), -(from + 1))
 local n = #window
@@ -51,12 +66,13 @@ local marks = 0
 for j = n, 1, -1 do
   local el = window[j]
   local h = redis.sha1hex(el)
-  local new = want[h]
-  if new ~= nil then
-    want[h] = nil
+  local w = want[h]
+  if w ~= nil and w.n > 0 then
+    w.n = w.n - 1
     local idx = -(from + 1) - (n - j)
     redis.call('LSET', KEYS[1], idx, mark)
     marks = marks + 1
+    local new = w.new
     if new ~= '' then
       if new == '=' then new = el end
       redis.call('LPUSH', KEYS[2], new)
@@ -65,54 +81,203 @@ for j = n, 1, -1 do
   end
 end
 if marks > 0 then redis.call('LREM', KEYS[1], -marks, mark) end
-return taken`,
+if ARGV[5] ~= '0' then redis.call('SET', KEYS[3], table.concat(taken, '\\n'), 'EX', ARGV[5]) end
+return {0, taken}`,
 );
 
 /**
- * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped).
- * KEYS: unacked, unacked_index. ARGV: per entry (tag, value). Returns the tags deleted.
+ * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped). With a
+ * journal TTL, the tags deleted are also stored (one per line) under the journal key, in the same step.
+ * KEYS: unacked, unacked_index, journal key. ARGV: journal TTL ('0': none), then per entry (tag, value).
+ * Returns the tags deleted.
  */
 export const DELETE_UNACKED = new Script(
   'queue_delete_unacked',
   `local deleted = {}
-for i = 1, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[2], ARGV[i])
     deleted[#deleted + 1] = ARGV[i]
   end
 end
+if ARGV[1] ~= '0' then redis.call('SET', KEYS[3], table.concat(deleted, '\\n'), 'EX', ARGV[1]) end
 return deleted`,
 );
 
 /**
+ * Lua: the span (first and last byte, quotes included) of the string value at
+ * `properties.delivery_info.routing_key` of a JSON message, or nil. A small parser that skips strings
+ * with string.find, so a large body costs one search; duplicate keys: the last wins, as in Python.
+ */
+const ROUTING_KEY_SPAN_LUA = `
+local function ws(s, i)
+  local _, e = string.find(s, '^[ \\t\\r\\n]*', i)
+  return e + 1
+end
+local function str_close(s, i)
+  local j = i + 1
+  while true do
+    local q = string.find(s, '["\\\\]', j)
+    if not q then return nil end
+    if string.byte(s, q) == 92 then j = q + 2 else return q end
+  end
+end
+local parse_object
+local function skip_value(s, i, depth)
+  local c = string.sub(s, i, i)
+  if c == '{' then
+    local e = parse_object(s, i, depth + 1, nil, 0)
+    return e
+  elseif c == '[' then
+    if depth > 256 then return nil end
+    local j = ws(s, i + 1)
+    if string.sub(s, j, j) == ']' then return j + 1 end
+    while true do
+      j = skip_value(s, j, depth + 1)
+      if not j then return nil end
+      j = ws(s, j)
+      local d = string.sub(s, j, j)
+      if d == ']' then return j + 1 end
+      if d ~= ',' then return nil end
+      j = ws(s, j + 1)
+    end
+  elseif c == '"' then
+    local q = str_close(s, i)
+    return q and q + 1
+  end
+  local _, e = string.find(s, '^[^,}%] \\t\\r\\n]+', i)
+  return e and e + 1
+end
+-- Returns the index after the object, and the span found along path[level..] (or nil).
+parse_object = function(s, i, depth, path, level)
+  if depth > 256 then return nil end
+  local fs, fe
+  local j = ws(s, i + 1)
+  if string.sub(s, j, j) == '}' then return j + 1 end
+  while true do
+    if string.sub(s, j, j) ~= '"' then return nil end
+    local kq = str_close(s, j)
+    if not kq then return nil end
+    local key = string.sub(s, j + 1, kq - 1)
+    j = ws(s, kq + 1)
+    if string.sub(s, j, j) ~= ':' then return nil end
+    j = ws(s, j + 1)
+    local vstart = j
+    if path and key == path[level] then
+      fs, fe = nil, nil
+      local c = string.sub(s, j, j)
+      if level == #path and c == '"' then
+        local q = str_close(s, j)
+        if not q then return nil end
+        fs, fe, j = vstart, q, q + 1
+      elseif level < #path and c == '{' then
+        j, fs, fe = parse_object(s, j, depth + 1, path, level + 1)
+      else
+        j = skip_value(s, j, depth)
+      end
+    else
+      j = skip_value(s, j, depth)
+    end
+    if not j then return nil end
+    j = ws(s, j)
+    local d = string.sub(s, j, j)
+    if d == '}' then return j + 1, fs, fe end
+    if d ~= ',' then return nil end
+    j = ws(s, j + 1)
+  end
+end
+local function routing_key_span(s)
+  local i = ws(s, 1)
+  if string.sub(s, i, i) ~= '{' then return nil end
+  local e, fs, fe = parse_object(s, i, 1, {'properties', 'delivery_info', 'routing_key'}, 1)
+  if not e or ws(s, e) ~= #s + 1 then return nil end
+  return fs, fe
+end
+local function real_routing_key(s)
+  local ok, m = pcall(cjson.decode, s)
+  if not ok or type(m) ~= 'table' or type(m.properties) ~= 'table' then return nil end
+  local d = m.properties.delivery_info
+  if type(d) ~= 'table' then return nil end
+  return d.routing_key
+end
+-- Where a name occurs exactly once (plain search), else nil.
+local function once(s, pat)
+  local a, b = string.find(s, pat, 1, true)
+  if not a or string.find(s, pat, b + 1, true) then return nil end
+  return a, b
+end
+-- The common case without decoding: no \\u escape (so every key is written plainly), "properties",
+-- "delivery_info" and "routing_key" each once, in that order, with no brace between them (so each sits
+-- directly in the one before). For any message kombu can consume that is the real field.
+local function plain_span(s)
+  if string.find(s, '\\\\u', 1, true) then return nil end
+  local p = once(s, '"properties"')
+  local d = once(s, '"delivery_info"')
+  local r = once(s, '"routing_key"')
+  if not (p and d and r and p < d and d < r) then return nil end
+  if string.sub(s, p, p + 14) ~= '"properties": {' or string.sub(s, d, d + 17) ~= '"delivery_info": {' then return nil end
+  if string.sub(s, r, r + 15) ~= '"routing_key": "' then return nil end
+  if (string.find(s, '[{}]', p + 15) or 0) < d or (string.find(s, '[{}]', d + 18) or 0) < r then return nil end
+  local q = str_close(s, r + 15)
+  if not q then return nil end
+  return r + 15, q
+end
+-- Otherwise: put a unique sentinel at a '"routing_key": "' found by plain search (last first) and keep the
+-- place only if cjson then reads the sentinel at properties.delivery_info.routing_key: the sentinel is
+-- nowhere else, so that is the real field. Anything unusual goes to the parser above.
+local function rewrite_routing_key(s, new_json, sentinel)
+  local ps, pe = plain_span(s)
+  if ps then return string.sub(s, 1, ps - 1) .. new_json .. string.sub(s, pe + 1) end
+  local found = {}
+  local i = 1
+  while true do
+    local a, b = string.find(s, '"routing_key": "', i, true)
+    if not a then break end
+    found[#found + 1] = b
+    i = b + 1
+  end
+  for k = #found, math.max(1, #found - 3), -1 do
+    local q = str_close(s, found[k])
+    if q then
+      local head, tail = string.sub(s, 1, found[k] - 1), string.sub(s, q + 1)
+      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then return head .. new_json .. tail end
+    end
+  end
+  local fs, fe = routing_key_span(s)
+  if not fs then return nil end
+  return string.sub(s, 1, fs - 1) .. new_json .. string.sub(s, fe + 1)
+end
+`;
+
+/**
  * The unfiltered case of move and purge, all inside Redis: pop from the tail (oldest first), rewrite
- * the routing key in place (`rewrite`), keep the bytes (`keep`) or drop them (`purge`), push onto the
- * destination's head. O(1) per message, atomic per call. An element whose routing key cannot be
- * rewritten is put back where it was and the call stops, returning {moved, 1}.
- * KEYS: source, destination. ARGV: max, mode, the new routing key as a JSON string.
+ * `properties.delivery_info.routing_key` in place (`rewrite`), keep the bytes (`keep`) or drop them
+ * (`purge`), push onto the destination's head. O(1) per message, atomic per call. An element whose
+ * routing key cannot be rewritten is put back where it was and the call stops, returning {moved, 1};
+ * a destination that holds something other than a list stops it before any change: {0, 2}.
+ * KEYS: source, destination. ARGV: max, mode, the new routing key as a JSON string, a unique sentinel (hex).
  */
 export const TAKE_FROM_TAIL = new Script(
   'queue_take_from_tail',
-  `local n = 0
+  `${ROUTING_KEY_SPAN_LUA}
+local n = 0
 local max = tonumber(ARGV[1])
 local mode = ARGV[2]
+if mode ~= 'purge' then
+  local kind = redis.call('TYPE', KEYS[2]).ok
+  if kind ~= 'list' and kind ~= 'none' then return {0, 2} end
+end
 while n < max do
   local el = redis.call('RPOP', KEYS[1])
   if not el then return {n, 0} end
   if mode == 'rewrite' then
-    -- A plain find for the field, then the pattern anchored there: far cheaper than a pattern scan.
-    local at = string.find(el, '"delivery_info": {', 1, true)
-    local stop, head
-    if at then
-      local found
-      found, stop, head = string.find(el, '^("delivery_info": {[^{}]-"routing_key": )"[^"\\\\]*"', at)
-    end
-    if not stop then
+    local rewritten = rewrite_routing_key(el, ARGV[3], ARGV[4])
+    if not rewritten then
       redis.call('RPUSH', KEYS[1], el)
       return {n, 1}
     end
-    el = string.sub(el, 1, at - 1) .. head .. ARGV[3] .. string.sub(el, stop + 1)
+    el = rewritten
   end
   if mode ~= 'purge' then redis.call('LPUSH', KEYS[2], el) end
   n = n + 1

@@ -10,6 +10,7 @@ interface Input extends TransportInput, FilterInput {
   unacked?: boolean;
   limit?: number;
   summary: boolean;
+  force?: boolean;
 }
 
 export const queueExport = defineCommand<Input>({
@@ -18,6 +19,7 @@ export const queueExport = defineCommand<Input>({
   args: [{ name: 'queue', required: true, complete: 'queues' }],
   options: [
     { name: 'file', short: 'f', type: 'string', placeholder: 'file', complete: 'file', description: 'write here instead of stdout' },
+    { name: 'force', type: 'boolean', description: 'replace FILE if it exists (the default refuses)' },
     { name: 'unacked', type: 'boolean', description: "export this queue's unacked entries instead of its ready messages" },
     LIMIT,
     { name: 'summary', type: 'boolean', negatable: true, default: true,
@@ -41,7 +43,7 @@ export const queueExport = defineCommand<Input>({
     const total = o.unacked ? undefined : (await bucketLengths(broker, t, name)).reduce((n, b) => n + b.length, 0);
     const progress = ctx.out.progress('exporting', filter ? undefined : total && Math.min(total, o.limit ?? total));
     // Written to FILE.partial and renamed only when complete: a cut-short export never looks whole.
-    const file = o.file ? await openOutputFile(o.file, 'w', { partial: true }) : undefined;
+    const file = o.file ? await openOutputFile(o.file, { partial: true, existing: o.force ? 'overwrite' : 'refuse', refuseHint: 'pass --force to replace it' }) : undefined;
     const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
     let written = 0;
     let n = 0;

@@ -7,7 +7,7 @@ import { transportOf } from './shared.js';
 interface Input extends TransportInput {
   file: string;
   to?: string;
-  skipExisting?: boolean;
+  allowDuplicates?: boolean;
   dryRun?: boolean;
 }
 
@@ -17,24 +17,35 @@ export const queueImport = defineCommand<Input>({
   args: [{ name: 'file', required: true, complete: 'file' }],
   options: [
     { name: 'to', type: 'string', placeholder: 'queue', complete: 'queues', description: 'into this queue instead' },
-    { name: 'skip-existing', type: 'boolean', description: 'skip messages whose delivery tag is already in the queue or unacked' },
+    { name: 'allow-duplicates', type: 'boolean',
+      description: 'push messages whose delivery tag or task id is already in the broker (skipped by default)' },
     DRY_RUN,
     ...TRANSPORT_OPTIONS,
   ],
-  examples: ['loonctl queue import loonflow.jsonl', 'loonctl queue import notices.jsonl --to loonflow-replay --skip-existing'],
+  examples: ['loonctl queue import loonflow.jsonl   # twice is harmless', 'loonctl queue import notices.jsonl --to loonflow-replay'],
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
     const { importFile } = await import('../../celery/write/import.js');
     const progress = ctx.out.progress('importing');
     const r = await importFile(await ctx.broker(), t, o.file, {
       to: o.to,
-      skipExisting: !!o.skipExisting,
+      allowDuplicates: !!o.allowDuplicates,
       dryRun: !!o.dryRun,
       progress: (n) => progress.update(n),
     });
     progress.finish();
-    const json = { dry_run: !!o.dryRun, lines: r.lines, imported: r.imported, skipped: r.skipped, retracted: r.retracted, error: r.error ?? null };
-    const text = `${o.dryRun ? 'dry run: ' : ''}imported ${r.imported}, skipped ${r.skipped} already present, ${r.retracted} retracted`;
+    const json = {
+      dry_run: !!o.dryRun,
+      lines: r.lines,
+      imported: r.imported,
+      skipped: r.skipped,
+      retracted: r.retracted,
+      uncommitted: r.uncommitted,
+      error: r.error ?? null,
+    };
+    const text =
+      `${o.dryRun ? 'dry run: ' : ''}imported ${r.imported}, skipped ${r.skipped} already in the broker, ` +
+      `${r.retracted} retracted, ${r.uncommitted} never removed by an interrupted purge`;
     const after = r.error
       ? new DataError(`${o.file}: line ${r.error.line}: ${r.error.reason}`, `imported ${r.imported} message(s) from the lines before it`)
       : undefined;

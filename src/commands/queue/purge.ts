@@ -1,16 +1,18 @@
 import type { Context } from '../../app/context.js';
-import { NotFoundError, ProblemFound } from '../../core/errors.js';
+import type { SignalName } from '../../app/context.js';
+import { LoonError, NotFoundError, ProblemFound } from '../../core/errors.js';
+import type { CommandResult } from '../../core/view.js';
 import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { backupWriter } from './backup-file.js';
 import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
   queue: string;
   unacked?: boolean;
   backup?: string;
+  append?: boolean;
   limit?: number;
 }
 
@@ -22,6 +24,7 @@ export const queuePurge = defineCommand<Input>({
     { name: 'unacked', type: 'boolean', description: "purge this queue's unacked entries instead of ready messages" },
     { name: 'backup', type: 'string', placeholder: 'file', complete: 'file',
       description: 'write the messages here (export format) before removing them; only those written are removed' },
+    { name: 'append', type: 'boolean', description: 'add to an existing --backup file (the default refuses)' },
     LIMIT,
     DRY_RUN,
     YES,
@@ -45,26 +48,46 @@ export const queuePurge = defineCommand<Input>({
     const filter = makeFilter(filterSpec(o));
     const question = `Delete ${filter ? 'matching' : 'ALL'} messages of '${o.queue}'?`;
     if (!o.dryRun && !(await ctx.out.confirm(question, o.yes))) throw new ProblemFound('nothing deleted');
-    const backup = o.backup && !o.dryRun ? await backupWriter(o.backup) : undefined;
+    const { openOutputFile } = await import('../../core/files.js');
+    // The backup is a journal (records, then a commit line per window): no interruption makes an import
+    // of it run a message twice.
+    const backupTo =
+      o.backup && !o.dryRun
+        ? await openOutputFile(o.backup, { existing: o.append ? 'append' : 'refuse', refuseHint: 'pass --append to add to it' })
+        : undefined;
     const broker = await ctx.broker();
+    // Ctrl-C or TERM: let the window in flight finish (its records and commit line are written), then stop.
+    let stoppedBy: SignalName | undefined;
+    ctx.signalHandler = (sig) => {
+      stoppedBy ??= sig;
+      ctx.abort();
+    };
     try {
-      const common = { filter, limit: o.limit, dryRun: !!o.dryRun, backup: backup?.records, retract: backup?.retract };
+      const common = { filter, limit: o.limit, dryRun: !!o.dryRun, backupTo, signal: ctx.signal };
       if (o.unacked) {
         if (!o.dryRun) warnUnacked(ctx, o.queue);
         const routingKey = (await queueName(o.queue)).toString('utf8');
         const r = await withUnackedMutex(broker, t, 10_000, () => purgeUnacked(broker, t, routingKey, common));
-        return bulkResult(ctx, 'removed', r, !!o.dryRun);
+        return interrupted(bulkResult(ctx, 'removed', r, !!o.dryRun), stoppedBy);
       }
       const total = (await bucketLengths(broker, t, await queueName(o.queue))).reduce((n, b) => n + b.length, 0);
       const progress = ctx.out.progress('purging', filter ? total : Math.min(total, o.limit ?? total));
-      const r = await bulkTake(broker, t, await queueName(o.queue), { mode: 'purge', ...common, progress: (n) => progress.update(n), signal: ctx.signal });
+      const progressTo = (n: number) => progress.update(n);
+      const r = await bulkTake(broker, t, await queueName(o.queue), { mode: 'purge', ...common, progress: progressTo });
       progress.finish();
-      return bulkResult(ctx, 'removed', r, !!o.dryRun);
+      return interrupted(bulkResult(ctx, 'removed', r, !!o.dryRun), stoppedBy);
     } finally {
-      await backup?.close();
+      await backupTo?.close();
     }
   },
 });
+
+/** After a signal, the counts so far are printed and the command ends with the signal's code. */
+function interrupted(result: CommandResult, sig: SignalName | undefined): CommandResult {
+  if (!sig) return result;
+  const code = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 }[sig];
+  return { ...result, after: new LoonError('interrupted: the window in flight was finished, the rest left in place', code) };
+}
 
 function warnUnacked(ctx: Context, queue: string): void {
   ctx.out.warn(

@@ -39,7 +39,8 @@ export async function requeueOrphans(
     { header: 'AGE', value: (i) => (i.age === null ? '?' : formatDuration(i.age)), align: 'right', priority: 2 },
     { header: 'TAG', value: (i) => i.tag, priority: 4 },
   ]);
-  const text = `${o.dryRun ? 'dry run: ' : ''}orphans ${res.matched}, restored ${restored}, held by live workers ${c.counts.held}, failed ${failures.length}`;
+  const matched = res.matched + unreadable.length;
+  const text = `${o.dryRun ? 'dry run: ' : ''}orphans ${matched}, restored ${restored}, held by live workers ${c.counts.held}, failed ${failures.length}`;
   const json = {
     dry_run: !!o.dryRun,
     rule: c.rule,
@@ -48,7 +49,7 @@ export async function requeueOrphans(
     held: c.counts.held,
     orphaned: c.counts.orphan,
     undecided: c.counts.unknown,
-    matched: res.matched,
+    matched,
     restored,
     vanished: res.vanished,
     failed: failures.length,

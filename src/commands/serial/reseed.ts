@@ -1,3 +1,4 @@
+import { ProblemFound } from '../../core/errors.js';
 import { snakeKeys } from '../../core/json-keys.js';
 import { table } from '../../core/view.js';
 import type { ReseedDay } from '../../serial/reseed.js';
@@ -12,6 +13,8 @@ type Strategy = 'safe' | 'count' | 'max-serial';
 interface Input extends DayInput, TicketTableInput, WriteInput {
   strategy: Strategy;
   allowLower?: boolean;
+  skipInvalid?: boolean;
+  replaceInvalid?: boolean;
 }
 
 export const serialReseed = defineCommand<Input>({
@@ -21,6 +24,8 @@ export const serialReseed = defineCommand<Input>({
     { name: 'strategy', type: 'string', choices: ['safe', 'count', 'max-serial'], default: 'safe',
       description: 'safe = max(rows, highest sequence); count = rows; max-serial = highest sequence' },
     { name: 'allow-lower', type: 'boolean', description: 'lower a counter that is above the target (serials may repeat)' },
+    { name: 'skip-invalid', type: 'boolean', description: 'report counters that are not integers and reseed the other days' },
+    { name: 'replace-invalid', type: 'boolean', description: 'overwrite counters that are not integers (needs --yes)' },
     DRY_RUN,
     YES,
     ...DAY_OPTIONS,
@@ -37,8 +42,12 @@ export const serialReseed = defineCommand<Input>({
     const { db, table: tickets } = await ticketsOf(ctx, o);
     const { reseedDays } = await import('../../serial/reseed.js');
     const redis = await ctx.redis();
+    if (o.replaceInvalid && !o.dryRun && !(await ctx.out.confirm('Overwrite counters that are not integers?', o.yes))) {
+      throw new ProblemFound('nothing changed');
+    }
+    const invalid = { skipInvalid: !!o.skipInvalid, replaceInvalid: !!o.replaceInvalid };
     const run = (dryRun: boolean, allowLower: boolean) =>
-      reseedDays(redis, db, tickets, dates, { strategy: o.strategy, allowLower, dryRun });
+      reseedDays(redis, db, tickets, dates, { strategy: o.strategy, allowLower, dryRun, ...invalid });
     let allowLower = !!o.allowLower;
     if (allowLower && !o.dryRun) {
       const preview = (await run(true, true)).filter((d) => d.action === 'lowered');
@@ -50,6 +59,9 @@ export const serialReseed = defineCommand<Input>({
       }
     }
     const result = await run(!!o.dryRun, allowLower);
+    for (const d of result.filter((x) => x.malformedSerials)) {
+      ctx.out.warn(`${d.malformedSerials} serial(s) of ${d.date} have sequences over 15 digits: malformed, ignored`);
+    }
     const view = table<ReseedDay>(result, [
       { header: 'DATE', value: (d) => d.date },
       { header: 'BEFORE', value: (d) => d.before ?? '-', align: 'right' },
@@ -63,6 +75,7 @@ export const serialReseed = defineCommand<Input>({
 });
 
 function actionTone(action: ReseedDay['action']) {
-  if (action === 'lowered') return 'warn' as const;
+  if (action === 'invalid') return 'fail' as const;
+  if (action === 'lowered' || action === 'replaced') return 'warn' as const;
   return action === 'unchanged' || action === 'skipped' ? ('dim' as const) : ('ok' as const);
 }
