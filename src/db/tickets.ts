@@ -113,7 +113,7 @@ async function maxSeqPerDay(db: Database, t: TicketTable, from: string, to: stri
   const q = sql<{ d: string; m: string | number | null; bad: string | number }>`select left(t, 8) as d,
     max(case when length(t) <= ${longest} then ${seq} end) as m, sum(case when length(t) > ${longest} then 1 else 0 end) as bad
     from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
-    where length(t) between 12 and ${sql.lit(8 + MAX_SEQ_DIGITS)} and ${digitsOnly} group by left(t, 8)`;
+    where length(t) >= 12 and ${digitsOnly} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
   for (const row of r.rows) {
     const d = String(row.d);

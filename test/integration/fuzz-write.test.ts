@@ -11,6 +11,7 @@ import { makeFilter } from '../../src/celery/filter.js';
 import { parseUnackedValue } from '../../src/celery/read.js';
 import { makeTransport } from '../../src/celery/transport.js';
 import { bulkTake } from '../../src/celery/write/bulk.js';
+import { exportLine } from '../../src/celery/export-format.js';
 import { importFile } from '../../src/celery/write/import.js';
 import { purgeUnacked } from '../../src/celery/write/purge-unacked.js';
 import { restoreUnacked } from '../../src/celery/write/restore.js';
@@ -82,21 +83,34 @@ describe('fuzz: writes keep the multiset of messages', () => {
     expect(sortedEntries(afterPurge)).toEqual(sortedEntries(mid));
     expect([...backedUp.values()].reduce((a, b) => a + b, 0)).toBe(purged.done);
 
-    // Export then import into another queue: the same bytes, as many times.
+    // Export then import into another queue: the same bytes, as many times. An empty element is bad input
+    // for import (issue 18: never imported into a queue, exit 65): take those out first and check that
+    // rule on its own below.
+    let empties = 0;
+    for (const k of buckets('loonflow')) empties += await redis.client.lrem(k, 0, '');
     let lines = '';
     await exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, (chunk) => {
       lines += chunk;
     });
     const file = join(dir, `round-${round}.jsonl`);
     writeFileSync(file, lines);
-    const imported = await importFile(redis.client, t, file, { to: 'replay', skipExisting: false, dryRun: false });
+    const imported = await importFile(redis.client, t, file, { to: 'replay', allowDuplicates: true, dryRun: false });
     expect(imported.error).toBeUndefined();
     expect(sortedEntries(await messages(['replay']).then(withoutUnacked))).toEqual(sortedEntries(await listsOnly('loonflow')));
+    if (empties > 0) {
+      const bad = join(dir, `round-${round}-empty.jsonl`);
+      writeFileSync(bad, exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: '' }));
+      const refused = await importFile(redis.client, t, bad, { to: 'empty-target', dryRun: false });
+      expect(refused.error?.reason).toBe('the message is empty');
+      expect(await redis.client.exists('empty-target')).toBe(0);
+    }
 
     // Requeue every unacked entry it can, then purge what is left of loonflow's unacked, with a backup.
     const beforeRestore = await messages(all);
-    const restored = await restoreUnacked(redis.client, t, { olderThanS: 0, includeEta: true, filter: null, dryRun: false, now: 3e9 });
-    expect(restored.restored + restored.vanished).toBe(restored.matched);
+    // keepBytes: the default marks redelivered (as kombu does), which would change the multiset's hashes.
+    const restored = await restoreUnacked(redis.client, t, { olderThanS: 0, includeEta: true, filter: null, dryRun: false, now: 3e9, keepBytes: true });
+    // matched = done + vanished + failed on every write path (issue 18).
+    expect(restored.restored + restored.vanished + restored.failed.length).toBe(restored.matched);
     expect(sortedEntries(await messages(all))).toEqual(sortedEntries(beforeRestore));
     await f.fillUnacked(redis.client, 'loonflow', 20);
     const beforeUnackedPurge = await messages(all);

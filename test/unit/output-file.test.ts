@@ -22,12 +22,12 @@ describe('output files', () => {
 
   it('partial: written under <path>.partial, renamed by commit only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loonctl-out-'));
-    const cut = await openOutputFile(join(dir, 'cut.jsonl'), 'w', { partial: true });
+    const cut = await openOutputFile(join(dir, 'cut.jsonl'), { partial: true });
     await cut.write('line\n');
     await cut.close();
     expect(cut.path).toBe(join(dir, 'cut.jsonl.partial'));
     expect(existsSync(join(dir, 'cut.jsonl'))).toBe(false);
-    const done = await openOutputFile(join(dir, 'done.jsonl'), 'w', { partial: true });
+    const done = await openOutputFile(join(dir, 'done.jsonl'), { partial: true });
     await done.write('line\n');
     await done.commit();
     expect(readFileSync(join(dir, 'done.jsonl'), 'utf8')).toBe('line\n');

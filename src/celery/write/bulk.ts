@@ -4,10 +4,10 @@ import { decode } from '../decode.js';
 import type { ExportRecord } from '../export-format.js';
 import type { MessageFilter } from '../filter.js';
 import { redisFailure, requireTypes } from '../../redis/errors.js';
-import { nextPageSize } from '../read.js';
+import { nextPageSize, PAGE_BYTES } from '../read.js';
 import { nameOf, summarize } from '../summary.js';
 import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '../transport.js';
-import { DataError } from '../../core/errors.js';
+import { ExitCode, LoonError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
@@ -56,7 +56,9 @@ export async function assertListKeys(redis: Redis, keys: Buffer[], what: string)
   const types = ((await p.exec()) ?? []).map(([, v]) => String(v));
   types.forEach((type, i) => {
     if (type !== 'list' && type !== 'none') {
-      throw new DataError(`${what}: key '${keys[i]!.toString('latin1')}' holds a ${type}, not a list`, 'nothing was changed; rename or remove that key first');
+      // A key of another type is a finding (exit 1), as everywhere else (see WrongTypeError).
+      const why = `${what}: key '${keys[i]!.toString('latin1')}' holds a ${type}, not a list`;
+      throw new LoonError(why, ExitCode.problem, 'nothing was changed; rename or remove that key first');
     }
   });
 }
@@ -92,7 +94,9 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
     const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
     if (!o.filter && !backedUp && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
     let s = 0; // distance of the window from the tail
-    let window = 8; // grows to WINDOW messages while they are small; bounded in bytes (nextPageSize)
+    // Windows hold up to WINDOW messages but about PAGE_BYTES at most (messages can be 50 MB each):
+    // a look at the oldest few sizes the first one, then each window sizes the next.
+    let window = await firstWindow(redis, b.key);
     while (r.matched < limit && !o.signal?.aborted) {
       const asked = window;
       const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
@@ -170,6 +174,14 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   }
 }
 
+/** The first window of a bucket, from the sizes of its oldest few messages (read only). */
+async function firstWindow(redis: Redis, key: Buffer): Promise<number> {
+  const sample = (await redis.lrangeBuffer(key, -8, -1)) as Buffer[];
+  if (sample.length === 0) return WINDOW;
+  const perMessage = Math.max(1, sample.reduce((n, e) => n + e.length, 0) / sample.length);
+  return Math.max(1, Math.min(WINDOW, Math.floor(PAGE_BYTES / perMessage)));
+}
+
 /** The chosen SHA1s not taken, one per copy (several byte-identical copies share a SHA1). */
 function missingCopies(chosen: string[], taken: string[]): string[] {
   const left = new Map<string, number>();
@@ -184,6 +196,6 @@ function missingCopies(chosen: string[], taken: string[]): string[] {
 }
 
 /** A key that changed type after the check: the script stopped before touching this window. */
-function wrongTypeMidway(key: Buffer, r: BulkResult): DataError {
-  return new DataError(`destination key '${key.toString('latin1')}' stopped holding a list during the move`, `${r.done} message(s) were moved before it; nothing was lost`);
+function wrongTypeMidway(key: Buffer, r: BulkResult): LoonError {
+  return new LoonError(`destination key '${key.toString('latin1')}' stopped holding a list during the move`, ExitCode.problem, `${r.done} message(s) were moved before it; nothing was lost`);
 }
