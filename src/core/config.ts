@@ -17,6 +17,12 @@ export interface ResolvedConfig {
   tz: Setting<string>;
   zone: Setting<string | undefined>;
   sentinelMaster: Setting<string | undefined>;
+  /** The sentinels' own password (Celery's sentinel_kwargs); print it masked. */
+  sentinelPassword: Setting<string | undefined>;
+  /** TLS files for rediss:// URLs; they win over the URL's ssl_ca_certs/ssl_certfile/ssl_keyfile. */
+  tlsCa: Setting<string | undefined>;
+  tlsCert: Setting<string | undefined>;
+  tlsKey: Setting<string | undefined>;
   keyPrefix: Setting<string>;
   timeoutMs: Setting<number>;
   profile: Setting<string | undefined>;
@@ -31,6 +37,10 @@ export interface ConfigFlags {
   tz?: string;
   zone?: string;
   sentinelMaster?: string;
+  sentinelPassword?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   keyPrefix?: string;
   timeout?: string;
   profile?: string;
@@ -38,7 +48,20 @@ export interface ConfigFlags {
 }
 
 type FileKey = Exclude<keyof ConfigFlags, 'profile' | 'config'>;
-const FILE_KEYS: readonly FileKey[] = ['redisUrl', 'brokerUrl', 'databaseUrl', 'tz', 'zone', 'sentinelMaster', 'keyPrefix', 'timeout'];
+const FILE_KEYS: readonly FileKey[] = [
+  'redisUrl',
+  'brokerUrl',
+  'databaseUrl',
+  'tz',
+  'zone',
+  'sentinelMaster',
+  'sentinelPassword',
+  'tlsCa',
+  'tlsCert',
+  'tlsKey',
+  'keyPrefix',
+  'timeout',
+];
 
 /** Flag name -> LOONCTL_* variable; also the table the README documents. */
 export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
@@ -48,6 +71,10 @@ export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
   tz: 'LOONCTL_TZ',
   zone: 'LOONCTL_ZONE',
   sentinelMaster: 'LOONCTL_SENTINEL_MASTER',
+  sentinelPassword: 'LOONCTL_SENTINEL_PASSWORD',
+  tlsCa: 'LOONCTL_TLS_CA',
+  tlsCert: 'LOONCTL_TLS_CERT',
+  tlsKey: 'LOONCTL_TLS_KEY',
   keyPrefix: 'LOONCTL_KEY_PREFIX',
   timeout: 'LOONCTL_TIMEOUT',
   profile: 'LOONCTL_PROFILE',
@@ -217,11 +244,27 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Resol
     value: undefined,
     source: 'none',
   };
-  const sentinelMaster: Setting<string | undefined> = pick('sentinelMaster') ?? { value: undefined, source: 'none' };
+  const optional = (key: FileKey): Setting<string | undefined> => pick(key) ?? { value: undefined, source: 'none' };
+  const sentinelMaster = optional('sentinelMaster');
   const keyPrefix = pick('keyPrefix') ?? { value: '', source: 'default' };
   const timeout = pick('timeout') ?? { value: DEFAULTS.timeout, source: 'default' };
   const timeoutMs = { value: parseDuration(timeout.value, '--timeout'), source: timeout.source };
   if (timeoutMs.value <= 0) throw new UsageError('--timeout must be greater than 0');
 
-  return { redisUrl, brokerUrl, databaseUrl, tz, zone, sentinelMaster, keyPrefix, timeoutMs, profile, configFile };
+  return {
+    redisUrl,
+    brokerUrl,
+    databaseUrl,
+    tz,
+    zone,
+    sentinelMaster,
+    sentinelPassword: optional('sentinelPassword'),
+    tlsCa: optional('tlsCa'),
+    tlsCert: optional('tlsCert'),
+    tlsKey: optional('tlsKey'),
+    keyPrefix,
+    timeoutMs,
+    profile,
+    configFile,
+  };
 }

@@ -1,11 +1,17 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { UnavailableError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
+import { speaksPlainRedis, speaksTls, tlsPingError } from './probe.js';
+import { explainTls, type TlsSettings } from './tls.js';
 import { redisOptionsFromUrl } from './url.js';
 
 export interface RedisConnectOptions {
   timeoutMs: number;
   sentinelMaster?: string;
+  /** The sentinels' own password (Celery's sentinel_kwargs); the URL's password is the master's. */
+  sentinelPassword?: string;
+  /** TLS files and verification for rediss://, over the URL's ssl_* query. */
+  tls?: TlsSettings;
   /** What this connection is for, named in error messages ("redis", "broker"). */
   role: string;
 }
@@ -28,7 +34,7 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
  * no reconnect loop, no offline queue that would hang a CLI forever on a dead server.
  */
 export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
-  const base = redisOptionsFromUrl(url, opts.sentinelMaster);
+  const base = redisOptionsFromUrl(url, opts.sentinelMaster, { tls: opts.tls, sentinelPassword: opts.sentinelPassword });
   const { Redis: IORedis } = await import('ioredis');
   const options: RedisOptions = {
     ...base,
@@ -57,9 +63,31 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     client.disconnect();
     // "Connection is closed" says nothing; the error event carries the real reason.
     const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
-    throw redisUnavailable(cause, url, opts.role);
+    throw await explainConnectFailure(cause, url, base, opts);
   }
   return client;
+}
+
+/** The most useful error for a failed connect: TLS trouble in words, else the generic mapping. */
+async function explainConnectFailure(cause: unknown, url: string, o: RedisOptions, opts: RedisConnectOptions): Promise<UnavailableError> {
+  const where = `${opts.role} ${maskUrl(url)}`;
+  const tls = explainTls(cause);
+  if (tls) return new UnavailableError(`${where}: ${tls.what}`, tls.hint, { cause });
+  const msg = String((cause as Error)?.message ?? cause);
+  const dropped = /ECONNRESET|EPIPE|Connection is closed|socket hang up|timeout|ETIMEDOUT/i.test(`${(cause as NodeJS.ErrnoException)?.code} ${msg}`);
+  if (dropped && !o.sentinels && !o.path && o.port) {
+    const host = o.host ?? '127.0.0.1';
+    const probeMs = Math.min(1000, opts.timeoutMs);
+    if (o.tls && (await speaksPlainRedis(host, o.port, probeMs))) {
+      return new UnavailableError(`${where}: the server does not speak TLS (a plain-text Redis answers there)`, 'use redis:// for a plain-text server', { cause });
+    }
+    const again = o.tls ? explainTls(await tlsPingError(host, o.port, o.tls, probeMs)) : undefined;
+    if (again) return new UnavailableError(`${where}: ${again.what}`, again.hint, { cause });
+    if (!o.tls && (await speaksTls(host, o.port, probeMs))) {
+      return new UnavailableError(`${where}: the server speaks only TLS`, 'use rediss:// (with ssl_ca_certs=FILE or --tls-ca FILE)', { cause });
+    }
+  }
+  return redisUnavailable(cause, url, opts.role);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
