@@ -1,9 +1,11 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { UnavailableError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
-import { speaksPlainRedis, speaksTls, tlsPingError } from './probe.js';
-import { explainTls, type TlsSettings } from './tls.js';
+import { explainConnectFailure } from './explain.js';
+import type { TlsSettings } from './tls.js';
 import { redisOptionsFromUrl } from './url.js';
+
+export { redisUnavailable } from './explain.js';
 
 export interface RedisConnectOptions {
   timeoutMs: number;
@@ -14,19 +16,6 @@ export interface RedisConnectOptions {
   tls?: TlsSettings;
   /** What this connection is for, named in error messages ("redis", "broker"). */
   role: string;
-}
-
-/** Maps a driver error from connecting or talking to Redis into our typed error. */
-export function redisUnavailable(err: unknown, url: string, role: string): UnavailableError {
-  const msg = (err as Error)?.message ?? String(err);
-  const where = `${role} ${maskUrl(url)}`;
-  if (/WRONGPASS|NOAUTH|invalid password|AUTH.*without any password|invalid username-password/i.test(msg)) {
-    return new UnavailableError(`${where}: authentication failed`, 'check the password in the URL or REDIS_PASSWORD', { cause: err });
-  }
-  if (/timeout|ETIMEDOUT/i.test(msg)) {
-    return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });
-  }
-  return new UnavailableError(`cannot reach ${where}: ${msg}`, 'is Redis running? check --redis-url / --broker-url', { cause: err });
 }
 
 /**
@@ -53,6 +42,7 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     disconnectTimeout: 100,
   };
   const client = new IORedis(options);
+  const info = captureReadyInfo(client);
   let lastError: unknown;
   client.on('error', (e: unknown) => {
     lastError = e;
@@ -63,31 +53,33 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     client.disconnect();
     // "Connection is closed" says nothing; the error event carries the real reason.
     const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
-    throw await explainConnectFailure(cause, url, base, opts);
+    throw await explainConnectFailure(cause, url, base, opts.role, opts.timeoutMs);
+  }
+  if (info.value?.cluster_enabled === '1') {
+    client.disconnect();
+    throw new UnavailableError(
+      `${opts.role} ${maskUrl(url)} runs in Redis Cluster mode: Redis Cluster is not supported`,
+      "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel-managed Redis",
+    );
   }
   return client;
 }
 
-/** The most useful error for a failed connect: TLS trouble in words, else the generic mapping. */
-async function explainConnectFailure(cause: unknown, url: string, o: RedisOptions, opts: RedisConnectOptions): Promise<UnavailableError> {
-  const where = `${opts.role} ${maskUrl(url)}`;
-  const tls = explainTls(cause);
-  if (tls) return new UnavailableError(`${where}: ${tls.what}`, tls.hint, { cause });
-  const msg = String((cause as Error)?.message ?? cause);
-  const dropped = /ECONNRESET|EPIPE|Connection is closed|socket hang up|timeout|ETIMEDOUT/i.test(`${(cause as NodeJS.ErrnoException)?.code} ${msg}`);
-  if (dropped && !o.sentinels && !o.path && o.port) {
-    const host = o.host ?? '127.0.0.1';
-    const probeMs = Math.min(1000, opts.timeoutMs);
-    if (o.tls && (await speaksPlainRedis(host, o.port, probeMs))) {
-      return new UnavailableError(`${where}: the server does not speak TLS (a plain-text Redis answers there)`, 'use redis:// for a plain-text server', { cause });
-    }
-    const again = o.tls ? explainTls(await tlsPingError(host, o.port, o.tls, probeMs)) : undefined;
-    if (again) return new UnavailableError(`${where}: ${again.what}`, again.hint, { cause });
-    if (!o.tls && (await speaksTls(host, o.port, probeMs))) {
-      return new UnavailableError(`${where}: the server speaks only TLS`, 'use rediss:// (with ssl_ca_certs=FILE or --tls-ca FILE)', { cause });
-    }
+/**
+ * The INFO reply of ioredis' ready check, which it parses and hands to its connector's `check` only: wrapping
+ * that method gives us the server's facts (cluster mode) without another round trip.
+ */
+function captureReadyInfo(client: Redis): { value?: Record<string, string> } {
+  const box: { value?: Record<string, string> } = {};
+  const connector = (client as unknown as { connector?: { check?: (info: Record<string, string>) => boolean } }).connector;
+  const check = connector?.check?.bind(connector);
+  if (connector && check) {
+    connector.check = (info) => {
+      box.value = info;
+      return check(info);
+    };
   }
-  return redisUnavailable(cause, url, opts.role);
+  return box;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
