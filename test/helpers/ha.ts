@@ -277,3 +277,47 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
     throw e;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running loonctl across a failover
+
+export interface Running {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Starts the built CLI and collects its output. */
+export async function startCli(args: string[], env: Record<string, string | undefined> = {}): Promise<Running> {
+  const { spawnCli } = await import('./cli.js');
+  const child = spawnCli(args, { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin!.end();
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+/** Every Celery task id in these lists, with how often each occurs. */
+export async function countIds(client: Redis, keys: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const key of keys) {
+    const items = await client.lrange(key, 0, -1);
+    for (const el of items) {
+      const id = (JSON.parse(el) as { headers: { id: string } }).headers.id;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Pushes n kombu messages with ids `${prefix}${i}` (oldest first) and waits until the replica has them. */
+export async function fillQueue(client: Redis, key: string, n: number, prefix: string, make: (id: string) => Buffer): Promise<void> {
+  for (let i = 0; i < n; i += 5000) {
+    const p = client.pipeline();
+    for (let j = i; j < Math.min(n, i + 5000); j++) p.lpush(key, make(`${prefix}${j}`));
+    await p.exec();
+  }
+  await client.wait(1, 10_000);
+}

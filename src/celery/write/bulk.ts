@@ -7,6 +7,7 @@ import { nameOf, summarize } from '../summary.js';
 import { bucketKeys, bucketKey, type Transport } from '../transport.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
+import { confirmWrites, interrupted } from '../../redis/durability.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
 
 const WINDOW = 1000;
@@ -47,6 +48,20 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
  */
 export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkOptions): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
+  try {
+    return await walkBuckets(redis, t, src, o, r);
+  } catch (e) {
+    // Every step is atomic and counted only once a replica has it (Sentinel), so a re-run is always safe.
+    const verb = o.mode === 'move' ? 'moved' : 'removed';
+    throw interrupted(
+      e,
+      `${r.done} message(s) ${verb} before that; the step in flight (up to ${WINDOW * 2}) may or may not have been applied; nothing is lost or duplicated`,
+      `run the same command again to ${o.mode === 'move' ? 'move' : 'remove'} the rest`,
+    );
+  }
+}
+
+async function walkBuckets(redis: Redis, t: Transport, src: string, o: BulkOptions, r: BulkResult): Promise<BulkResult> {
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(Buffer.from(src));
@@ -91,6 +106,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
         const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1];
         for (const c of chosen) args.push(c.sha, c.bytes);
         const got = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey], args)) as string[];
+        await confirmWrites(redis);
         taken = got.length;
         r.done += taken;
         if (taken < chosen.length) {
@@ -117,7 +133,8 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
   while (left > 0 && !o.signal?.aborted) {
-    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement])) as [number, number];
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, WINDOW * 2), mode, replacement])) as [number, number];
+    await confirmWrites(redis);
     r.scanned += n;
     r.matched += n;
     r.done += n;

@@ -4,6 +4,7 @@ import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
 import { bindingPrefix, bucketKey, bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
 import { RESTORE_UNACKED } from './scripts.js';
+import { confirmWrites, interrupted } from '../../redis/durability.js';
 
 export interface RestoreOptions {
   queue?: string;
@@ -63,6 +64,20 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
   const res: RestoreResult = { matched: 0, restored: 0, young: 0, etaFuture: [], failed: [], vanished: 0, items: [] };
+  try {
+    return await restoreInBatches(redis, t, o, res);
+  } catch (e) {
+    throw interrupted(
+      e,
+      `${res.restored} entr${res.restored === 1 ? 'y' : 'ies'} restored before that; the batch in flight (up to ${BATCH}) may or may not have been applied; nothing is lost or duplicated`,
+      'run the same command again to restore the rest',
+    );
+  }
+}
+
+const BATCH = 200;
+
+async function restoreInBatches(redis: Redis, t: Transport, o: RestoreOptions, res: RestoreResult): Promise<RestoreResult> {
   const cache = new Map<string, string[]>();
   let batchKeys: Buffer[] = [];
   let batchArgs: (string | Buffer)[] = [];
@@ -70,6 +85,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
   const flush = async () => {
     if (batchCount === 0) return;
     const n = Number(await RESTORE_UNACKED.run(redis, [unackedKey(t), unackedIndexKey(t), ...batchKeys], batchArgs));
+    await confirmWrites(redis);
     res.restored += n;
     res.vanished += batchCount - n;
     batchKeys = [];
@@ -107,7 +123,7 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
     batchKeys.push(bucketKey(t, queues[0]!, item.bucket));
     batchArgs.push(u.tag, String(batchKeys.length + 2), u.value, u.payload);
     batchCount++;
-    if (batchCount >= 200) await flush();
+    if (batchCount >= BATCH) await flush();
   }
   await flush();
   return res;
