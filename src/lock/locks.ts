@@ -1,5 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
+import { UnavailableError } from '../core/errors.js';
+import { confirmWrites, NotReplicatedError } from '../redis/durability.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
@@ -45,10 +47,22 @@ export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owne
   const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
   const r = (await ACQUIRE.run(redis, [name, metaKey(name), fenceKey(name)], [token, ttlMs, meta])) as [number, string, string | number];
   if (r[0] === 1) {
+    await confirmAcquired(redis, name, token);
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     return { acquired: { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at: new Date(nowMs + ttlMs).toISOString() } };
   }
   return { busy: await inspectLock(redis, name) };
+}
+
+/** A lock a failover could drop is no lock: give it back and say so (Sentinel masters with replicas only). */
+async function confirmAcquired(redis: Redis, name: string, token: string): Promise<void> {
+  try {
+    await confirmWrites(redis);
+  } catch (e) {
+    if (!(e instanceof NotReplicatedError)) throw e;
+    await release(redis, name, token).catch(() => {});
+    throw new UnavailableError(`${e.message}; lock ${name} was given back, since the master that granted it may be replaced`, 'try again', { cause: e });
+  }
 }
 
 export interface WaitOptions {
@@ -81,7 +95,11 @@ export type ExtendResult = { extended: true; pttl: number } | { extended: false;
 
 export async function extend(redis: Redis, name: string, token: string, ms: number, replace: boolean): Promise<ExtendResult> {
   const r = (await EXTEND.run(redis, [name, metaKey(name)], [token, ms, replace ? '1' : '0'])) as [number, string | number, string?];
-  if (r[0] === 1) return { extended: true, pttl: Number(r[1]) };
+  if (r[0] === 1) {
+    // Unconfirmed, an extension may vanish with the master in a failover (NotReplicatedError, exit 69).
+    await confirmWrites(redis);
+    return { extended: true, pttl: Number(r[1]) };
+  }
   return { extended: false, reason: r[1] as 'gone' | 'taken' | 'no-expiry', holder: r[2] ? r[2] : null };
 }
 

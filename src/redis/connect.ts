@@ -3,6 +3,7 @@ import { UnavailableError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { requireReplicaAcks } from './durability.js';
 import { explainConnectFailure } from './explain.js';
+import { sentinelSeesHealthyReplica } from './sentinel-view.js';
 import type { TlsSettings } from './tls.js';
 import { redisOptionsFromUrl } from './url.js';
 
@@ -63,8 +64,10 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
       "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel-managed Redis",
     );
   }
-  const replicas = Number(info.value?.connected_slaves ?? 0);
-  if (base.sentinels && replicas > 0) requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
+  if (base.sentinels) {
+    const replicas = Number(info.value?.connected_slaves ?? 0);
+    if (replicas > 0 || (await sentinelSeesHealthyReplica(base, opts.timeoutMs))) requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
+  }
   return client;
 }
 

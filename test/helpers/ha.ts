@@ -264,7 +264,19 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
     };
     const failover = async () => {
       const before = await masterPortNow();
-      await ask(sentinels[0]!.port, (r) => r.call('SENTINEL', 'failover', name));
+      // Right after a failover the old master needs seconds to rejoin as a replica: until then NOGOODSLAVE.
+      await waitFor(
+        () =>
+          ask(sentinels[0]!.port, (r) => r.call('SENTINEL', 'failover', name)).then(
+            () => true,
+            (e: Error) => {
+              if (/NOGOODSLAVE|INPROG/.test(e.message)) return false;
+              throw e;
+            },
+          ),
+        30_000,
+        'a replica good enough to promote',
+      );
       await waitFor(async () => {
         for (const s of sentinels) if ((await masterPortNow(s.port)) === before) return false;
         return true;
