@@ -10,23 +10,28 @@ import { envelope, unackedValue } from '../helpers/kombu.js';
 import { runCli } from '../helpers/cli.js';
 
 const PW = 'fq-master-pw';
-let g: SentinelGroup;
+// A group per test: after a failover the old master needs seconds to rejoin before the next one can happen.
+let forMove: SentinelGroup;
+let forRequeue: SentinelGroup;
 beforeAll(async () => {
-  g = await startSentinelGroup({ masterPassword: PW });
+  [forMove, forRequeue] = await Promise.all([startSentinelGroup({ masterPassword: PW }), startSentinelGroup({ masterPassword: PW })]);
 });
 afterAll(async () => {
-  await g?.stop();
+  await Promise.all([forMove?.stop(), forRequeue?.stop()]);
 });
 
 const env = { LOONCTL_SENTINEL_MASTER: 'loonmaster' };
-const args = (db: number, ...rest: string[]) => ['--broker-url', g.url(db), ...rest];
+const args = (g: SentinelGroup, db: number, ...rest: string[]) => ['--broker-url', g.url(db), ...rest];
 
 /** Starts loonctl, freezes it once `started` holds, fails over, lets it go on; returns its outcome. */
-async function failoverDuring(cliArgs: string[], started: () => Promise<boolean>) {
+async function failoverDuring(g: SentinelGroup, cliArgs: string[], started: () => Promise<boolean>) {
+  const t0 = Date.now();
   const run = await startCli(cliArgs, env);
   await waitFor(started, 20_000, 'loonctl to start working');
   run.child.kill('SIGSTOP');
+  if (process.env.HA_DEBUG) console.log('stopped after', Date.now() - t0);
   const newMaster = await g.failover();
+  if (process.env.HA_DEBUG) console.log('failed over after', Date.now() - t0);
   run.child.kill('SIGCONT');
   const outcome = await run.done;
   if (process.env.HA_DEBUG) console.log(cliArgs.join(' '), outcome);
@@ -35,9 +40,13 @@ async function failoverDuring(cliArgs: string[], started: () => Promise<boolean>
 
 describe('a failover in the middle of work', () => {
   it('queue move of 100,000 messages: nothing lost or duplicated, nothing unconfirmed reported as moved', async () => {
+    const g = forMove;
+    const t0 = Date.now();
+    const lap = (what: string) => process.env.HA_DEBUG && console.log(what, Date.now() - t0);
     const master = g.client(await g.masterPort(), 3);
     await fillQueue(master, 'src', 100_000, 'm', (id) => envelope({ id, queue: 'src' }));
-    const { outcome, newMaster } = await failoverDuring(args(3, 'queue', 'move', 'src', 'dst', '--yes', '--json'), async () => (await master.llen('dst')) > 0);
+    const { outcome, newMaster } = await failoverDuring(g, args(g, 3, 'queue', 'move', 'src', 'dst', '--yes', '--json'), async () => (await master.llen('dst')) > 0);
+    lap('filled+moved+failover');
     master.disconnect();
     const fresh = g.client(newMaster, 3);
     try {
@@ -50,18 +59,21 @@ describe('a failover in the middle of work', () => {
         expect(outcome.stderr).toMatch(/run .*again/i);
       }
       // The operator runs it again: the rest moves, on the new master.
-      const again = await runCli(args(3, 'queue', 'move', 'src', 'dst', '--yes', '--json'), { env });
+      const again = await runCli(args(g, 3, 'queue', 'move', 'src', 'dst', '--yes', '--json'), { env });
+      lap('re-run');
       expect(again.code, again.stderr).toBe(0);
       const counts = await countIds(fresh, ['src', 'dst']);
       expect(counts.size).toBe(100_000);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       expect(await fresh.llen('dst')).toBe(100_000);
+      lap('counted');
     } finally {
       fresh.disconnect();
     }
   });
 
   it('queue requeue --unacked: every entry back on its queue exactly once', async () => {
+    const g = forRequeue;
     const master = g.client(await g.masterPort(), 4);
     const n = 20_000;
     for (let i = 0; i < n; i += 2000) {
@@ -74,7 +86,7 @@ describe('a failover in the middle of work', () => {
       await p.exec();
     }
     await master.wait(1, 10_000);
-    const { outcome, newMaster } = await failoverDuring(args(4, 'queue', 'requeue', '--unacked', '--json'), async () => (await master.llen('loonflow')) > 0);
+    const { outcome, newMaster } = await failoverDuring(g, args(g, 4, 'queue', 'requeue', '--unacked', '--json'), async () => (await master.llen('loonflow')) > 0);
     master.disconnect();
     const fresh = g.client(newMaster, 4);
     try {
@@ -83,7 +95,7 @@ describe('a failover in the middle of work', () => {
       } else {
         expect(outcome.code, outcome.stderr).toBe(69);
       }
-      const again = await runCli(args(4, 'queue', 'requeue', '--unacked', '--json'), { env });
+      const again = await runCli(args(g, 4, 'queue', 'requeue', '--unacked', '--json'), { env });
       expect(again.code, again.stderr).toBe(0);
       const counts = await countIds(fresh, ['loonflow']);
       expect(await fresh.hlen('unacked')).toBe(0);

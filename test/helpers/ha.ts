@@ -311,25 +311,33 @@ export async function startCli(args: string[], env: Record<string, string | unde
   return { child, done };
 }
 
-/** Every Celery task id in these lists, with how often each occurs. */
+/** Every Celery task id (headers.id) in these lists, with how often each occurs. */
 export async function countIds(client: Redis, keys: string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const key of keys) {
-    const items = await client.lrange(key, 0, -1);
-    for (const el of items) {
-      const id = (JSON.parse(el) as { headers: { id: string } }).headers.id;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (let i = 0; ; i += 10_000) {
+      const items = await client.lrange(key, i, i + 9_999);
+      for (const el of items) {
+        // The first "id" key of a kombu envelope is headers.id (the body is base64, root_id does not match).
+        const id = /"id": "([^"]+)"/.exec(el)?.[1] ?? '?';
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      if (items.length < 10_000) break;
     }
   }
   return counts;
 }
 
-/** Pushes n kombu messages with ids `${prefix}${i}` (oldest first) and waits until the replica has them. */
+/**
+ * Pushes n kombu messages with ids `${prefix}${i}` (oldest first) and waits until the replica has them.
+ * `make` is called once with a placeholder id; the copies differ only in their ids.
+ */
 export async function fillQueue(client: Redis, key: string, n: number, prefix: string, make: (id: string) => Buffer): Promise<void> {
-  for (let i = 0; i < n; i += 5000) {
-    const p = client.pipeline();
-    for (let j = i; j < Math.min(n, i + 5000); j++) p.lpush(key, make(`${prefix}${j}`));
-    await p.exec();
+  const parts = make('@@ID@@').toString('latin1').split('@@ID@@');
+  for (let i = 0; i < n; i += 2000) {
+    const batch: Buffer[] = [];
+    for (let j = i; j < Math.min(n, i + 2000); j++) batch.push(Buffer.from(parts.join(`${prefix}${j}`), 'latin1'));
+    await client.lpush(key, ...batch);
   }
   await client.wait(1, 10_000);
 }
