@@ -61,7 +61,8 @@ async function confirmAcquired(redis: Redis, name: string, token: string): Promi
   } catch (e) {
     if (!(e instanceof NotReplicatedError)) throw e;
     await release(redis, name, token).catch(() => {});
-    throw new UnavailableError(`${e.message}; lock ${name} was given back, since the master that granted it may be replaced`, 'try again', { cause: e });
+    const what = `${e.message}; lock ${name} was given back, since the master that granted it may be replaced`;
+    throw new UnavailableError(what, 'try again', { cause: e });
   }
 }
 

@@ -25,7 +25,8 @@ export interface RedisConnectOptions {
  * no reconnect loop, no offline queue that would hang a CLI forever on a dead server.
  */
 export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
-  const base = redisOptionsFromUrl(url, opts.sentinelMaster, { tls: opts.tls, sentinelPassword: opts.sentinelPassword });
+  const extras = { tls: opts.tls, sentinelPassword: opts.sentinelPassword };
+  const base = redisOptionsFromUrl(url, opts.sentinelMaster, extras);
   const { Redis: IORedis } = await import('ioredis');
   const options: RedisOptions = {
     ...base,
@@ -61,12 +62,14 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     client.disconnect();
     throw new UnavailableError(
       `${opts.role} ${maskUrl(url)} runs in Redis Cluster mode: Redis Cluster is not supported`,
-      "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel-managed Redis",
+      "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel Redis",
     );
   }
   if (base.sentinels) {
     const replicas = Number(info.value?.connected_slaves ?? 0);
-    if (replicas > 0 || (await sentinelSeesHealthyReplica(base, opts.timeoutMs))) requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
+    if (replicas > 0 || (await sentinelSeesHealthyReplica(base, opts.timeoutMs))) {
+      requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
+    }
   }
   return client;
 }
@@ -77,7 +80,8 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
  */
 function captureReadyInfo(client: Redis): { value?: Record<string, string> } {
   const box: { value?: Record<string, string> } = {};
-  const connector = (client as unknown as { connector?: { check?: (info: Record<string, string>) => boolean } }).connector;
+  type Connector = { check?: (info: Record<string, string>) => boolean };
+  const connector = (client as unknown as { connector?: Connector }).connector;
   const check = connector?.check?.bind(connector);
   if (connector && check) {
     connector.check = (info) => {

@@ -25,7 +25,10 @@ export function confirmsWrites(client: Redis): boolean {
 /** No replica confirmed a write in time: Redis is failing over, or the master lost its replicas. */
 export class NotReplicatedError extends UnavailableError {
   constructor(waitMs: number) {
-    super(`no replica confirmed the write within ${waitMs} ms: Redis is failing over or lost its replicas`, 'check the sentinels (SENTINEL MASTERS)');
+    super(
+      `no replica confirmed the write within ${waitMs} ms: Redis is failing over or lost its replicas`,
+      'check the sentinels (SENTINEL MASTERS)',
+    );
   }
 }
 
@@ -37,8 +40,16 @@ export async function confirmWrites(client: Redis): Promise<void> {
   if (acks < 1) throw new NotReplicatedError(p.waitMs);
 }
 
-const CONNECTION_TROUBLE =
-  /Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|MaxRetriesPerRequest|READONLY|LOADING|MASTERDOWN|NOREPLICAS|socket hang up/i;
+const CONNECTION_TROUBLE = new RegExp(
+  [
+    'Connection is closed',
+    "Stream isn't writeable",
+    'ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|socket hang up',
+    'MaxRetriesPerRequest',
+    'READONLY|LOADING|MASTERDOWN|NOREPLICAS',
+  ].join('|'),
+  'i',
+);
 
 /** Whether an error means the connection or the master went away mid-command (rather than a bug or bad data). */
 export function isConnectionTrouble(e: unknown): boolean {

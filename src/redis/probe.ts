@@ -1,4 +1,5 @@
 import { connect as netConnect } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 
 /**
  * Second looks at a server that failed to connect, to say why in words: only ever run after a failure,
@@ -34,7 +35,12 @@ export async function speaksTls(host: string, port: number, ms: number): Promise
  * hidden behind a reset (a server that wants a client certificate says so in an alert that can arrive after
  * our first write failed). Resolves with that error, or undefined when none came.
  */
-export async function tlsPingError(host: string, port: number, options: import('node:tls').ConnectionOptions, ms: number): Promise<Error | undefined> {
+export async function tlsPingError(
+  host: string,
+  port: number,
+  options: ConnectionOptions,
+  ms: number,
+): Promise<Error | undefined> {
   const tls = await import('node:tls');
   return new Promise((resolve) => {
     const s = tls.connect({ ...options, host, port });

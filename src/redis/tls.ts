@@ -17,7 +17,14 @@ export interface TlsSettings {
   verify?: boolean;
 }
 
-const CERT_REQS: Record<string, boolean> = { required: true, cert_required: true, optional: true, cert_optional: true, none: false, cert_none: false };
+const CERT_REQS: Record<string, boolean> = {
+  required: true,
+  cert_required: true,
+  optional: true,
+  cert_optional: true,
+  none: false,
+  cert_none: false,
+};
 
 /** The TLS settings in a `rediss://` URL's query. */
 export function tlsFromQuery(params: URLSearchParams): TlsSettings {
@@ -25,7 +32,10 @@ export function tlsFromQuery(params: URLSearchParams): TlsSettings {
   const reqs = params.get('ssl_cert_reqs');
   if (reqs !== null) {
     const verify = CERT_REQS[reqs.toLowerCase()];
-    if (verify === undefined) throw new UsageError(`ssl_cert_reqs=${reqs} is not one of required, optional, none`, 'Celery also accepts CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE');
+    if (verify === undefined) {
+      const hint = 'Celery also accepts CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE';
+      throw new UsageError(`ssl_cert_reqs=${reqs} is not one of required, optional, none`, hint);
+    }
     s.verify = verify;
   }
   const file = (name: string) => params.get(name) || undefined;
@@ -38,7 +48,9 @@ export function tlsFromQuery(params: URLSearchParams): TlsSettings {
 /** Settings given explicitly win over the URL's, field by field. */
 export function mergeTls(fromUrl: TlsSettings, explicit: TlsSettings = {}): TlsSettings {
   const out: TlsSettings = { ...fromUrl };
-  for (const [k, v] of Object.entries(explicit) as [keyof TlsSettings, never][]) if (v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(explicit) as [keyof TlsSettings, never][]) {
+    if (v !== undefined && v !== '') out[k] = v;
+  }
   return out;
 }
 
@@ -48,7 +60,8 @@ export function tlsConnectionOptions(s: TlsSettings): ConnectionOptions {
     try {
       return readFileSync(file);
     } catch (e) {
-      throw new UsageError(`cannot read the TLS ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `check ${where}`);
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new UsageError(`cannot read the TLS ${what} ${file}: ${why}`, `check ${where}`);
     }
   };
   const o: ConnectionOptions = {};
@@ -80,18 +93,23 @@ export function explainTls(err: unknown): { what: string; hint: string } | undef
   if (TRUST_CODES.has(code)) {
     return {
       what: `the server's TLS certificate is not trusted: it is not signed by a known CA (${msg})`,
-      hint: 'give the CA that signed it with ssl_ca_certs=FILE in the URL or --tls-ca FILE; ssl_cert_reqs=none skips verification',
+      hint: 'give the CA that signed it: ssl_ca_certs=FILE in the URL or --tls-ca FILE (ssl_cert_reqs=none: no check)',
     };
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return { what: `the server's TLS certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}`, hint: 'renew the certificate on the Redis server (or check the clocks)' };
+    return {
+      what: `the server's TLS certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}`,
+      hint: 'renew the certificate on the Redis server (or check the clocks)',
+    };
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return { what: `the server's TLS certificate is for another host (${msg})`, hint: 'connect by a name the certificate lists' };
+    return { what: `the server's TLS certificate is for another host (${msg})`, hint: 'connect by a name it lists' };
   }
-  if (/CERTIFICATE_REQUIRED|alert certificate required|alert handshake failure|alert bad certificate|alert unknown ca/i.test(`${code} ${msg}`)) {
+  const refused = /CERTIFICATE_REQUIRED|alert (certificate required|handshake failure|bad certificate|unknown ca)/i;
+  if (refused.test(`${code} ${msg}`)) {
+    const alert = /alert ([a-z ]+)/i.exec(msg)?.[1] ?? code;
     return {
-      what: `the server refused the TLS connection: it requires a client certificate it trusts (TLS alert: ${/alert ([a-z ]+)/i.exec(msg)?.[1] ?? code})`,
+      what: `the server refused the TLS connection: it requires a client certificate it trusts (TLS alert: ${alert})`,
       hint: 'give ssl_certfile=/ssl_keyfile= in the URL or --tls-cert/--tls-key',
     };
   }

@@ -53,7 +53,8 @@ export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextRes
   } catch (e) {
     if (!(e instanceof NotReplicatedError)) throw e;
     // Printing them could hand them out twice: the new master may never have seen this reservation.
-    throw new UnavailableError(`${e.message}; the ${o.count} serial(s) reserved are not printed (a gap, never a repeat)`, 'run the command again', { cause: e });
+    const what = `${e.message}; the ${o.count} serial(s) reserved are not printed (a gap, never a repeat)`;
+    throw new UnavailableError(what, 'run the command again', { cause: e });
   }
   const first = last - o.count + 1;
   const serials = new Array<string>(o.count);

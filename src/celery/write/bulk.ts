@@ -55,13 +55,20 @@ export async function bulkTake(redis: Redis, t: Transport, src: string, o: BulkO
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     throw interrupted(
       e,
-      `${r.done} message(s) ${verb} before that; the step in flight (up to ${WINDOW * 2}) may or may not have been applied; nothing is lost or duplicated`,
+      `${r.done} message(s) ${verb} before that; the step in flight (up to ${WINDOW * 2}) may or may not ` +
+        'have been applied; nothing is lost or duplicated',
       `run the same command again to ${o.mode === 'move' ? 'move' : 'remove'} the rest`,
     );
   }
 }
 
-async function walkBuckets(redis: Redis, t: Transport, src: string, o: BulkOptions, r: BulkResult): Promise<BulkResult> {
+async function walkBuckets(
+  redis: Redis,
+  t: Transport,
+  src: string,
+  o: BulkOptions,
+  r: BulkResult,
+): Promise<BulkResult> {
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(Buffer.from(src));
@@ -133,7 +140,8 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
   while (left > 0 && !o.signal?.aborted) {
-    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, WINDOW * 2), mode, replacement])) as [number, number];
+    const step = [Math.min(left, WINDOW * 2), mode, replacement];
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], step)) as [number, number];
     await confirmWrites(redis);
     r.scanned += n;
     r.matched += n;

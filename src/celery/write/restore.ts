@@ -69,7 +69,8 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
   } catch (e) {
     throw interrupted(
       e,
-      `${res.restored} entr${res.restored === 1 ? 'y' : 'ies'} restored before that; the batch in flight (up to ${BATCH}) may or may not have been applied; nothing is lost or duplicated`,
+      `${res.restored} entr${res.restored === 1 ? 'y' : 'ies'} restored before that; the batch in flight ` +
+        `(up to ${BATCH}) may or may not have been applied; nothing is lost or duplicated`,
       'run the same command again to restore the rest',
     );
   }
@@ -77,7 +78,12 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
 
 const BATCH = 200;
 
-async function restoreInBatches(redis: Redis, t: Transport, o: RestoreOptions, res: RestoreResult): Promise<RestoreResult> {
+async function restoreInBatches(
+  redis: Redis,
+  t: Transport,
+  o: RestoreOptions,
+  res: RestoreResult,
+): Promise<RestoreResult> {
   const cache = new Map<string, string[]>();
   let batchKeys: Buffer[] = [];
   let batchArgs: (string | Buffer)[] = [];
