@@ -100,12 +100,15 @@ export function makeCerts(): Certs {
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '01\n');
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const selfSigned = (name: string, cn: string) => openssl(dir, ['req', '-x509', ...ec, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${cn}`]);
+  const keyAndCert = (name: string) => ['-keyout', `${name}.key`, '-out', `${name}.crt`];
+  const selfSigned = (name: string, cn: string) => openssl(dir, ['req', '-x509', ...ec, ...keyAndCert(name), '-days', '2', '-subj', `/CN=${cn}`]);
   selfSigned('ca', 'loonctl test CA');
   selfSigned('wrong-ca', 'some other CA');
   const signed = (name: string, cn: string, dates: string[]) => {
-    openssl(dir, ['req', '-new', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost']);
-    openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.crt`, ...dates]);
+    const san = ['-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'];
+    openssl(dir, ['req', '-new', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`, ...san]);
+    const ca = ['-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key'];
+    openssl(dir, ['ca', '-batch', ...ca, '-in', `${name}.csr`, '-out', `${name}.crt`, ...dates]);
   };
   signed('server', '127.0.0.1', ['-days', '2']);
   signed('client', 'loonctl', ['-days', '2']);
@@ -150,7 +153,8 @@ export async function startTlsRedis(certs: Certs, o: TlsServerOptions = {}): Pro
 
 /** A client of the test (not loonctl) on a TLS server, trusting the test CA. */
 export function tlsClient(certs: Certs, port: number, db = 0, password?: string): Redis {
-  const r = new Redis({ host: '127.0.0.1', port, db, password, tls: { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) } });
+  const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) };
+  const r = new Redis({ host: '127.0.0.1', port, db, password, tls });
   r.on('error', () => {});
   return r;
 }
@@ -194,6 +198,7 @@ function sentinelConfig(port: number, dir: string, name: string, masterPort: num
     `sentinel down-after-milliseconds ${name} 1000`,
     `sentinel failover-timeout ${name} 4000`,
     ...(o.masterPassword ? [`sentinel auth-pass ${name} ${o.masterPassword}`] : []),
+    // Sentinels talk to each other with the same password.
     ...(o.sentinelPassword ? [`requirepass ${o.sentinelPassword}`, `sentinel sentinel-pass ${o.sentinelPassword}`] : []),
     '',
   ].join('\n');
@@ -215,7 +220,8 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
     const masterPort = await freePort();
     servers.set(masterPort, await startServer(masterPort, ['--port', String(masterPort), ...BASE, ...auth, ...fast]));
     const replicaPort = await freePort();
-    servers.set(replicaPort, await startServer(replicaPort, ['--port', String(replicaPort), ...BASE, ...auth, ...fast, '--replicaof', '127.0.0.1', String(masterPort)]));
+    const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
+    servers.set(replicaPort, await startServer(replicaPort, ['--port', String(replicaPort), ...BASE, ...auth, ...fast, ...replicaOf]));
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
       const file = join(dir, `sentinel-${i}.conf`);
@@ -283,7 +289,8 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
       }, 20_000, 'sentinels to name the new master');
       return masterPortNow();
     };
-    return { name, masterPassword: o.masterPassword, sentinelPassword: o.sentinelPassword, servers, sentinels, url, client, masterPort: masterPortNow, failover, stop };
+    const { masterPassword, sentinelPassword } = o;
+    return { name, masterPassword, sentinelPassword, servers, sentinels, url, client, masterPort: masterPortNow, failover, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -293,9 +300,15 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 // Running loonctl across a failover
 
+export interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 export interface Running {
   child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  done: Promise<Outcome>;
 }
 
 /** Starts the built CLI and collects its output. */
@@ -307,7 +320,7 @@ export async function startCli(args: string[], env: Record<string, string | unde
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdin!.end();
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<Outcome>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
 
@@ -332,7 +345,13 @@ export async function countIds(client: Redis, keys: string[]): Promise<Map<strin
  * Pushes n kombu messages with ids `${prefix}${i}` (oldest first) and waits until the replica has them.
  * `make` is called once with a placeholder id; the copies differ only in their ids.
  */
-export async function fillQueue(client: Redis, key: string, n: number, prefix: string, make: (id: string) => Buffer): Promise<void> {
+export async function fillQueue(
+  client: Redis,
+  key: string,
+  n: number,
+  prefix: string,
+  make: (id: string) => Buffer,
+): Promise<void> {
   const parts = make('@@ID@@').toString('latin1').split('@@ID@@');
   for (let i = 0; i < n; i += 2000) {
     const batch: Buffer[] = [];
