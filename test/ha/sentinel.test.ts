@@ -70,6 +70,24 @@ describe('commands through sentinel://', () => {
     expect(run.stdout).toBe('job\n');
   });
 
+  it('the rest of the queue and lock commands', async () => {
+    await master.lpush('spare', envelope({ id: 's1', queue: 'spare' }), envelope({ id: 's2', queue: 'spare' }));
+    const ok = async (args: string[]) => {
+      const r = await cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      noSecrets(r);
+      return r.stdout;
+    };
+    expect(await ok(['queue', 'stats', 'spare', '--json'])).toMatch(/flow_hook_task/);
+    expect(await ok(['queue', 'show', 's1', '--json'])).toMatch(/"s1"/);
+    expect((await ok(['queue', 'export', 'spare'])).trim().split('\n')).toHaveLength(2);
+    expect(JSON.parse(await ok(['queue', 'purge', 'spare', '--id', 's1', '--yes', '--json']))).toMatchObject({ removed: 1 });
+    const { token } = JSON.parse(await ok(['lock', 'acquire', 'weekly', '--ttl', '30s', '--json'])) as { token: string };
+    await ok(['lock', 'extend', 'weekly', '--token', token, '--ttl', '60s']);
+    expect(await ok(['lock', 'list', '--json'])).toMatch(/weekly/);
+    expect(await master.llen('spare')).toBe(1);
+  });
+
   it('config show and doctor never print a password', async () => {
     const show = await cli(['config', 'show', '--json']);
     expect(show.code).toBe(0);
