@@ -3,7 +3,7 @@ import { UnavailableError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { requireReplicaAcks } from './durability.js';
 import { explainConnectFailure } from './explain.js';
-import { sentinelSeesHealthyReplica } from './sentinel-view.js';
+import { failoverMayDropWrites } from './sentinel-view.js';
 import type { TlsSettings } from './tls.js';
 import { redisOptionsFromUrl } from './url.js';
 
@@ -67,7 +67,7 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
   }
   if (base.sentinels) {
     const replicas = Number(info.value?.connected_slaves ?? 0);
-    if (replicas > 0 || (await sentinelSeesHealthyReplica(base, opts.timeoutMs))) {
+    if (replicas > 0 || (await failoverMayDropWrites(base, opts.timeoutMs))) {
       requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
     }
   }
