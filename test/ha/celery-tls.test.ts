@@ -1,5 +1,6 @@
-// A real Celery worker consumes over mutual TLS (the same rediss:// URL, in Celery's query spelling, for kombu
-// and for loonctl) while loonctl moves its queue away and back and requeues what a killed worker held.
+// Real Celery workers consume over mutual TLS (the same rediss:// URL, in Celery's query spelling, for kombu
+// and for loonctl): loonctl requeues what a killed worker held, then moves the queue away and back while another
+// worker consumes.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,26 +43,28 @@ it('the worker consumes over TLS while loonctl moves and requeues: every task ru
   for (const id of ids) await redis.lpush('loonflow', envelope({ id, args: [Number(id.slice(4))] }));
 
   const log1 = join(dir, 'w1.log');
-  // Slow tasks, acks_late: at any moment this worker holds the running task and its prefetched ones unacked.
+  // Slow tasks, acks_late: at any moment this worker holds its running and prefetched tasks unacked.
   const w1 = startWorker({ brokerUrl: url, queues: 'loonflow', log: log1, sleep: 0.3, prefetch: 4 });
   let w2: ReturnType<typeof startWorker> | undefined;
   try {
     await waitFor(() => ranIds(log1).length >= 2, 60_000, 'the worker to run tasks over TLS');
-    const away = await cli('move', 'loonflow', 'parked', '--yes');
-    expect(away.moved).toBeGreaterThan(0);
-    // The worker still holds its running and prefetched tasks: a SIGKILL leaves them in unacked.
-    expect(await redis.hlen('unacked')).toBeGreaterThan(0);
-    await killWorker(w1, 'SIGKILL');
-    const back = await cli('move', 'parked', 'loonflow', '--yes');
-    expect(back.moved).toBe(away.moved);
-    const log2 = join(dir, 'w2.log');
-    w2 = startWorker({ brokerUrl: url, queues: 'loonflow', log: log2, prefetch: 4 });
+    await waitFor(async () => (await redis.hlen('unacked')) > 0, 10_000, 'the worker to hold tasks');
+    await killWorker(w1, 'SIGKILL'); // what it held stays in unacked
     const requeued = await cli('requeue', '--unacked', '--all-ages', '--yes');
     expect(requeued.restored).toBeGreaterThan(0);
+    expect(await redis.hlen('unacked')).toBe(0);
+    // A second worker consumes over TLS while loonctl moves the queue away and back.
+    const log2 = join(dir, 'w2.log');
+    w2 = startWorker({ brokerUrl: url, queues: 'loonflow', log: log2, sleep: 0.01, prefetch: 4 });
+    await waitFor(() => ranIds(log2).length >= 1, 60_000, 'the second worker to start');
+    const away = await cli('move', 'loonflow', 'parked', '--yes');
+    expect(away.moved).toBeGreaterThan(0);
+    const back = await cli('move', 'parked', 'loonflow', '--yes');
+    expect(back.moved).toBe(away.moved);
     const allRan = () => new Set([...ranIds(log1), ...ranIds(log2)]);
     await waitFor(() => allRan().size === n, 60_000, 'every task to run');
     expect([...allRan()].sort()).toEqual([...ids].sort());
-    // Only a task the killed worker may have finished but not acked can run twice.
+    // Only a task the killed worker finished but had not acked can run twice.
     expect(ranIds(log1).length + ranIds(log2).length - n).toBeLessThanOrEqual(requeued.restored);
     await waitFor(async () => (await redis.hlen('unacked')) === 0, 30_000, 'the second worker to ack everything');
   } finally {
