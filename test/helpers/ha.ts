@@ -185,6 +185,8 @@ export interface SentinelGroup {
   masterPort: () => Promise<number>;
   /** SENTINEL FAILOVER and wait until every sentinel names the other server; returns the new master's port. */
   failover: () => Promise<number>;
+  /** SIGKILL the master and wait until every sentinel names the replica; returns its port. */
+  killMaster: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -283,14 +285,25 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
         30_000,
         'a replica good enough to promote',
       );
+      return renamed(before);
+    };
+    const renamed = async (before: number) => {
       await waitFor(async () => {
         for (const s of sentinels) if ((await masterPortNow(s.port)) === before) return false;
         return true;
       }, 20_000, 'sentinels to name the new master');
       return masterPortNow();
     };
+    const killMaster = async () => {
+      const before = await masterPortNow();
+      await servers.get(before)!.stop();
+      return renamed(before);
+    };
     const { masterPassword, sentinelPassword } = o;
-    return { name, masterPassword, sentinelPassword, servers, sentinels, url, client, masterPort: masterPortNow, failover, stop };
+    return {
+      ...{ name, masterPassword, sentinelPassword, servers, sentinels, url, client },
+      ...{ masterPort: masterPortNow, failover, killMaster, stop },
+    };
   } catch (e) {
     await stop();
     throw e;
