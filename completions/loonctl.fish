@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sep --serial-column --signal --strategy --task --ticket-table --timeout --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -352,6 +352,10 @@ complete -c loonctl -l redis-url -x -d 'Redis for serial counters and locks'
 complete -c loonctl -l broker-url -x -d 'Celery\'s broker Redis'
 complete -c loonctl -l database-url -x -d 'postgres:// or mysql:// URL of the LoonFlow database'
 complete -c loonctl -l sentinel-master -x -d 'master name for sentinel:// URLs'
+complete -c loonctl -l sentinel-password -x -d 'the sentinels\' password (the URL\'s is the master\'s); prefer the env var'
+complete -c loonctl -l tls-ca -r -F -d 'CA file to verify a rediss:// server (over the URL\'s ssl_ca_certs)'
+complete -c loonctl -l tls-cert -r -F -d 'client certificate for rediss://'
+complete -c loonctl -l tls-key -r -F -d 'client key for rediss://'
 complete -c loonctl -l config -r -F -d 'JSON config file with profiles'
 complete -c loonctl -l profile -x -a '(__loonctl_dynamic profiles)' -d 'profile from the config file'
 complete -c loonctl -l tz -x -d 'LoonFlow\'s time zone (default Asia/Shanghai)'

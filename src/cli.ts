@@ -93,11 +93,15 @@ function rawArgs(cmd: Command): string[] {
 /** Driver errors (Redis lost, NOPERM, OOM; a database connection reset) as typed errors; anything else as it is. */
 async function classify(err: unknown): Promise<unknown> {
   if (err instanceof LoonError) return err;
-  const [{ classifyRedisError }, { databaseFailure }] = await Promise.all([
+  const [{ classifyRedisError }, { databaseFailure }, { interrupted }] = await Promise.all([
     import('./redis/errors.js'),
     import('./db/connect.js'),
+    import('./redis/durability.js'),
   ]);
   const url = running.ctx?.config.databaseUrl.value ?? '';
+  // Redis failing over or restarting mid-command: 69, and a rerun is safe (every step is atomic).
+  const cut = interrupted(err, 'the command stopped part-way', 'Redis may be failing over or restarting: run it again');
+  if (cut !== err) return cut;
   return classifyRedisError(err) ?? databaseFailure(err, url) ?? err;
 }
 

@@ -107,9 +107,24 @@ export class Context {
     this.closers.push(fn);
   }
 
-  private async open(url: string, role: string): Promise<Redis> {
+  private open(url: string, role: string): Promise<Redis> {
+    return this.connectRedis(url, role);
+  }
+
+  /**
+   * A new client of its own (not shared, not closed by the context) with every connection setting:
+   * sentinel master and password, TLS files. For `lock run`'s reconnections.
+   */
+  async connectRedis(url: string = this.config.redisUrl.value, role = 'redis'): Promise<Redis> {
     const { connectRedis } = await import('../redis/connect.js');
-    return connectRedis(url, { timeoutMs: this.config.timeoutMs.value, sentinelMaster: this.config.sentinelMaster.value, role });
+    const c = this.config;
+    return connectRedis(url, {
+      timeoutMs: c.timeoutMs.value,
+      sentinelMaster: c.sentinelMaster.value,
+      sentinelPassword: c.sentinelPassword.value,
+      tls: { caFile: c.tlsCa.value, certFile: c.tlsCert.value, keyFile: c.tlsKey.value },
+      role,
+    });
   }
 
   /** Closes everything that was opened. Safe to call twice; never throws. */

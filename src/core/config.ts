@@ -19,6 +19,12 @@ export interface ResolvedConfig {
   tz: Setting<string>;
   zone: Setting<string | undefined>;
   sentinelMaster: Setting<string | undefined>;
+  /** The sentinels' own password (Celery's sentinel_kwargs); print it masked. */
+  sentinelPassword: Setting<string | undefined>;
+  /** TLS files for rediss:// URLs; they win over the URL's ssl_ca_certs/ssl_certfile/ssl_keyfile. */
+  tlsCa: Setting<string | undefined>;
+  tlsCert: Setting<string | undefined>;
+  tlsKey: Setting<string | undefined>;
   keyPrefix: Setting<string>;
   timeoutMs: Setting<number>;
   profile: Setting<string | undefined>;
@@ -41,6 +47,10 @@ export interface ConfigFlags {
   tz?: string;
   zone?: string;
   sentinelMaster?: string;
+  sentinelPassword?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   keyPrefix?: string;
   timeout?: string;
   profile?: string;
@@ -56,6 +66,10 @@ const FILE_KEYS: readonly FileKey[] = [
   'tz',
   'zone',
   'sentinelMaster',
+  'sentinelPassword',
+  'tlsCa',
+  'tlsCert',
+  'tlsKey',
   'keyPrefix',
   'timeout',
   'loonflowVersion',
@@ -69,6 +83,10 @@ export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
   tz: 'LOONCTL_TZ',
   zone: 'LOONCTL_ZONE',
   sentinelMaster: 'LOONCTL_SENTINEL_MASTER',
+  sentinelPassword: 'LOONCTL_SENTINEL_PASSWORD',
+  tlsCa: 'LOONCTL_TLS_CA',
+  tlsCert: 'LOONCTL_TLS_CERT',
+  tlsKey: 'LOONCTL_TLS_KEY',
   keyPrefix: 'LOONCTL_KEY_PREFIX',
   timeout: 'LOONCTL_TIMEOUT',
   profile: 'LOONCTL_PROFILE',
@@ -226,7 +244,8 @@ export function resolveConfig(
   // Intl loads ICU data (~20 ms): check only a zone the operator gave, not the built-in default.
   if (tz.source !== 'default') checkTimeZone(tz.value);
   const zone: Setting<string | undefined> = pick('zone') ?? { value: undefined, source: 'none' };
-  const sentinelMaster: Setting<string | undefined> = pick('sentinelMaster') ?? { value: undefined, source: 'none' };
+  const optional = (key: FileKey): Setting<string | undefined> => pick(key) ?? { value: undefined, source: 'none' };
+  const sentinelMaster = optional('sentinelMaster');
   const keyPrefix = pick('keyPrefix') ?? { value: '', source: 'default' };
   const timeout = pick('timeout') ?? { value: DEFAULTS.timeout, source: 'default' };
   const timeoutMs = { value: parseDuration(timeout.value, '--timeout'), source: timeout.source };
@@ -246,6 +265,10 @@ export function resolveConfig(
     tz,
     zone,
     sentinelMaster,
+    sentinelPassword: optional('sentinelPassword'),
+    tlsCa: optional('tlsCa'),
+    tlsCert: optional('tlsCert'),
+    tlsKey: optional('tlsKey'),
     keyPrefix,
     timeoutMs,
     profile,

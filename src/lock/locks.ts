@@ -1,6 +1,8 @@
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { commandForMetadata, maskCommandText } from './command-line.js';
+import { UnavailableError } from '../core/errors.js';
+import { confirmWrites, NotReplicatedError } from '../redis/durability.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
 import { expectingType, WrongTypeError } from '../redis/errors.js';
 import { ACQUIRE, EXTEND, FORCE_RELEASE, RELEASE } from './scripts.js';
@@ -80,6 +82,7 @@ export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owne
   const acquire = () => withDeadline(ACQUIRE.run(redis, keys, [token, ttlMs, meta]), callBudget(ttlMs, 1000), 'acquiring');
   const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
+    await confirmAcquired(redis, name, token);
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     const expires_at = new Date(nowMs + ttlMs).toISOString();
     const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at };
@@ -87,6 +90,18 @@ export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owne
     return { acquired };
   }
   return { busy: await withDeadline(inspectLock(redis, name), callBudget(ttlMs, 1000), 'looking up the holder') };
+}
+
+/** A lock a failover could drop is no lock: give it back and say so (Sentinel masters with replicas only). */
+async function confirmAcquired(redis: Redis, name: string, token: string): Promise<void> {
+  try {
+    await confirmWrites(redis);
+  } catch (e) {
+    if (!(e instanceof NotReplicatedError)) throw e;
+    await release(redis, name, token).catch(() => {});
+    const what = `${e.message}; lock ${name} was given back, since the master that granted it may be replaced`;
+    throw new UnavailableError(what, 'try again', { cause: e });
+  }
 }
 
 export interface WaitOptions {
@@ -121,7 +136,11 @@ export async function extend(redis: Redis, name: string, token: string, ms: numb
   const args = [token, ms, replace ? '1' : '0'];
   const extendScript = () => EXTEND.run(redis, [name, metaKey(name)], args);
   const r = (await asLock(redis, name, extendScript)) as [number, string | number, string?];
-  if (r[0] === 1) return { extended: true, pttl: Number(r[1]) };
+  if (r[0] === 1) {
+    // Unconfirmed, an extension may vanish with the master in a failover (NotReplicatedError, exit 69).
+    await confirmWrites(redis);
+    return { extended: true, pttl: Number(r[1]) };
+  }
   return { extended: false, reason: r[1] as 'gone' | 'taken' | 'no-expiry', holder: r[2] ? r[2] : null };
 }
 

@@ -1,11 +1,19 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { UnavailableError, UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
+import { requireReplicaAcks } from './durability.js';
+import { explainConnectFailure, redisUnavailable as explainedUnavailable } from './explain.js';
+import { failoverMayDropWrites } from './sentinel-view.js';
+import type { TlsSettings } from './tls.js';
 import { redisOptionsFromUrl } from './url.js';
 
 export interface RedisConnectOptions {
   timeoutMs: number;
   sentinelMaster?: string;
+  /** The sentinels' own password (Celery's sentinel_kwargs); the URL's password is the master's. */
+  sentinelPassword?: string;
+  /** TLS files and verification for rediss://, over the URL's ssl_* query. */
+  tls?: TlsSettings;
   /** What this connection is for, named in error messages ("redis", "broker"). */
   role: string;
 }
@@ -14,21 +22,11 @@ export interface RedisConnectOptions {
 export function redisUnavailable(err: unknown, url: string, role: string): UnavailableError {
   const msg = (err as Error)?.message ?? String(err);
   const where = `${role} ${maskUrl(url)}`;
-  if (/WRONGPASS|NOAUTH|invalid password|AUTH.*without any password|invalid username-password/i.test(msg)) {
-    return new UnavailableError(`${where}: authentication failed`, 'check the password in the URL or REDIS_PASSWORD', { cause: err });
-  }
   if (/^NOPERM/.test(msg)) {
     const why = `${where}: the user may not run loonctl's commands (${msg.split('\n')[0]})`;
     return new UnavailableError(why, 'grant the ACL user these commands and keys', { cause: err });
   }
-  if (/DB index is out of range|invalid DB index/i.test(msg)) {
-    const hint = 'check the /db part of the URL or REDIS_DB';
-    return new UnavailableError(`${where}: the server has no such database index`, hint, { cause: err });
-  }
-  if (/timeout|ETIMEDOUT/i.test(msg)) {
-    return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });
-  }
-  return new UnavailableError(`cannot reach ${where}: ${msg}`, 'is Redis running? check --redis-url / --broker-url', { cause: err });
+  return explainedUnavailable(err, url, role);
 }
 
 /**
@@ -36,7 +34,8 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
  * no reconnect loop, no offline queue that would hang a CLI forever on a dead server.
  */
 export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
-  const base = redisOptionsFromUrl(url, opts.sentinelMaster);
+  const extras = { tls: opts.tls, sentinelPassword: opts.sentinelPassword };
+  const base = redisOptionsFromUrl(url, opts.sentinelMaster, extras);
   const { Redis: IORedis } = await import('ioredis');
   // ioredis sends SELECT itself after connecting and only emits an error when it fails, leaving the
   // client in db 0: select explicitly instead, so a db the server lacks stops us before any command.
@@ -65,20 +64,49 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
   client.on('error', (e: unknown) => {
     lastError = e;
   });
+  let info: Record<string, string> = {};
   try {
     await withTimeout(client.connect(), opts.timeoutMs + 250);
-    // Without ioredis' ready check: a failed SELECT only shows as an error event (and commands would
-    // then run on db 0), a missing password only on the first command. One PING settles both.
+    // Without ioredis' ready check: a missing password shows only on the first command. One round trip
+    // of PING and INFO settles it and tells cluster mode and replicas (INFO may be denied by an ACL: fine).
     if (lastError) throw lastError;
-    await withTimeout(client.ping(), opts.timeoutMs + 250);
+    const [[pingErr], [, infoText]] = ((await withTimeout(client.pipeline().ping().info().exec(), opts.timeoutMs + 250)) ?? []) as [
+      Error | null,
+      unknown,
+    ][];
+    if (pingErr) throw pingErr;
+    info = parseInfo(typeof infoText === 'string' ? infoText : '');
   } catch (e) {
     client.disconnect();
     // "Connection is closed" says nothing; the error event carries the real reason.
     const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
-    throw redisUnavailable(cause, url, opts.role);
+    if (/^NOPERM/.test(String((cause as Error)?.message))) throw redisUnavailable(cause, url, opts.role);
+    throw await explainConnectFailure(cause, url, base, opts.role, opts.timeoutMs);
+  }
+  if (info.cluster_enabled === '1') {
+    client.disconnect();
+    throw new UnavailableError(
+      `${opts.role} ${maskUrl(url)} runs in Redis Cluster mode: Redis Cluster is not supported`,
+      "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel Redis",
+    );
   }
   if (db !== 0) await selectDb(client, db, url, opts.role);
+  if (base.sentinels) {
+    const replicas = Number(info.connected_slaves ?? 0);
+    if (replicas > 0 || (await failoverMayDropWrites(base, opts.timeoutMs))) {
+      requireReplicaAcks(client, Math.min(opts.timeoutMs, 1000));
+    }
+  }
   return client;
+}
+
+function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
 }
 
 async function selectDb(client: Redis, db: number, url: string, role: string): Promise<void> {
@@ -88,7 +116,8 @@ async function selectDb(client: Redis, db: number, url: string, role: string): P
     client.disconnect();
     const msg = (e as Error)?.message ?? String(e);
     if (/out of range|invalid DB index|ERR/i.test(msg) && !/NOAUTH|WRONGPASS/i.test(msg)) {
-      throw new UsageError(`${role} ${maskUrl(url)}: the server has no database index ${db} (${msg})`, 'check the db number at the end of the URL');
+      const hint = 'check the db number at the end of the URL';
+      throw new UsageError(`${role} ${maskUrl(url)}: the server has no database index ${db} (${msg})`, hint);
     }
     throw redisUnavailable(e, url, role);
   }

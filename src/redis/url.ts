@@ -1,15 +1,25 @@
 import type { RedisOptions } from 'ioredis';
 import { UsageError } from '../core/errors.js';
 import { maskUrl, rememberUrlSecrets, splitUrlList } from '../core/mask.js';
+import { mergeTls, tlsConnectionOptions, tlsFromQuery, type TlsSettings } from './tls.js';
+
+/** Settings that live beside the URL (flags, LOONCTL_* variables, the config file). */
+export interface UrlExtras {
+  /** For `rediss://`: wins over the URL's ssl_* query, field by field. */
+  tls?: TlsSettings;
+  /** The sentinels' own password (Celery's `sentinel_kwargs={'password': ...}`); the URL's is the master's. */
+  sentinelPassword?: string;
+}
 
 /**
  * Turns a Redis URL into ioredis options. Accepts `redis://`, `rediss://` (TLS), `unix://` and
  * `socket://` (socket path), and Celery's sentinel form `sentinel://:pw@h1:26379;sentinel://h2:26379/0`.
  * As in redis-py, `?password=` and `?username=` are used when the userinfo has none (the only way to
  * give a unix socket a password: `unix://:pw@/path` is no URL).
- * No I/O happens here, so a malformed URL is a usage error before anything connects.
+ * The only I/O is reading TLS files, so a malformed URL or a missing CA file is a usage error before
+ * anything connects.
  */
-export function redisOptionsFromUrl(url: string, sentinelMaster?: string): RedisOptions {
+export function redisOptionsFromUrl(url: string, sentinelMaster?: string, extras: UrlExtras = {}): RedisOptions {
   rememberUrlSecrets(url);
   const bad = (why: string) => new UsageError(`malformed Redis URL ${maskUrl(url)}: ${why}`, 'expected redis://[:password@]host[:port][/db]');
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
@@ -30,7 +40,7 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
     if (!sentinelMaster) {
       throw new UsageError('a sentinel:// URL needs the master name', 'pass --sentinel-master or set LOONCTL_SENTINEL_MASTER');
     }
-    return { sentinels, name: sentinelMaster, password, db };
+    return { sentinels, name: sentinelMaster, password, db, sentinelPassword: extras.sentinelPassword || undefined };
   }
 
   const u = parse(url, bad);
@@ -53,10 +63,7 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string): Redis
     password,
     db: dbPath ? parseDb(dbPath, bad) : 0,
   };
-  if (scheme === 'rediss') {
-    const reqs = u.searchParams.get('ssl_cert_reqs');
-    opts.tls = reqs && /^(none|cert_none)$/i.test(reqs) ? { rejectUnauthorized: false } : {};
-  }
+  if (scheme === 'rediss') opts.tls = tlsConnectionOptions(mergeTls(tlsFromQuery(u.searchParams), extras.tls));
   return opts;
 }
 

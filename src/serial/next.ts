@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { UnavailableError, UsageError } from '../core/errors.js';
+import { confirmWrites, NotReplicatedError } from '../redis/durability.js';
 import { reserveIfExists, reserveWithInit } from './counter.js';
 import { counterKey, formatSerial } from './format.js';
 
@@ -57,6 +58,14 @@ export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextRes
     }
     initialisedFrom = init;
     last = await reserveWithInit(redis, o.date, o.count, init);
+  }
+  try {
+    await confirmWrites(redis);
+  } catch (e) {
+    if (!(e instanceof NotReplicatedError)) throw e;
+    // Printing them could hand them out twice: the new master may never have seen this reservation.
+    const what = `${e.message}; the ${o.count} serial(s) reserved are not printed (a gap, never a repeat)`;
+    throw new UnavailableError(what, 'run the command again', { cause: e });
   }
   const first = last - o.count + 1;
   const serials = new Array<string>(o.count);

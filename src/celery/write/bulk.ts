@@ -10,6 +10,7 @@ import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '.
 import { ExitCode, LoonError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
+import { confirmWrites, interrupted } from '../../redis/durability.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
 import { BackupJournal, JOURNAL_TTL_S, type BackupSink } from './backup-journal.js';
 
@@ -71,6 +72,27 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
  */
 export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer, o: BulkOptions): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
+  try {
+    return await walkBuckets(redis, t, src, o, r);
+  } catch (e) {
+    // Every step is atomic and counted only once a replica has it (Sentinel), so a re-run is always safe.
+    const verb = o.mode === 'move' ? 'moved' : 'removed';
+    throw interrupted(
+      e,
+      `${r.done} message(s) ${verb} before that; the step in flight (up to ${WINDOW * 2}) may or may not ` +
+        'have been applied; nothing is lost or duplicated',
+      `run the same command again to ${o.mode === 'move' ? 'move' : 'remove'} the rest`,
+    );
+  }
+}
+
+async function walkBuckets(
+  redis: Redis,
+  t: Transport,
+  src: string | Buffer,
+  o: BulkOptions,
+  r: BulkResult,
+): Promise<BulkResult> {
   const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
@@ -139,6 +161,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
         for (const c of chosen) args.push(c.sha, c.bytes);
         const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [number, string[]];
         if (status === 1) throw wrongTypeMidway(dstKey, r);
+        await confirmWrites(redis);
         taken = got.length;
         r.done += taken;
         const missing = taken < chosen.length ? missingCopies(chosen.map((c) => c.sha), got) : [];
@@ -164,6 +187,7 @@ async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions
   const sentinel = `loonctl-${randomBytes(16).toString('hex')}`;
   while (left > 0 && !o.signal?.aborted) {
     const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement, sentinel])) as [number, number];
+    await confirmWrites(redis);
     r.scanned += n;
     r.matched += n;
     r.done += n;

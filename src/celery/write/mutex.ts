@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LockBusyError } from '../../core/errors.js';
 import { metaKey } from '../../lock/keys.js';
@@ -45,6 +46,13 @@ export async function withUnackedMutex<T>(
   const deadline = performance.now() + waitMs;
   for (;;) {
     if (Number(await ACQUIRE.run(redis, [key, metaKey(name)], [token, MUTEX_TTL_MS, meta])) === 1) break;
+    // A mutex left by a loonctl on this host whose process is gone (kill -9, or a release sent to a master
+    // that was then failed over) would block every restore for five minutes: take it over.
+    const stale = await deadLoonctlToken(redis, name);
+    if (stale !== null) {
+      await RELEASE.run(redis, [key, metaKey(name)], [stale]);
+      continue;
+    }
     if (performance.now() > deadline) throw await mutexBusy(redis, name);
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
   }
@@ -52,6 +60,23 @@ export async function withUnackedMutex<T>(
     return await fn();
   } finally {
     await RELEASE.run(redis, [key, metaKey(name)], [token]).catch(() => {});
+  }
+}
+
+/** The holder's token when it is a loonctl on this host whose process no longer exists, else null. */
+async function deadLoonctlToken(redis: Redis, name: string): Promise<string | null> {
+  const h = await inspectLock(redis, name).catch(() => undefined);
+  if (!h || !h.token) return null;
+  // loonctl's metadata beside the mutex, or (older runs) a token that names host and pid.
+  const legacy = /^loonctl:(.*):(\d+):[0-9a-f]+$/.exec(h.token);
+  const host = h.kind === 'loonctl' && h.meta ? h.meta.host : legacy?.[1];
+  const pid = Number(h.kind === 'loonctl' && h.meta ? h.meta.pid : legacy?.[2]);
+  if (host !== hostname() || !Number.isInteger(pid) || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH' ? h.token : null;
   }
 }
 

@@ -7,6 +7,7 @@ import { bindingPrefix, bucketKey, bucketOf, isKombuKeyName, unackedIndexKey, un
 import { redisFailure } from '../../redis/errors.js';
 import { markRedelivered } from './routing.js';
 import { RESTORE_UNACKED } from './scripts.js';
+import { confirmWrites, interrupted } from '../../redis/durability.js';
 
 export interface RestoreOptions {
   queue?: string;
@@ -80,7 +81,11 @@ export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptio
   try {
     await restoreInto(redis, t, o, res);
   } catch (e) {
-    throw redisFailure(e, `restored ${res.restored} of ${res.matched} matched before that`);
+    // A failover or a dropped connection mid-batch: say the batch in flight may or may not have applied
+    // (each entry is atomic: nothing lost or doubled) and that a rerun finishes the job.
+    const soFar = `restored ${res.restored} of ${res.matched} matched before that`;
+    const cut = interrupted(e, `${soFar}; the batch in flight may or may not have been applied`, 'run the same command again');
+    throw cut === e ? redisFailure(e, soFar) : cut;
   }
   return res;
 }
@@ -97,6 +102,7 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     const keys = [unackedKey(t), unackedIndexKey(t), ...batch.map((b) => b.key)];
     const args = batch.flatMap((b, i) => [b.item.tag, String(i + 3), b.value, b.bytes]);
     const [done, wrong] = (await RESTORE_UNACKED.run(redis, keys, args)) as [string[], string[]];
+    await confirmWrites(redis);
     const restored = new Set(done.map(String));
     const wrongType = new Set(wrong.map(String));
     for (const b of batch) {
