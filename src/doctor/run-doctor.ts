@@ -54,7 +54,11 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
   }
   checks.push(await backlogCheck(ctx, broker.status === 'ok'));
   const { workerChecks } = await import('./worker-checks.js');
-  checks.push(...(await workerChecks(ctx, broker.status === 'ok', o.maxTaskRuntimeS ?? 1800)));
+  try {
+    checks.push(...(await workerChecks(ctx, broker.status === 'ok', o.maxTaskRuntimeS ?? 1800)));
+  } catch (e) {
+    checks.push(check('queue consumers', 'fail', (await asFinding(e)).message));
+  }
   return { ok: !checks.some((x) => x.status === 'fail'), checks };
 }
 

@@ -91,6 +91,8 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     );
   }
   if (db !== 0) await selectDb(client, db, url, opts.role);
+  // Others read the db from the client (Celery's pidbox channel names it): say the one we selected.
+  client.options.db = db;
   if (base.sentinels) {
     const replicas = Number(info.connected_slaves ?? 0);
     if (replicas > 0 || (await failoverMayDropWrites(base, opts.timeoutMs))) {

@@ -29,7 +29,7 @@ describe('import of a line too long (item 11)', () => {
     const ok = exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: envelope({ id: 'a' }).toString('base64') });
     const file = join(dir, 'long.jsonl');
     writeFileSync(file, ok + ok + `{"v":1,"x":"${'A'.repeat(300_000)}"}\n` + ok);
-    const r = await importFile(redis.client, makeTransport(), file, { skipExisting: false, dryRun: false, maxLineBytes: 100_000 });
+    const r = await importFile(redis.client, makeTransport(), file, { allowDuplicates: true, dryRun: false, maxLineBytes: 100_000 });
     expect(r.error).toMatchObject({ line: 3, reason: expect.stringMatching(/longer than 100000 bytes/) });
     expect(r.imported).toBe(2);
     expect(await redis.client.llen('loonflow')).toBe(2);
@@ -39,7 +39,7 @@ describe('import of a line too long (item 11)', () => {
     const ok = exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: envelope({ id: 'a' }).toString('base64') });
     const file = join(dir, 'crlf.jsonl');
     writeFileSync(file, ok.replace('\n', '\r\n') + ok.trimEnd());
-    const r = await importFile(redis.client, makeTransport(), file, { skipExisting: false, dryRun: false });
+    const r = await importFile(redis.client, makeTransport(), file, { allowDuplicates: true, dryRun: false });
     expect(r).toMatchObject({ imported: 2, lines: 2 });
   });
 });

@@ -75,7 +75,7 @@ describe('a target key that is not a list', () => {
   it('stops the import before the first push', async () => {
     await redis.client.set('other', 'a string');
     const file = write('wrongtype.jsonl', [exportLine(record('a')), exportLine(record('b', { queue: 'other' }))]);
-    await expect(importFile(redis.client, t, file, base)).rejects.toMatchObject({ exitCode: 65 });
+    await expect(importFile(redis.client, t, file, base)).rejects.toMatchObject({ exitCode: 1 });
     expect(await redis.client.exists('loonflow')).toBe(0);
     expect(await redis.client.get('other')).toBe('a string');
   });
