@@ -10,7 +10,7 @@ import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '.
 import { ExitCode, LoonError } from '../../core/errors.js';
 import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
-import { confirmWrites, interrupted } from '../../redis/durability.js';
+import { confirmWrites, interrupted, isConnectionTrouble } from '../../redis/durability.js';
 import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
 import { BackupJournal, JOURNAL_TTL_S, type BackupSink } from './backup-journal.js';
 
@@ -106,6 +106,8 @@ async function walkBuckets(
   try {
     for (const b of bucketKeys(t, src)) await takeFromBucket(b);
   } catch (e) {
+    // A dropped connection or an unconfirmed write is told by bulkTake (the step in flight, a rerun is safe).
+    if (isConnectionTrouble(e)) throw e;
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     throw redisFailure(e, `${verb} ${r.done} of ${r.matched} matched (${r.scanned} scanned) before that`);
   }
