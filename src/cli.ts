@@ -12,7 +12,8 @@ import { ExitCode, LoonError, ProblemFound, UsageError } from './core/errors.js'
 import { maskUrlsIn } from './core/mask.js';
 import { type Format, Output } from './core/output.js';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** Options every command has (defined once on the program). */
 interface GlobalOptions extends ConfigFlags {
@@ -66,10 +67,17 @@ async function runSpec(spec: CommandSpec<never>, cmd: Command): Promise<void> {
   const out = await Output.create({ format, color: opts.color, quiet: opts.quiet, verbose: opts.verbose });
   running.out = out;
   const config = resolveConfig(opts, process.env, optionConfigKeys());
-  const given = { args: cmd.processedArgs, opts: cmd.opts(), fromCli: (k: string) => cmd.getOptionValueSource(k) === 'cli' };
+  const given = {
+    args: cmd.processedArgs,
+    opts: cmd.opts(),
+    fromCli: (k: string) => cmd.getOptionValueSource(k) === 'cli',
+  };
   const input = resolveInput(spec.args ?? [], spec.options ?? [], given, process.env, config);
   if (spec.passThrough && !rawArgs(cmd).includes('--')) {
-    throw new UsageError(`${spec.path.join(' ')} needs -- before the command`, `loonctl ${spec.path.join(' ')} NAME -- cmd args...`);
+    throw new UsageError(
+      `${spec.path.join(' ')} needs -- before the command`,
+      `loonctl ${spec.path.join(' ')} NAME -- cmd args...`,
+    );
   }
   const ctx = new Context(config, out);
   running.ctx = ctx;

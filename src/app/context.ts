@@ -23,7 +23,10 @@ export class Context {
   /** Set by a command that handles signals itself (lock run forwards them to its child). */
   signalHandler?: (signal: SignalName) => void;
 
-  constructor(readonly config: ResolvedConfig, readonly out: Output) {}
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly out: Output,
+  ) {}
 
   /** Aborted when the operator interrupts the command; long loops check it. */
   get signal(): AbortSignal {
@@ -131,7 +134,10 @@ export class Context {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const fn of this.closers.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => {});
+    for (const fn of this.closers.splice(0).reverse())
+      await Promise.resolve()
+        .then(fn)
+        .catch(() => {});
     const quit = async (p?: Promise<Redis>) => {
       if (!p) return;
       const client = await p.catch(() => undefined);

@@ -71,7 +71,8 @@ function empty(size: number): DecodedMessage {
   };
 }
 
-const str = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const str = (v: unknown): string | null =>
+  v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -125,7 +126,13 @@ const tooDeep = `nested deeper than ${MAX_DEPTH} levels: not decoded`;
 
 /** kombu >= 5.3 writes datetimes, UUIDs, decimals and bytes as {"__type__": ..., "__value__": ...}. */
 function untype(_key: string, value: unknown): unknown {
-  if (isObject(value) && typeof value.__type__ === 'string' && '__value__' in value && Object.entries(value).length === 2) return value.__value__;
+  if (
+    isObject(value) &&
+    typeof value.__type__ === 'string' &&
+    '__value__' in value &&
+    Object.entries(value).length === 2
+  )
+    return value.__value__;
   return value;
 }
 

@@ -46,7 +46,8 @@ export function parseExportLine(line: string): ExportRecord {
   const o = r as Partial<ExportRecord>;
   if (typeof o !== 'object' || o === null || o.v !== 1) throw new Error('not a loonctl export record (v: 1)');
   if (o.source !== 'queue' && o.source !== 'unacked') throw new Error("source must be 'queue' or 'unacked'");
-  if (typeof o.queue !== 'string' || typeof o.bucket !== 'number' || typeof o.message_b64 !== 'string') throw new Error('queue, bucket and message_b64 are required');
+  if (typeof o.queue !== 'string' || typeof o.bucket !== 'number' || typeof o.message_b64 !== 'string')
+    throw new Error('queue, bucket and message_b64 are required');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(o.message_b64)) throw new Error('message_b64 is not base64');
   return o as ExportRecord;
 }

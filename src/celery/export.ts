@@ -78,7 +78,15 @@ async function exportMessages(
       if (decoded && needsYaml(e.raw)) await prepareDecode(e.raw);
       const m = decoded ? decodeMessage(e.raw) : undefined;
       if (o.filter && !o.filter(m!, e.raw)) continue;
-      lines += exportLine({ ...base, source: 'queue', bucket: e.bucket, position: e.position, delivery_tag: m?.deliveryTag ?? null, message_b64: e.raw.toString('base64'), ...(o.summary !== false ? { summary: summarize(m!) } : {}) });
+      lines += exportLine({
+        ...base,
+        source: 'queue',
+        bucket: e.bucket,
+        position: e.position,
+        delivery_tag: m?.deliveryTag ?? null,
+        message_b64: e.raw.toString('base64'),
+        ...(o.summary !== false ? { summary: summarize(m!) } : {}),
+      });
       count++;
       if (++n >= limit) break;
       if (lines.length >= WRITE_CHARS) {

@@ -24,7 +24,10 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i + 1);
       if (end === -1) re += '\\[';
       else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -40,7 +43,8 @@ export function globToRegExp(glob: string): RegExp {
 
 function parseInstant(text: string, what: string): number {
   const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UsageError(`${what}: '${text}' is not a date-time`, 'use ISO 8601, e.g. 2025-03-01T12:00:00+08:00');
+  if (Number.isNaN(t))
+    throw new UsageError(`${what}: '${text}' is not a date-time`, 'use ISO 8601, e.g. 2025-03-01T12:00:00+08:00');
   return t;
 }
 
@@ -56,7 +60,13 @@ export function makeFilter(spec: FilterSpec): MessageFilter | null {
   if (spec.grep !== undefined) {
     const needle = spec.grep;
     const bytes = Buffer.from(needle, 'utf8');
-    checks.push((m, raw) => raw.includes(bytes) || argsText(m).includes(needle) || kwargsText(m).includes(needle) || (m.task ?? '').includes(needle));
+    checks.push(
+      (m, raw) =>
+        raw.includes(bytes) ||
+        argsText(m).includes(needle) ||
+        kwargsText(m).includes(needle) ||
+        (m.task ?? '').includes(needle),
+    );
   }
   if (spec.etaBefore !== undefined) {
     const t = parseInstant(spec.etaBefore, '--eta-before');

@@ -140,6 +140,7 @@ export interface Splice {
 
 export function applySplices(text: string, splices: Splice[]): string {
   let out = text;
-  for (const sp of [...splices].sort((a, b) => b.start - a.start)) out = out.slice(0, sp.start) + sp.insert + out.slice(sp.end);
+  for (const sp of [...splices].sort((a, b) => b.start - a.start))
+    out = out.slice(0, sp.start) + sp.insert + out.slice(sp.end);
   return out;
 }

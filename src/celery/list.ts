@@ -86,7 +86,10 @@ export async function queueExists(
 export async function requireQueue(redis: Redis, t: Transport, queue: Buffer): Promise<void> {
   if ((await queueExists(redis, t, queue)).exists) return;
   const { names } = await discoverQueues(redis, t);
-  const known = names.filter((n) => !isInternalQueue(n.toString('utf8'))).map(queueLabel).sort();
+  const known = names
+    .filter((n) => !isInternalQueue(n.toString('utf8')))
+    .map(queueLabel)
+    .sort();
   const list = `${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ', ...' : ''}`;
   throw new NotFoundError(`no queue '${queueLabel(queue)}' in the broker`, `known: ${list}`);
 }
@@ -144,7 +147,11 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
  * to it and the age of the oldest one. Internal queues (pidbox, celeryev) only with `all`.
  */
 export async function listQueues(redis: Redis, t: Transport, all: boolean): Promise<QueueInfo[]> {
-  const [{ names, declared }, unacked, now] = await Promise.all([discoverQueues(redis, t), unackedByQueue(redis, t), redisNow(redis)]);
+  const [{ names, declared }, unacked, now] = await Promise.all([
+    discoverQueues(redis, t),
+    unackedByQueue(redis, t),
+    redisNow(redis),
+  ]);
   const visible = names.filter((n) => all || !isInternalQueue(n.toString('utf8')));
   const p = redis.pipeline();
   for (const n of visible) for (const b of bucketKeys(t, n)) p.llen(b.key);
@@ -175,9 +182,17 @@ export async function listQueues(redis: Redis, t: Transport, all: boolean): Prom
 }
 
 /** Totals for doctor and cron: ready and unacked messages, oldest unacked age. */
-export async function backlogSummary(redis: Redis, t: Transport): Promise<{ queues: number; ready: number; unacked: number; oldest_unacked_age: number | null }> {
+export async function backlogSummary(
+  redis: Redis,
+  t: Transport,
+): Promise<{ queues: number; ready: number; unacked: number; oldest_unacked_age: number | null }> {
   const queues = await listQueues(redis, t, false);
   const unacked = await unackedByQueue(redis, t);
   const ages = queues.map((q) => q.oldest_unacked_age).filter((a): a is number => a !== null);
-  return { queues: queues.length, ready: queues.reduce((n, q) => n + q.ready, 0), unacked: unacked.total, oldest_unacked_age: ages.length ? Math.max(...ages) : null };
+  return {
+    queues: queues.length,
+    ready: queues.reduce((n, q) => n + q.ready, 0),
+    unacked: unacked.total,
+    oldest_unacked_age: ages.length ? Math.max(...ages) : null,
+  };
 }

@@ -28,7 +28,12 @@ export interface PeekedUnacked {
  * Messages of a queue in the order workers will take them, decoded; reading stops as soon as
  * `limit` matches are found (after skipping `offset` matches). Never changes Redis.
  */
-export async function peekQueue(redis: Redis, t: Transport, queue: Buffer | string, o: { limit: number; offset: number; filter: MessageFilter | null }): Promise<PeekedMessage[]> {
+export async function peekQueue(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer | string,
+  o: { limit: number; offset: number; filter: MessageFilter | null },
+): Promise<PeekedMessage[]> {
   const out: PeekedMessage[] = [];
   let skipped = 0;
   // Without a filter, an offset is a position: whole buckets and pages are skipped unread.
@@ -50,7 +55,13 @@ export async function peekQueue(redis: Redis, t: Transport, queue: Buffer | stri
  * Unacked entries routed to a queue (or all with queue null), oldest first. Only the oldest
  * offset + limit are kept while reading (the hash can hold hundreds of thousands).
  */
-export async function peekUnacked(redis: Redis, t: Transport, queue: string | null, now: number, o: { limit: number; offset: number; filter: MessageFilter | null }): Promise<PeekedUnacked[]> {
+export async function peekUnacked(
+  redis: Redis,
+  t: Transport,
+  queue: string | null,
+  now: number,
+  o: { limit: number; offset: number; filter: MessageFilter | null },
+): Promise<PeekedUnacked[]> {
   const keep = o.offset + o.limit;
   const oldest: PeekedUnacked[] = [];
   const sinceOf = (e: PeekedUnacked) => e.since ?? Infinity;

@@ -17,7 +17,11 @@ export interface QueueMessage {
 }
 
 /** Lengths of a queue's bucket lists, in the order workers serve them (one pipelined round). */
-export async function bucketLengths(redis: Redis, t: Transport, queue: Buffer | string): Promise<{ step: number; key: Buffer; length: number }[]> {
+export async function bucketLengths(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer | string,
+): Promise<{ step: number; key: Buffer; length: number }[]> {
   const buckets = bucketKeys(t, queue);
   const p = redis.pipeline();
   for (const b of buckets) p.llen(b.key);
@@ -42,7 +46,13 @@ export function nextPageSize(current: number, count: number, bytes: number, max:
  * `pageSize` messages and about PAGE_BYTES (one message when messages are larger than that).
  * `skip` jumps over that many messages without reading them.
  */
-export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage[]> {
+export async function* readQueuePages(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer | string,
+  skip = 0,
+  pageSize = PAGE,
+): AsyncGenerator<QueueMessage[]> {
   let position = 0;
   let size = Math.min(FIRST_PAGE, pageSize);
   for (const b of await bucketLengths(redis, t, queue)) {
@@ -68,7 +78,14 @@ export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer 
       next = fetch(i + page.length, size);
       const out: QueueMessage[] = new Array(page.length);
       for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
-        out[k] = { source: 'queue', bucket: b.step, key: b.key, position: position + i + k, fromTail: i + k, raw: page[j]! };
+        out[k] = {
+          source: 'queue',
+          bucket: b.step,
+          key: b.key,
+          position: position + i + k,
+          fromTail: i + k,
+          raw: page[j]!,
+        };
       }
       i += page.length;
       yield out;
@@ -78,7 +95,13 @@ export async function* readQueuePages(redis: Redis, t: Transport, queue: Buffer 
 }
 
 /** The same, one message at a time. */
-export async function* readQueue(redis: Redis, t: Transport, queue: Buffer | string, skip = 0, pageSize = PAGE): AsyncGenerator<QueueMessage> {
+export async function* readQueue(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer | string,
+  skip = 0,
+  pageSize = PAGE,
+): AsyncGenerator<QueueMessage> {
   for await (const page of readQueuePages(redis, t, queue, skip, pageSize)) yield* page;
 }
 
@@ -109,7 +132,12 @@ export function parseUnackedValue(value: Buffer): Pick<UnackedEntry, 'payload' |
     return { payload: null, exchange: null, routingKey: null, error: 'unacked value is not JSON' };
   }
   if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'object' || parsed[0] === null) {
-    return { payload: null, exchange: null, routingKey: null, error: 'unacked value is not [message, exchange, routing_key]' };
+    return {
+      payload: null,
+      exchange: null,
+      routingKey: null,
+      error: 'unacked value is not [message, exchange, routing_key]',
+    };
   }
   const exchange = typeof parsed[1] === 'string' ? parsed[1] : null;
   const routingKey = typeof parsed[2] === 'string' ? parsed[2] : null;
@@ -117,7 +145,12 @@ export function parseUnackedValue(value: Buffer): Pick<UnackedEntry, 'payload' |
   if (value[0] === 0x5b && value.subarray(value.length - suffix.length).equals(suffix)) {
     return { payload: value.subarray(1, value.length - suffix.length), exchange, routingKey };
   }
-  return { payload: null, exchange, routingKey, error: 'unacked value not written by kombu: the original bytes cannot be recovered' };
+  return {
+    payload: null,
+    exchange,
+    routingKey,
+    error: 'unacked value not written by kombu: the original bytes cannot be recovered',
+  };
 }
 
 /**
@@ -149,7 +182,13 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
     const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
     const scores = (await expectingType(redis, unackedIndexKey(t), 'zset', score)) as (string | null)[];
     for (let i = 0; i < tags.length; i++) {
-      yield { source: 'unacked', tag: tags[i]!.toString('utf8'), value: values[i]!, since: scores[i] === null ? null : Number(scores[i]), ...parseUnackedValue(values[i]!) };
+      yield {
+        source: 'unacked',
+        tag: tags[i]!.toString('utf8'),
+        value: values[i]!,
+        since: scores[i] === null ? null : Number(scores[i]),
+        ...parseUnackedValue(values[i]!),
+      };
     }
   } while (cursor !== '0');
 }

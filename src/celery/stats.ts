@@ -56,7 +56,8 @@ export async function queueStats(redis: Redis, t: Transport, queue: string | Buf
     if (u.routingKey === null || !wanted.has(u.routingKey)) continue;
     s.unacked++;
     const age = u.since === null ? null : now - u.since;
-    const band = age === null ? 'unknown' : age < 60 ? 'under_1m' : age < 600 ? '1m_10m' : age < 3600 ? '10m_1h' : 'over_1h';
+    const band =
+      age === null ? 'unknown' : age < 60 ? 'under_1m' : age < 600 ? '1m_10m' : age < 3600 ? '10m_1h' : 'over_1h';
     s.unacked_by_age[band]++;
   }
   return s;

@@ -82,8 +82,15 @@ export function makeTransport(opts: TransportOptions = {}): Transport {
   let steps = DEFAULT_PRIORITY_STEPS;
   if (opts.prioritySteps !== undefined) {
     steps = opts.prioritySteps.split(',').map((s) => Number(s.trim()));
-    if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n < 0 || n > 255) || steps.some((n, i) => i > 0 && n <= steps[i - 1]!)) {
-      throw new UsageError(`--priority-steps: '${opts.prioritySteps}' is not an ascending list of whole numbers`, 'e.g. 0,3,6,9');
+    if (
+      steps.length === 0 ||
+      steps.some((n) => !Number.isInteger(n) || n < 0 || n > 255) ||
+      steps.some((n, i) => i > 0 && n <= steps[i - 1]!)
+    ) {
+      throw new UsageError(
+        `--priority-steps: '${opts.prioritySteps}' is not an ascending list of whole numbers`,
+        'e.g. 0,3,6,9',
+      );
     }
   }
   const sep = opts.sep === undefined ? DEFAULT_SEP : unescapeBytes(opts.sep);
@@ -128,13 +135,16 @@ export function bindingPrefix(t: Transport): Buffer {
 
 /** Names of kombu's own keys, which no message may be pushed to (a list there breaks every worker). */
 export function isKombuKeyName(name: string): boolean {
-  return name === 'unacked' || name === 'unacked_index' || name === 'unacked_mutex' || name.startsWith('_kombu.binding.');
+  return (
+    name === 'unacked' || name === 'unacked_index' || name === 'unacked_mutex' || name.startsWith('_kombu.binding.')
+  );
 }
 
 /** Throws for a destination queue that is one of kombu's own keys. */
 export function assertQueueDestination(name: string): void {
   if (name === '') throw new UsageError('the destination queue name is empty');
-  if (isKombuKeyName(name)) throw new UsageError(`'${name}' is one of kombu's own keys, not a queue: refusing to push messages there`);
+  if (isKombuKeyName(name))
+    throw new UsageError(`'${name}' is one of kombu's own keys, not a queue: refusing to push messages there`);
 }
 
 /** Internal queues hidden unless `--all`: pidbox replies/broadcasts and celery events. */

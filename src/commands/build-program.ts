@@ -6,7 +6,12 @@ import type { ArgSpec, CommandSpec, GroupSpec, OptionSpec } from './spec.js';
 export type Runner = (spec: CommandSpec<never>, cmd: Command) => Promise<void>;
 
 function toOption(o: OptionSpec): Option {
-  const value = o.type === 'boolean' ? '' : o.type === 'optional-int' ? ` [${o.placeholder ?? 'n'}]` : ` <${o.placeholder ?? valueName(o)}>`;
+  const value =
+    o.type === 'boolean'
+      ? ''
+      : o.type === 'optional-int'
+        ? ` [${o.placeholder ?? 'n'}]`
+        : ` <${o.placeholder ?? valueName(o)}>`;
   const long = o.type === 'boolean' && o.negatable ? `--no-${o.name}` : `--${o.name}`;
   const option = new Option(`${o.short ? `-${o.short}, ` : ''}${long}${value}`, optionHelp(o));
   if (o.type === 'string' && o.choices) option.choices([...o.choices]);

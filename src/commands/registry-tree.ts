@@ -1,4 +1,9 @@
-import type { ArgSpec as TreeArg, CommandSpec as TreeNode, OptionSpec as TreeOption, ValueKind } from '../completion/tree.js';
+import type {
+  ArgSpec as TreeArg,
+  CommandSpec as TreeNode,
+  OptionSpec as TreeOption,
+  ValueKind,
+} from '../completion/tree.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { COMMANDS, GROUPS } from './registry.js';
 import type { ArgSpec, Completion, OptionSpec } from './spec.js';
@@ -23,7 +28,8 @@ function kindOf(complete: Completion | undefined, choices: readonly string[] | u
 function treeOption(o: OptionSpec): TreeOption {
   const long = o.type === 'boolean' && o.negatable ? `--no-${o.name}` : `--${o.name}`;
   const flags = o.short ? [`-${o.short}`, long] : [long];
-  const value: ValueKind = o.type === 'boolean' ? { kind: 'flag' } : kindOf(o.complete, o.type === 'string' ? o.choices : undefined);
+  const value: ValueKind =
+    o.type === 'boolean' ? { kind: 'flag' } : kindOf(o.complete, o.type === 'string' ? o.choices : undefined);
   return { flags, description: o.description, value };
 }
 
@@ -34,7 +40,13 @@ function treeArg(a: ArgSpec): TreeArg {
 /** The command tree as the completion generators read it, built from the registry. */
 export function registryTree(): TreeNode {
   const visible = COMMANDS.filter((c) => !c.hidden);
-  const node = (path: string[], description: string, options: TreeOption[], args: TreeArg[], commands: TreeNode[]): TreeNode => ({
+  const node = (
+    path: string[],
+    description: string,
+    options: TreeOption[],
+    args: TreeArg[],
+    commands: TreeNode[],
+  ): TreeNode => ({
     name: path[path.length - 1] ?? 'loonctl',
     path,
     description,

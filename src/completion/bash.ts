@@ -20,9 +20,12 @@ export function bashScript(root: CommandSpec): string {
   const values: string[] = [];
   for (const c of cmds) {
     if (c === root) continue;
-    for (const o of c.options) for (const f of o.flags) values.push(`    ${shQuote(`${c.path.join(' ')}|${f}`)}) echo ${shQuote(encodeValue(o.value))} ;;`);
+    for (const o of c.options)
+      for (const f of o.flags)
+        values.push(`    ${shQuote(`${c.path.join(' ')}|${f}`)}) echo ${shQuote(encodeValue(o.value))} ;;`);
   }
-  for (const o of globals) for (const f of o.flags) values.push(`    *${shQuote(`|${f}`)}) echo ${shQuote(encodeValue(o.value))} ;;`);
+  for (const o of globals)
+    for (const f of o.flags) values.push(`    *${shQuote(`|${f}`)}) echo ${shQuote(encodeValue(o.value))} ;;`);
   const positional: string[] = [];
   for (const c of cmds) {
     c.args.forEach((a, i) => {

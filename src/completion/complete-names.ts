@@ -8,7 +8,12 @@ import { lockNames, queueNames, type RedisCall } from './names.js';
  * Answers `loonctl __complete <kind> <prefix>` for the shell scripts: within `budgetMs` or with
  * nothing, and never with an error (a completion must not print into the operator's terminal).
  */
-export async function completeNames(kind: string, prefix: string, flags: ConfigFlags, budgetMs: number): Promise<string[]> {
+export async function completeNames(
+  kind: string,
+  prefix: string,
+  flags: ConfigFlags,
+  budgetMs: number,
+): Promise<string[]> {
   const deadline = Date.now() + budgetMs;
   const closers: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -21,7 +26,8 @@ export async function completeNames(kind: string, prefix: string, flags: ConfigF
     if (kind !== 'queues' && kind !== 'locks') return [];
     const url = kind === 'queues' ? config.brokerUrl.value : config.redisUrl.value;
     const call = await openCaller(url, config.sentinelMaster.value, Math.max(20, deadline - Date.now() - 20), closers);
-    if (kind === 'queues') return queueNames(call, makeTransport({ keyPrefix: config.keyPrefix.value }), prefix, deadline);
+    if (kind === 'queues')
+      return queueNames(call, makeTransport({ keyPrefix: config.keyPrefix.value }), prefix, deadline);
     return lockNames(call, prefix, deadline);
   })();
   const late = new Promise<string[]>((resolve) => {
@@ -36,7 +42,12 @@ export async function completeNames(kind: string, prefix: string, flags: ConfigF
   }
 }
 
-async function openCaller(url: string, sentinelMaster: string | undefined, timeoutMs: number, closers: (() => void)[]): Promise<RedisCall> {
+async function openCaller(
+  url: string,
+  sentinelMaster: string | undefined,
+  timeoutMs: number,
+  closers: (() => void)[],
+): Promise<RedisCall> {
   const opts = redisOptionsFromUrl(url, sentinelMaster);
   if (opts.sentinels) {
     // Sentinel needs master discovery: worth ioredis' import cost in that rare set-up.

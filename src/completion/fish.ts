@@ -33,21 +33,39 @@ export function fishScript(root: CommandSpec): string {
   const lines: string[] = [];
   const subcommandCases = cmds
     .filter((c) => c.commands.length)
-    .map((c) => `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${c.commands.map((x) => fishQuote(x.name)).join(' ')}`)
+    .map(
+      (c) =>
+        `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${c.commands.map((x) => fishQuote(x.name)).join(' ')}`,
+    )
     .join('\n');
   for (const c of cmds) {
     const at = fishQuote(`__loonctl_at ${fishQuote(c.path.join(' '))}`);
-    for (const s of c.commands) lines.push(`complete -c loonctl -n ${at} -f -a ${fishQuote(s.name)} -d ${fishQuote(s.description)}`);
+    for (const s of c.commands)
+      lines.push(`complete -c loonctl -n ${at} -f -a ${fishQuote(s.name)} -d ${fishQuote(s.description)}`);
     if (c !== root) {
-      for (const o of c.options) lines.push(`complete -c loonctl -n ${at} ${optionFlags(o.flags)} ${valueArgs(o.value)} -d ${fishQuote(o.description)}`.replace(/ {2,}/g, ' '));
+      for (const o of c.options)
+        lines.push(
+          `complete -c loonctl -n ${at} ${optionFlags(o.flags)} ${valueArgs(o.value)} -d ${fishQuote(o.description)}`.replace(
+            / {2,}/g,
+            ' ',
+          ),
+        );
     }
     c.args.forEach((a, i) => {
       if (a.value.kind === 'none') return;
-      const cond = fishQuote(`__loonctl_at ${fishQuote(c.path.join(' '))}; and __loonctl_npos ${a.variadic ? `-ge ${i}` : `-eq ${i}`}`);
+      const cond = fishQuote(
+        `__loonctl_at ${fishQuote(c.path.join(' '))}; and __loonctl_npos ${a.variadic ? `-ge ${i}` : `-eq ${i}`}`,
+      );
       lines.push(`complete -c loonctl -n ${cond} ${valueArgs(a.value)}`);
     });
   }
-  for (const o of root.options) lines.push(`complete -c loonctl ${optionFlags(o.flags)} ${valueArgs(o.value)} -d ${fishQuote(o.description)}`.replace(/ {2,}/g, ' '));
+  for (const o of root.options)
+    lines.push(
+      `complete -c loonctl ${optionFlags(o.flags)} ${valueArgs(o.value)} -d ${fishQuote(o.description)}`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+    );
 
   return `# fish completion for loonctl. Generated from the command tree by \`npm run completions\`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish

@@ -50,7 +50,9 @@ export async function queueNames(call: RedisCall, t: Transport, prefix: string, 
 
 /** Keys that look like locks: a redis-py style token as the value, or a known lock name pattern. */
 export async function lockNames(call: RedisCall, prefix: string, deadline: number): Promise<string[]> {
-  const keys = (await scanKeys(call, Buffer.concat([globEscape(Buffer.from(prefix)), Buffer.from('*')]), deadline, 'string')).slice(0, 5000);
+  const keys = (
+    await scanKeys(call, Buffer.concat([globEscape(Buffer.from(prefix)), Buffer.from('*')]), deadline, 'string')
+  ).slice(0, 5000);
   if (keys.length === 0) return [];
   const values = (await call('MGET', ...keys)) as (Buffer | null)[];
   const names: string[] = [];

@@ -5,7 +5,9 @@ export function profileNames(path: string | undefined): string[] {
   if (!path) return [];
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { profiles?: Record<string, unknown> };
-    return Object.entries(raw.profiles ?? {}).map(([name]) => name).sort();
+    return Object.entries(raw.profiles ?? {})
+      .map(([name]) => name)
+      .sort();
   } catch {
     return [];
   }

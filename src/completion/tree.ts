@@ -37,9 +37,17 @@ export function allCommands(root: CommandSpec): CommandSpec[] {
 /** Options that take a value anywhere in the tree: the shells must skip their values when finding the command. */
 export function valueOptions(root: CommandSpec): string[] {
   const set = new Set<string>();
-  for (const c of allCommands(root)) for (const o of c.options) if (o.value.kind !== 'flag') o.flags.forEach((f) => set.add(f));
+  for (const c of allCommands(root))
+    for (const o of c.options) if (o.value.kind !== 'flag') o.flags.forEach((f) => set.add(f));
   return [...set].sort();
 }
 
 /** Options whose values say where to connect; passed on to `loonctl __complete`. */
-export const CONNECTION_OPTIONS = ['--redis-url', '--broker-url', '--config', '--profile', '--sentinel-master', '--key-prefix'];
+export const CONNECTION_OPTIONS = [
+  '--redis-url',
+  '--broker-url',
+  '--config',
+  '--profile',
+  '--sentinel-master',
+  '--key-prefix',
+];

@@ -13,7 +13,9 @@ export function zshScript(root: CommandSpec): string {
 
   const subs = cmds
     .filter((c) => c.commands.length)
-    .map((c) => `    ${key(c)}) reply=(\n${list(c.commands.map((s) => describeItem(s.name, s.description)))}\n    ) ;;`);
+    .map(
+      (c) => `    ${key(c)}) reply=(\n${list(c.commands.map((s) => describeItem(s.name, s.description)))}\n    ) ;;`,
+    );
   const opts = cmds.map((c) => {
     const all = c === root ? globals : [...c.options, ...globals];
     const items = all.flatMap((o) => o.flags.map((f) => describeItem(f, o.description)));
@@ -22,9 +24,12 @@ export function zshScript(root: CommandSpec): string {
   const values: string[] = [];
   for (const c of cmds) {
     if (c === root) continue;
-    for (const o of c.options) for (const f of o.flags) values.push(`    ${shQuote(`${c.path.join(' ')}|${f}`)}) REPLY=${shQuote(encodeValue(o.value))} ;;`);
+    for (const o of c.options)
+      for (const f of o.flags)
+        values.push(`    ${shQuote(`${c.path.join(' ')}|${f}`)}) REPLY=${shQuote(encodeValue(o.value))} ;;`);
   }
-  for (const o of globals) for (const f of o.flags) values.push(`    *${shQuote(`|${f}`)}) REPLY=${shQuote(encodeValue(o.value))} ;;`);
+  for (const o of globals)
+    for (const f of o.flags) values.push(`    *${shQuote(`|${f}`)}) REPLY=${shQuote(encodeValue(o.value))} ;;`);
   const positional: string[] = [];
   for (const c of cmds) {
     c.args.forEach((a, i) => {

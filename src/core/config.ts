@@ -136,7 +136,10 @@ function checkSection(obj: unknown, where: string, path: string, known: Readonly
   const out: Section = {};
   for (const [k, v] of Object.entries(obj)) {
     if (!known.has(k)) {
-      throw new UsageError(`config file ${path}: unknown key '${k}' in ${where}`, `known keys: ${[...known].join(', ')}`);
+      throw new UsageError(
+        `config file ${path}: unknown key '${k}' in ${where}`,
+        `known keys: ${[...known].join(', ')}`,
+      );
     }
     const value = fileScalar(v);
     if (value === undefined) throw new UsageError(`config file ${path}: '${k}' in ${where} must be a string or number`);
@@ -152,7 +155,10 @@ function loadConfigFile(path: string, required: boolean, known: ReadonlySet<stri
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!required && code === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read config file ${path}: ${code ?? (e as Error).message}`, 'check --config / LOONCTL_CONFIG');
+    throw new UsageError(
+      `cannot read config file ${path}: ${code ?? (e as Error).message}`,
+      'check --config / LOONCTL_CONFIG',
+    );
   }
   let raw: unknown;
   try {
@@ -216,7 +222,10 @@ export function resolveConfig(
       : undefined;
   const fromFile = (key: string): Setting<string> | undefined => {
     if (!file) return undefined;
-    return fromProfile(key) ?? (file.values[key] !== undefined ? { value: file.values[key]!, source: `file ${file.path}` } : undefined);
+    return (
+      fromProfile(key) ??
+      (file.values[key] !== undefined ? { value: file.values[key]!, source: `file ${file.path}` } : undefined)
+    );
   };
   // An explicit profile is a choice; LoonFlow's variables are only ambient: the choice wins.
   const pick = (key: FileKey, loonflow?: Setting<string>): Setting<string> | undefined =>
@@ -280,7 +289,11 @@ export function resolveConfig(
 }
 
 function profileSection(file: ConfigFile | undefined, name: string, env: Env): Section {
-  if (!file) throw new UsageError(`unknown profile '${name}': no config file`, `create ${defaultConfigPath(env)} or pass --config`);
+  if (!file)
+    throw new UsageError(
+      `unknown profile '${name}': no config file`,
+      `create ${defaultConfigPath(env)} or pass --config`,
+    );
   const s = file.profiles[name];
   if (s) return s;
   const known = Object.keys(file.profiles);

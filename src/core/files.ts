@@ -51,10 +51,14 @@ export async function openOutputFile(
   const o: OutputFileOptions = typeof options === 'string' ? { existing: LEGACY[options] } : options;
   const existing = o.existing ?? 'refuse';
   const target = o.partial ? `${path}.partial` : path;
-  const fail = (e: unknown) => new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const fail = (e: unknown) =>
+    new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   const st = await stat(path).catch(() => undefined);
   if (st?.isFile() && existing === 'refuse') {
-    throw new UsageError(`${path} already exists: not overwriting it`, o.refuseHint ?? 'pass --force to replace it, or --append to add to it');
+    throw new UsageError(
+      `${path} already exists: not overwriting it`,
+      o.refuseHint ?? 'pass --force to replace it, or --append to add to it',
+    );
   }
   let fh: FileHandle;
   try {
@@ -65,9 +69,10 @@ export async function openOutputFile(
   }
   // Lines are gathered into ~64 KiB writes: one syscall per line would dominate a large export.
   // Character devices and pipes (/dev/null, /dev/stdout) cannot be fsynced; there is nothing to lose there.
-  const sync = () => fh.sync().catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EINVAL' && e.code !== 'ENOTSUP') throw e;
-  });
+  const sync = () =>
+    fh.sync().catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EINVAL' && e.code !== 'ENOTSUP') throw e;
+    });
   let pending: string[] = [];
   let size = 0;
   let closed = false;

@@ -105,9 +105,11 @@ function looksLikeUser(s: string): boolean {
 function maskQuery(tail: string): string {
   const q = tail.indexOf('?');
   if (q === -1) return tail;
-  const query = tail.slice(q).replace(/([?&;])([^=&;#]*)=([^&;#]*)/g, (all, sep: string, key: string) =>
-    SECRET_PARAM.test(safeDecode(key)) ? `${sep}${key}=${HIDDEN}` : all,
-  );
+  const query = tail
+    .slice(q)
+    .replace(/([?&;])([^=&;#]*)=([^&;#]*)/g, (all, sep: string, key: string) =>
+      SECRET_PARAM.test(safeDecode(key)) ? `${sep}${key}=${HIDDEN}` : all,
+    );
   return tail.slice(0, q) + query;
 }
 

@@ -166,7 +166,11 @@ export class Output {
    * Rows as a table that fits the terminal (table), every column (wide), tab-separated lines
    * (plain), a JSON array (json) or one JSON object per line (jsonl).
    */
-  table<T>(rows: readonly T[], columns: readonly Column<T>[], opts: { json?: unknown; empty?: string; limited?: Limited } = {}): void {
+  table<T>(
+    rows: readonly T[],
+    columns: readonly Column<T>[],
+    opts: { json?: unknown; empty?: string; limited?: Limited } = {},
+  ): void {
     if (this.isJson) return this.render({ views: [], json: opts.json ?? rows });
     const cols = columns.filter((c) => !c.wide || this.format === 'wide');
     const cells = rows.map((r) => cols.map((c) => formatCell(c.value(r))));
@@ -184,7 +188,11 @@ export class Output {
     const cols = all.filter((_, i) => used[i]);
     const cells = allCells.map((r) => r.filter((_, i) => used[i]));
     const fitted = fitColumns(
-      cols.map((c) => ({ header: c.header, priority: this.format === 'wide' ? 1 : (c.priority ?? 1), min: c.min ?? 8 })),
+      cols.map((c) => ({
+        header: c.header,
+        priority: this.format === 'wide' ? 1 : (c.priority ?? 1),
+        min: c.min ?? 8,
+      })),
       cells,
       this.format === 'wide' || this.width === undefined ? Number.MAX_SAFE_INTEGER : this.width,
     );
@@ -223,7 +231,8 @@ export class Output {
       return;
     }
     const width = Math.max(0, ...keys.map((k) => k.length));
-    for (const k of keys) this.line(`${this.paint(k.padEnd(width), 'bold')}  ${this.paint(formatCell(obj[k]), opts.tones?.[k])}`);
+    for (const k of keys)
+      this.line(`${this.paint(k.padEnd(width), 'bold')}  ${this.paint(formatCell(obj[k]), opts.tones?.[k])}`);
   }
 
   /** Plain lines of data (serials, tokens); JSON formats print `json` instead. */

@@ -47,7 +47,10 @@ export function parseIntOption(text: string, what: string, min = 0, max = Number
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${what}: '${text}' is not a whole number`);
   const n = Number(text);
   if (n < min || n > max) {
-    throw new UsageError(`${what}: ${n} is out of range`, max === Number.MAX_SAFE_INTEGER ? `must be >= ${min}` : `must be ${min}..${max}`);
+    throw new UsageError(
+      `${what}: ${n} is out of range`,
+      max === Number.MAX_SAFE_INTEGER ? `must be >= ${min}` : `must be ${min}..${max}`,
+    );
   }
   return n;
 }
@@ -64,7 +67,12 @@ export function checkTimeZone(tz: string): string {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function dateIn(tz: string, at: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

@@ -5,7 +5,10 @@ export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 /** A line longer than the cap: reading stops there (the caller reports the line number). */
 export class LineTooLongError extends Error {
-  constructor(readonly line: number, readonly maxBytes: number) {
+  constructor(
+    readonly line: number,
+    readonly maxBytes: number,
+  ) {
     super(`line ${line} is longer than ${maxBytes} bytes`);
   }
 }

@@ -19,7 +19,10 @@ export function dialectOf(url: string): Dialect {
   const scheme = /^([a-z0-9+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
   if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
-  throw new UsageError(`malformed database URL ${maskUrl(url)}`, 'expected postgres://user[:password]@host[:port]/db or mysql://...');
+  throw new UsageError(
+    `malformed database URL ${maskUrl(url)}`,
+    'expected postgres://user[:password]@host[:port]/db or mysql://...',
+  );
 }
 
 function checkUrl(url: string): URL {
@@ -30,7 +33,10 @@ function checkUrl(url: string): URL {
     for (const part of [u.username, u.password, u.pathname]) decodeURIComponent(part);
     return u;
   } catch {
-    throw new UsageError(`malformed database URL ${maskUrl(url)}`, 'expected postgres://user[:password]@host[:port]/db or mysql://...');
+    throw new UsageError(
+      `malformed database URL ${maskUrl(url)}`,
+      'expected postgres://user[:password]@host[:port]/db or mysql://...',
+    );
   }
 }
 
@@ -38,22 +44,55 @@ export function databaseUnavailable(err: unknown, url: string): UnavailableError
   const e = err as { message?: string; code?: string; errno?: number };
   const msg = e?.message ?? String(err);
   const where = `database ${maskUrl(url)}`;
-  if (e?.code === '28P01' || e?.code === '28000' || e?.code === 'ER_ACCESS_DENIED_ERROR' || /password authentication failed|Access denied/i.test(msg)) {
-    return new UnavailableError(`${where}: authentication failed`, 'check the user and password in --database-url / DB_USER / DB_PASS', { cause: err });
+  if (
+    e?.code === '28P01' ||
+    e?.code === '28000' ||
+    e?.code === 'ER_ACCESS_DENIED_ERROR' ||
+    /password authentication failed|Access denied/i.test(msg)
+  ) {
+    return new UnavailableError(
+      `${where}: authentication failed`,
+      'check the user and password in --database-url / DB_USER / DB_PASS',
+      { cause: err },
+    );
   }
   if (e?.code === '3D000' || e?.code === 'ER_BAD_DB_ERROR') {
     return new UnavailableError(`${where}: ${msg}`, 'check the database name', { cause: err });
   }
   if (/timeout/i.test(msg) || e?.code === 'ETIMEDOUT') {
-    return new UnavailableError(`${where}: connect timed out`, 'is the host right and reachable? raise --timeout if the network is slow', { cause: err });
+    return new UnavailableError(
+      `${where}: connect timed out`,
+      'is the host right and reachable? raise --timeout if the network is slow',
+      { cause: err },
+    );
   }
-  return new UnavailableError(`cannot reach ${where}: ${msg || e?.code}`, 'is the database running? check --database-url', { cause: err });
+  return new UnavailableError(
+    `cannot reach ${where}: ${msg || e?.code}`,
+    'is the database running? check --database-url',
+    { cause: err },
+  );
 }
 
 const LOST_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR',
-  '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  '53300',
 ]);
 const LOST_MESSAGE = new RegExp(
   [
@@ -119,7 +158,13 @@ export async function connectDatabase(url: string, timeoutMs: number, tz?: strin
     kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   } else {
     const { createPool } = await import('mysql2');
-    const pool = createPool({ uri: url, connectionLimit: 4, connectTimeout: timeoutMs, dateStrings: true, timezone: 'local' });
+    const pool = createPool({
+      uri: url,
+      connectionLimit: 4,
+      connectTimeout: timeoutMs,
+      dateStrings: true,
+      timezone: 'local',
+    });
     // The same for mysql2: a connection that dies emits 'error'; the query in flight reports it.
     pool.on('connection', (conn) => conn.on('error', () => {}));
     kysely = new Kysely({ dialect: new MysqlDialect({ pool }) });

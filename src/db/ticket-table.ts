@@ -27,7 +27,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 /** Identifiers are validated here and always quoted by Kysely (`sql.ref`), never concatenated. */
 export function checkIdentifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new UsageError(`${what} '${name}' is not a valid SQL identifier`, 'letters, digits, _ and $, starting with a letter or _');
+    throw new UsageError(
+      `${what} '${name}' is not a valid SQL identifier`,
+      'letters, digits, _ and $, starting with a letter or _',
+    );
   }
   return name;
 }
@@ -39,7 +42,8 @@ export function makeTicketTable(opts: Partial<TicketTable> & { tz: string }): Ti
   checkIdentifier(t.serialColumn, '--serial-column');
   checkIdentifier(t.createdColumn, '--created-column');
   if (t.deletedColumn !== '') checkIdentifier(t.deletedColumn, '--deleted-column');
-  if (t.timestamps !== 'naive' && t.timestamps !== 'utc') throw new UsageError(`--db-timestamps must be naive or utc, not '${t.timestamps}'`);
+  if (t.timestamps !== 'naive' && t.timestamps !== 'utc')
+    throw new UsageError(`--db-timestamps must be naive or utc, not '${t.timestamps}'`);
   return t;
 }
 

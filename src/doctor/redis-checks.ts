@@ -59,13 +59,20 @@ export async function redisChecks(open: () => Promise<Redis>, url: string): Prom
     results.push(
       SAFE_POLICIES.has(policy)
         ? check('maxmemory-policy', 'ok', policy, { policy, maxmemory: Number(maxmemory) })
-        : check('maxmemory-policy', 'warn', `${policy} evicts keys: Celery messages, serial counters and locks can vanish (set noeviction)`, {
-            policy,
-            maxmemory: Number(maxmemory),
-          }),
+        : check(
+            'maxmemory-policy',
+            'warn',
+            `${policy} evicts keys: Celery messages, serial counters and locks can vanish (set noeviction)`,
+            {
+              policy,
+              maxmemory: Number(maxmemory),
+            },
+          ),
     );
   } catch (e) {
-    results.push(check('maxmemory-policy', 'warn', `cannot read it (${(e as Error).message}); make sure it is noeviction`));
+    results.push(
+      check('maxmemory-policy', 'warn', `cannot read it (${(e as Error).message}); make sure it is noeviction`),
+    );
   }
   return results;
 }

@@ -28,7 +28,11 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
   const redis = await redisChecks(() => ctx.redis(), c.redisUrl.value);
   checks.push(...redis);
   const redisOk = redis[0]!.status === 'ok';
-  const broker = await brokerCheck(() => ctx.broker(), c.brokerUrl.value, c.brokerUrl.value === c.redisUrl.value && redisOk);
+  const broker = await brokerCheck(
+    () => ctx.broker(),
+    c.brokerUrl.value,
+    c.brokerUrl.value === c.redisUrl.value && redisOk,
+  );
   if (c.brokerUrl.value === c.redisUrl.value && !redisOk) {
     broker.status = 'fail';
     broker.detail = 'same as redis, which is unreachable';
@@ -38,7 +42,12 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
   let db: Database | undefined;
   try {
     db = await ctx.db();
-    checks.push(check('database', 'ok', `reachable at ${maskUrl(c.databaseUrl.value)}`, { url: maskUrl(c.databaseUrl.value), dialect: db.dialect }));
+    checks.push(
+      check('database', 'ok', `reachable at ${maskUrl(c.databaseUrl.value)}`, {
+        url: maskUrl(c.databaseUrl.value),
+        dialect: db.dialect,
+      }),
+    );
     const short = db.dialect === 'postgres' ? db.serverVersion.split(' ').slice(0, 2).join(' ') : db.serverVersion;
     checks.push(check('database version', 'ok', short, { version: db.serverVersion }));
   } catch (e) {
@@ -46,7 +55,9 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
     checks.push(check('database', 'fail', (e as Error).message, { url: maskUrl(c.databaseUrl.value) }));
   }
   const deployment = await ctx.deployment();
-  checks.push(check('loonflow', 'ok', `LoonFlow ${deployment.line} (${deployment.how}: ${deployment.detail})`, { ...deployment }));
+  checks.push(
+    check('loonflow', 'ok', `LoonFlow ${deployment.line} (${deployment.how}: ${deployment.detail})`, { ...deployment }),
+  );
   if (deployment.line === '3.x') checks.push(...(await ticketChecks3(db)));
   else {
     checks.push(...(await ticketChecks(ctx, redisOk, db)));
@@ -88,15 +99,37 @@ async function asFinding(e: unknown): Promise<LoonError> {
 
 /** The ticket table and its columns, then today's serial counter against it. */
 async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undefined): Promise<CheckResult[]> {
-  if (!db) return [check('ticket table', 'skip', 'database unreachable'), check('serial counter', 'skip', 'database unreachable')];
-  const [{ makeTicketTable }, { checkTicketTable }] = await Promise.all([import('../db/ticket-table.js'), import('../db/tickets.js')]);
+  if (!db)
+    return [
+      check('ticket table', 'skip', 'database unreachable'),
+      check('serial counter', 'skip', 'database unreachable'),
+    ];
+  const [{ makeTicketTable }, { checkTicketTable }] = await Promise.all([
+    import('../db/ticket-table.js'),
+    import('../db/tickets.js'),
+  ]);
   const table = makeTicketTable({ tz: ctx.config.tz.value });
   const t = await checkTicketTable(db, table);
-  if (!t.tableExists) return [check('ticket table', 'fail', `${table.table} not found`), check('serial counter', 'skip', 'no ticket table')];
+  if (!t.tableExists)
+    return [
+      check('ticket table', 'fail', `${table.table} not found`),
+      check('serial counter', 'skip', 'no ticket table'),
+    ];
   if (t.missingColumns.length) {
-    return [check('ticket table', 'fail', `${table.table} lacks ${t.missingColumns.join(', ')}`, { missing: t.missingColumns }), check('serial counter', 'skip', 'ticket table incomplete')];
+    return [
+      check('ticket table', 'fail', `${table.table} lacks ${t.missingColumns.join(', ')}`, {
+        missing: t.missingColumns,
+      }),
+      check('serial counter', 'skip', 'ticket table incomplete'),
+    ];
   }
-  const results = [check('ticket table', 'ok', `${table.table} (${[table.serialColumn, table.createdColumn, table.deletedColumn].join(', ')})`)];
+  const results = [
+    check(
+      'ticket table',
+      'ok',
+      `${table.table} (${[table.serialColumn, table.createdColumn, table.deletedColumn].join(', ')})`,
+    ),
+  ];
   if (!redisOk) return [...results, check('serial counter', 'skip', 'redis unreachable')];
   const { inspectDays } = await import('../serial/inspect.js');
   const today = dateIn(ctx.config.tz.value);
@@ -110,11 +143,27 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
   const d = day!;
   const data = { date: d.date, counter: d.counter, rows: d.rows, max_seq: d.maxSeq, status: d.status };
   if (d.status === 'behind' || d.status === 'invalid') {
-    results.push(check('serial counter', 'fail', `${d.key} = ${d.counter ?? d.invalidValue}, but serials up to ${d.maxSeq} exist: the next serial would repeat (loonctl serial reseed)`, data));
+    results.push(
+      check(
+        'serial counter',
+        'fail',
+        `${d.key} = ${d.counter ?? d.invalidValue}, but serials up to ${d.maxSeq} exist: the next serial would repeat (loonctl serial reseed)`,
+        data,
+      ),
+    );
   } else if (d.status === 'missing') {
-    results.push(check('serial counter', 'warn', `${d.key} missing: the next ticket starts it from the database (${Math.max(d.rows, d.maxSeq)} used today)`, data));
+    results.push(
+      check(
+        'serial counter',
+        'warn',
+        `${d.key} missing: the next ticket starts it from the database (${Math.max(d.rows, d.maxSeq)} used today)`,
+        data,
+      ),
+    );
   } else {
-    results.push(check('serial counter', 'ok', `${d.key} = ${d.counter} (${d.rows} tickets today, highest ${d.maxSeq})`, data));
+    results.push(
+      check('serial counter', 'ok', `${d.key} = ${d.counter} (${d.rows} tickets today, highest ${d.maxSeq})`, data),
+    );
   }
   return results;
 }
@@ -122,7 +171,10 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
 /** Ready and unacked Celery messages; unacked older than the visibility timeout are orphans: warn. */
 async function backlogCheck(ctx: Context, brokerOk: boolean): Promise<CheckResult> {
   if (!brokerOk) return check('celery backlog', 'skip', 'broker unreachable');
-  const [{ backlogSummary }, { makeTransport }] = await Promise.all([import('../celery/list.js'), import('../celery/transport.js')]);
+  const [{ backlogSummary }, { makeTransport }] = await Promise.all([
+    import('../celery/list.js'),
+    import('../celery/transport.js'),
+  ]);
   const t = makeTransport({ keyPrefix: ctx.config.keyPrefix.value });
   let b: Awaited<ReturnType<typeof backlogSummary>>;
   try {
@@ -133,7 +185,12 @@ async function backlogCheck(ctx: Context, brokerOk: boolean): Promise<CheckResul
   }
   const detail = `${b.ready} ready in ${b.queues} queue(s), ${b.unacked} unacked${b.oldest_unacked_age !== null ? ` (oldest ${b.oldest_unacked_age}s)` : ''}`;
   if (b.oldest_unacked_age !== null && b.oldest_unacked_age > t.visibilityTimeoutS) {
-    return check('celery backlog', 'warn', `${detail}: older than the visibility timeout, probably left by a dead worker (loonctl queue requeue --unacked)`, b);
+    return check(
+      'celery backlog',
+      'warn',
+      `${detail}: older than the visibility timeout, probably left by a dead worker (loonctl queue requeue --unacked)`,
+      b,
+    );
   }
   return check('celery backlog', 'ok', detail, b);
 }

@@ -31,9 +31,15 @@ export async function workerChecks(ctx: Context, brokerOk: boolean, maxRuntimeS:
         { unconsumed: h.unconsumed, workers: c.workers.map((w) => w.hostname) },
       )
     : check('queue consumers', 'ok', `every queue with ready messages has a consumer (${workers})`);
-  const long = h.longRunning.slice(0, 5).map((x) => `${x.name} ${x.id} on ${x.worker} for ${formatDuration(x.runningS!)}`);
+  const long = h.longRunning
+    .slice(0, 5)
+    .map((x) => `${x.name} ${x.id} on ${x.worker} for ${formatDuration(x.runningS!)}`);
   const running = h.longRunning.length
-    ? check('long-running tasks', 'warn', `${h.longRunning.length} over ${formatDuration(maxRuntimeS)}: ${long.join('; ')}`)
+    ? check(
+        'long-running tasks',
+        'warn',
+        `${h.longRunning.length} over ${formatDuration(maxRuntimeS)}: ${long.join('; ')}`,
+      )
     : check('long-running tasks', 'ok', `none over ${formatDuration(maxRuntimeS)}`);
   return [consumers, running];
 }

@@ -45,7 +45,8 @@ export function maskArgs(argv: readonly string[]): string[] {
     else if (SECRET_FLAG.test(arg) || SECRET_SHORT.test(arg)) {
       out.push(arg);
       hideNext = true;
-    } else if (/^-p./.test(arg) && !arg.startsWith('--')) out.push(`-p${HIDDEN}`); // mysql -pSECRET
+    } else if (/^-p./.test(arg) && !arg.startsWith('--'))
+      out.push(`-p${HIDDEN}`); // mysql -pSECRET
     else if (SECRET_ENV.test(arg)) out.push(`${arg.slice(0, arg.indexOf('='))}=${HIDDEN}`);
     else if (SECRET_IN_TEXT.test(arg)) out.push(arg.replace(SECRET_IN_TEXT, `$1${HIDDEN}`));
     else out.push(hideKnownSecrets(maskUrlsIn(arg)));

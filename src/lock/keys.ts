@@ -11,7 +11,8 @@ export function isCompanionKey(key: string): boolean {
   return key.startsWith('loonctl:lock-meta:') || key.startsWith('loonctl:lock-fence:');
 }
 
-export type LockKind = 'loonctl' | 'redis-py' | 'kombu-unacked-mutex' | 'celery-once' | 'python-redis-lock' | 'django-cache' | 'unknown';
+export type LockKind =
+  'loonctl' | 'redis-py' | 'kombu-unacked-mutex' | 'celery-once' | 'python-redis-lock' | 'django-cache' | 'unknown';
 
 /** What wrote a lock, from its name and value. */
 export function lockKind(name: string, token: string, hasMeta: boolean): LockKind {

@@ -75,11 +75,24 @@ export function acquireSentAt(lock: Acquired): number | undefined {
  * One attempt. Returns the lock, or the holder when it is busy. A reply slower than the TTL is useless
  * (the lock would already have expired), so a hung connection fails after that long, 10 s at most (69).
  */
-export async function tryAcquire(redis: Redis, name: string, ttlMs: number, owner: Owner, token = newToken()): Promise<{ acquired: Acquired } | { busy: Holder }> {
-  const meta = JSON.stringify({ token, host: owner.host, pid: String(owner.pid), user: owner.user, command: owner.command }).slice(0, -1);
+export async function tryAcquire(
+  redis: Redis,
+  name: string,
+  ttlMs: number,
+  owner: Owner,
+  token = newToken(),
+): Promise<{ acquired: Acquired } | { busy: Holder }> {
+  const meta = JSON.stringify({
+    token,
+    host: owner.host,
+    pid: String(owner.pid),
+    user: owner.user,
+    command: owner.command,
+  }).slice(0, -1);
   const started = performance.now();
   const keys = [name, metaKey(name), fenceKey(name)];
-  const acquire = () => withDeadline(ACQUIRE.run(redis, keys, [token, ttlMs, meta]), callBudget(ttlMs, 1000), 'acquiring');
+  const acquire = () =>
+    withDeadline(ACQUIRE.run(redis, keys, [token, ttlMs, meta]), callBudget(ttlMs, 1000), 'acquiring');
   const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
     await confirmAcquired(redis, name, token);
@@ -111,7 +124,14 @@ export interface WaitOptions {
 }
 
 /** Tries until acquired or the deadline (monotonic clock), polling with jittered backoff. */
-export async function acquire(redis: Redis, name: string, ttlMs: number, owner: Owner, wait: WaitOptions, token?: string): Promise<{ acquired: Acquired } | { busy: Holder }> {
+export async function acquire(
+  redis: Redis,
+  name: string,
+  ttlMs: number,
+  owner: Owner,
+  wait: WaitOptions,
+  token?: string,
+): Promise<{ acquired: Acquired } | { busy: Holder }> {
   const deadline = performance.now() + wait.waitMs;
   let delay = 25;
   for (;;) {
@@ -124,15 +144,26 @@ export async function acquire(redis: Redis, name: string, ttlMs: number, owner: 
   }
 }
 
-export async function release(redis: Redis, name: string, token: string): Promise<{ released: true } | { released: false; holder: string | null }> {
+export async function release(
+  redis: Redis,
+  name: string,
+  token: string,
+): Promise<{ released: true } | { released: false; holder: string | null }> {
   const r = (await asLock(redis, name, () => RELEASE.run(redis, [name, metaKey(name)], [token]))) as [number, string?];
   if (r[0] === 1) return { released: true };
   return { released: false, holder: r[1] ? r[1] : null };
 }
 
-export type ExtendResult = { extended: true; pttl: number } | { extended: false; reason: 'gone' | 'taken' | 'no-expiry'; holder: string | null };
+export type ExtendResult =
+  { extended: true; pttl: number } | { extended: false; reason: 'gone' | 'taken' | 'no-expiry'; holder: string | null };
 
-export async function extend(redis: Redis, name: string, token: string, ms: number, replace: boolean): Promise<ExtendResult> {
+export async function extend(
+  redis: Redis,
+  name: string,
+  token: string,
+  ms: number,
+  replace: boolean,
+): Promise<ExtendResult> {
   const args = [token, ms, replace ? '1' : '0'];
   const extendScript = () => EXTEND.run(redis, [name, metaKey(name)], args);
   const r = (await asLock(redis, name, extendScript)) as [number, string | number, string?];
@@ -148,12 +179,13 @@ export async function extend(redis: Redis, name: string, token: string, ms: numb
 export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
   const type = await redis.type(name);
   if (type !== 'string' && type !== 'none') throw notALock(name, type);
-  const [[, token], [, pttl], [, metaText], [, fence]] = (await redis.multi().get(name).pttl(name).get(metaKey(name)).get(fenceKey(name)).exec()) as [
-    [unknown, string | null],
-    [unknown, number],
-    [unknown, string | null],
-    [unknown, string | null],
-  ];
+  const [[, token], [, pttl], [, metaText], [, fence]] = (await redis
+    .multi()
+    .get(name)
+    .pttl(name)
+    .get(metaKey(name))
+    .get(fenceKey(name))
+    .exec()) as [[unknown, string | null], [unknown, number], [unknown, string | null], [unknown, string | null]];
   const t = token ?? '';
   let meta: Record<string, string> | null = null;
   try {
@@ -176,7 +208,11 @@ export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
 }
 
 /** Deletes a lock whatever its holder, or only while it still holds `expectToken`. */
-export async function forceRelease(redis: Redis, name: string, expectToken?: string): Promise<{ deleted: boolean; holder: string | null }> {
+export async function forceRelease(
+  redis: Redis,
+  name: string,
+  expectToken?: string,
+): Promise<{ deleted: boolean; holder: string | null }> {
   if (expectToken !== undefined) {
     const r = await release(redis, name, expectToken);
     return r.released ? { deleted: true, holder: expectToken } : { deleted: false, holder: r.holder };

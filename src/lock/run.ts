@@ -84,7 +84,10 @@ export class LockRunner {
   /** A client still connecting, closed if the run ends first. */
   private connecting?: Redis;
 
-  constructor(private redis: Redis, private readonly o: RunUnderLockOptions) {
+  constructor(
+    private redis: Redis,
+    private readonly o: RunUnderLockOptions,
+  ) {
     checkRunOptions(o);
     this.validUntil = (acquireSentAt(o.lock) ?? performance.now()) + o.ttlMs;
   }
@@ -224,7 +227,10 @@ export class LockRunner {
     try {
       const { name, token } = this.o.lock;
       const call = extend(this.redis, name, token, this.o.ttlMs, true);
-      call.then((r) => r.extended && this.confirmed(started), () => {});
+      call.then(
+        (r) => r.extended && this.confirmed(started),
+        () => {},
+      );
       const r = await withDeadline(call, budget, 'renewing the lock');
       if (this.done || this.lost) return;
       if (r.extended) return this.scheduleRenewal(this.interval);

@@ -8,14 +8,17 @@ import type { Deployment } from './lines.js';
  */
 export async function detectDeployment(config: ResolvedConfig, db?: () => Promise<Database>): Promise<Deployment> {
   const v = config.loonflowVersion;
-  if (v.value !== undefined) return { line: checkLoonflowVersion(v.value), how: 'setting', detail: `${v.value} (${v.source})` };
-  if (config.loonflowEnvLines === '3.1+') return { line: '3.x', how: 'environment', detail: '3.1+ variables (REDIS_PASSWORD, POSTGRES_PORT, ...)' };
+  if (v.value !== undefined)
+    return { line: checkLoonflowVersion(v.value), how: 'setting', detail: `${v.value} (${v.source})` };
+  if (config.loonflowEnvLines === '3.1+')
+    return { line: '3.x', how: 'environment', detail: '3.1+ variables (REDIS_PASSWORD, POSTGRES_PORT, ...)' };
   let open: Database | undefined;
   let unreachable = false;
   if (db) open = await db().catch(() => ((unreachable = true), undefined));
   if (open) {
     const { tableExists } = await import('../db/schema.js');
-    if (await tableExists(open, 'ticket_record')) return { line: '3.x', how: 'schema', detail: `ticket_record in ${open.dialect}` };
+    if (await tableExists(open, 'ticket_record'))
+      return { line: '3.x', how: 'schema', detail: `ticket_record in ${open.dialect}` };
     if (await tableExists(open, 'ticket_ticketrecord')) {
       return { line: '2.x', how: 'schema', detail: `ticket_ticketrecord in ${open.dialect} (0.x-2.x)` };
     }

@@ -15,12 +15,15 @@ export interface PickedDatabase {
  * the one that answered.
  */
 export async function pickDatabase(candidates: string[], timeoutMs: number, tz: string): Promise<PickedDatabase> {
-  if (candidates.length === 1) return { db: await connectDatabase(candidates[0]!, timeoutMs, tz), reason: 'configured' };
+  if (candidates.length === 1)
+    return { db: await connectDatabase(candidates[0]!, timeoutMs, tz), reason: 'configured' };
   const tries = await Promise.allSettled(candidates.map((url) => connectDatabase(url, timeoutMs, tz)));
   const open = tries.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
   let chosen: Database | undefined;
   for (const db of open) {
-    const loonflow = (await tableExists(db, 'ticket_ticketrecord').catch(() => false)) || (await tableExists(db, 'ticket_record').catch(() => false));
+    const loonflow =
+      (await tableExists(db, 'ticket_ticketrecord').catch(() => false)) ||
+      (await tableExists(db, 'ticket_record').catch(() => false));
     if (loonflow) {
       chosen = db;
       break;

@@ -70,10 +70,10 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     // Without ioredis' ready check: a missing password shows only on the first command. One round trip
     // of PING and INFO settles it and tells cluster mode and replicas (INFO may be denied by an ACL: fine).
     if (lastError) throw lastError;
-    const [[pingErr], [, infoText]] = ((await withTimeout(client.pipeline().ping().info().exec(), opts.timeoutMs + 250)) ?? []) as [
-      Error | null,
-      unknown,
-    ][];
+    const [[pingErr], [, infoText]] = ((await withTimeout(
+      client.pipeline().ping().info().exec(),
+      opts.timeoutMs + 250,
+    )) ?? []) as [Error | null, unknown][];
     if (pingErr) throw pingErr;
     info = parseInfo(typeof infoText === 'string' ? infoText : '');
   } catch (e) {

@@ -7,7 +7,12 @@ import { ExitCode, LoonError, UnavailableError } from '../core/errors.js';
  * leaves such a key alone and says so: exit 1, the command found a problem.
  */
 export class WrongTypeError extends LoonError {
-  constructor(readonly key: string, readonly actual: string, readonly expected: string, hint?: string) {
+  constructor(
+    readonly key: string,
+    readonly actual: string,
+    readonly expected: string,
+    hint?: string,
+  ) {
     const why = `key '${key}' is a ${actual}, not a ${expected}: left alone`;
     super(why, ExitCode.problem, hint ?? 'inspect it with redis-cli TYPE / DUMP');
   }
@@ -15,8 +20,15 @@ export class WrongTypeError extends LoonError {
 
 const LOST = new RegExp(
   [
-    'Connection is closed', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', "Stream isn't writeable",
-    'Connection lost', 'socket hang up', 'Command aborted due to connection close',
+    'Connection is closed',
+    'ECONNRESET',
+    'EPIPE',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    "Stream isn't writeable",
+    'Connection lost',
+    'socket hang up',
+    'Command aborted due to connection close',
   ].join('|'),
   'i',
 );

@@ -72,7 +72,8 @@ export class MiniRedis {
       });
     });
     const client = new MiniRedis(socket);
-    if (opts.password) await client.call(...(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]));
+    if (opts.password)
+      await client.call(...(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]));
     if (opts.db) await client.call('SELECT', String(opts.db));
     return client;
   }

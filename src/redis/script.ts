@@ -7,7 +7,10 @@ import type { Redis } from 'ioredis';
  */
 export class Script {
   readonly sha: string;
-  constructor(readonly name: string, readonly source: string) {
+  constructor(
+    readonly name: string,
+    readonly source: string,
+  ) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 

@@ -21,12 +21,15 @@ export interface UrlExtras {
  */
 export function redisOptionsFromUrl(url: string, sentinelMaster?: string, extras: UrlExtras = {}): RedisOptions {
   rememberUrlSecrets(url);
-  const bad = (why: string) => new UsageError(`malformed Redis URL ${maskUrl(url)}: ${why}`, 'expected redis://[:password@]host[:port][/db]');
+  const bad = (why: string) =>
+    new UsageError(`malformed Redis URL ${maskUrl(url)}: ${why}`, 'expected redis://[:password@]host[:port][/db]');
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) throw bad('no scheme');
 
   if (scheme === 'sentinel') {
-    const parts = splitUrlList(url).map((p) => p.trim()).filter(Boolean);
+    const parts = splitUrlList(url)
+      .map((p) => p.trim())
+      .filter(Boolean);
     const sentinels: { host: string; port: number }[] = [];
     let password: string | undefined;
     let db = 0;
@@ -38,7 +41,10 @@ export function redisOptionsFromUrl(url: string, sentinelMaster?: string, extras
       if (u.pathname.length > 1) db = parseDb(u.pathname.slice(1), bad);
     }
     if (!sentinelMaster) {
-      throw new UsageError('a sentinel:// URL needs the master name', 'pass --sentinel-master or set LOONCTL_SENTINEL_MASTER');
+      throw new UsageError(
+        'a sentinel:// URL needs the master name',
+        'pass --sentinel-master or set LOONCTL_SENTINEL_MASTER',
+      );
     }
     return { sentinels, name: sentinelMaster, password, db, sentinelPassword: extras.sentinelPassword || undefined };
   }

@@ -80,5 +80,14 @@ export async function auditSerials(
   const duplicates = [...bySn.values()].filter((d) => d.ids.length > 1);
   const days = await inspectDays(redis, db, table, dates, { prefix: serial.prefix ?? 'loonflow', zone: serial.zone });
   const behind = days.filter((d) => d.status === 'behind' || d.status === 'invalid');
-  return { from, to, tickets: tickets.length, duplicates, gaps, malformed, behind, problems: duplicates.length > 0 || behind.length > 0 };
+  return {
+    from,
+    to,
+    tickets: tickets.length,
+    duplicates,
+    gaps,
+    malformed,
+    behind,
+    problems: duplicates.length > 0 || behind.length > 0,
+  };
 }

@@ -58,12 +58,18 @@ return {'unchanged', n, n}`,
  */
 export function assertCounterValue(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SEQ) {
-    throw new DataError(`${what} would be ${n}: not a serial sequence (at most ${MAX_SEQ_DIGITS} digits)`, 'nothing was written; serials with longer sequences are malformed');
+    throw new DataError(
+      `${what} would be ${n}: not a serial sequence (at most ${MAX_SEQ_DIGITS} digits)`,
+      'nothing was written; serials with longer sequences are malformed',
+    );
   }
 }
 
 export function notAnInteger(key: string, raw: string): DataError {
-  return new DataError(`counter ${key} holds '${raw.slice(0, 40)}', not an integer`, 'inspect it with redis-cli GET; loonctl never overwrites it');
+  return new DataError(
+    `counter ${key} holds '${raw.slice(0, 40)}', not an integer`,
+    'inspect it with redis-cli GET; loonctl never overwrites it',
+  );
 }
 
 async function explainIntError(redis: Redis, key: string, e: unknown): Promise<never> {
@@ -137,12 +143,22 @@ export interface ReseedResult {
   after: number;
 }
 
-export async function reseedCounter(redis: Redis, date: string, target: number, allowLower: boolean, replaceInvalid = false): Promise<ReseedResult> {
+export async function reseedCounter(
+  redis: Redis,
+  date: string,
+  target: number,
+  allowLower: boolean,
+  replaceInvalid = false,
+): Promise<ReseedResult> {
   const key = counterKey(date);
   assertCounterValue(target, `reseed target for ${key}`);
   try {
     const args = [target, allowLower ? '1' : '0', COUNTER_TTL_S, replaceInvalid ? '1' : '0'];
-    const [action, before, after] = (await RESEED.run(redis, [key], args)) as [ReseedResult['action'], number | string, number];
+    const [action, before, after] = (await RESEED.run(redis, [key], args)) as [
+      ReseedResult['action'],
+      number | string,
+      number,
+    ];
     return { action, before: before === 'none' ? null : Number(before), after: Number(after) };
   } catch (e) {
     return explainIntError(redis, key, e);

@@ -33,7 +33,10 @@ export async function inspectDays(
   dates: string[],
   serial: { prefix: string; zone?: string | null },
 ): Promise<DayInspection[]> {
-  const [counters, stats] = await Promise.all([readCounters(redis, dates), dayStats(db, table, dates[0]!, dates[dates.length - 1]!)]);
+  const [counters, stats] = await Promise.all([
+    readCounters(redis, dates),
+    dayStats(db, table, dates[0]!, dates[dates.length - 1]!),
+  ]);
   return counters.map((c) => {
     const s = stats.get(c.date) ?? { rows: 0, maxSeq: 0 };
     const safe = Math.max(s.rows, s.maxSeq);

@@ -51,7 +51,10 @@ export async function nextSerials(redis: Redis, o: NextOptions): Promise<NextRes
         init = await o.loadInit();
       } catch (e) {
         if (e instanceof UnavailableError) {
-          throw new UnavailableError(`${counterKey(o.date)} is not set and the database cannot tell where to start: ${e.message}`, 'pass --init-from N to start after serial N');
+          throw new UnavailableError(
+            `${counterKey(o.date)} is not set and the database cannot tell where to start: ${e.message}`,
+            'pass --init-from N to start after serial N',
+          );
         }
         throw e;
       }

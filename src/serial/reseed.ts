@@ -51,20 +51,34 @@ export function targetFor(stats: DayStats, strategy: Strategy): number {
  * the first write: a counter that is not an integer stops the whole range, nothing changed, unless
  * `skipInvalid` (reported, left alone) or `replaceInvalid` (overwritten).
  */
-export async function reseedDays(redis: Redis, db: Database, table: TicketTable, dates: string[], o: ReseedOptions): Promise<ReseedDay[]> {
+export async function reseedDays(
+  redis: Redis,
+  db: Database,
+  table: TicketTable,
+  dates: string[],
+  o: ReseedOptions,
+): Promise<ReseedDay[]> {
   const stats = await dayStats(db, table, dates[0]!, dates[dates.length - 1]!);
   const current = await readCounters(redis, dates);
   const invalid = current.filter((c) => c.raw !== null && c.value === null);
   if (invalid.length && !o.skipInvalid && !o.replaceInvalid) {
     const list = invalid.map((c) => `${c.key} holds '${c.raw!.slice(0, 40)}'`).join(', ');
     const what = invalid.length === 1 ? `counter ${list}, not an integer` : `counters ${list}, not integers`;
-    throw new DataError(`${what}; nothing was changed`, 'inspect with redis-cli GET; --skip-invalid reseeds the other days');
+    throw new DataError(
+      `${what}; nothing was changed`,
+      'inspect with redis-cli GET; --skip-invalid reseeds the other days',
+    );
   }
   const out: ReseedDay[] = [];
   for (const c of current) {
     const s = stats.get(c.date) ?? { rows: 0, maxSeq: 0 };
     const target = targetFor(s, o.strategy);
-    const base = { date: c.date, key: counterKey(c.date), target, ...(s.outOfRange ? { malformedSerials: s.outOfRange } : {}) };
+    const base = {
+      date: c.date,
+      key: counterKey(c.date),
+      target,
+      ...(s.outOfRange ? { malformedSerials: s.outOfRange } : {}),
+    };
     const isInvalid = c.raw !== null && c.value === null;
     if (isInvalid && !o.replaceInvalid) {
       out.push({ ...base, before: null, after: null, action: 'invalid', mayRepeat: 0, invalidValue: c.raw! });
@@ -85,16 +99,37 @@ export async function reseedDays(redis: Redis, db: Database, table: TicketTable,
               ? 'lowered'
               : 'unchanged';
       const after = action === 'unchanged' ? c.value : target;
-      out.push({ ...base, before: c.value, after, action, mayRepeat: action === 'lowered' ? c.value! - target : 0, ...(isInvalid ? { invalidValue: c.raw! } : {}) });
+      out.push({
+        ...base,
+        before: c.value,
+        after,
+        action,
+        mayRepeat: action === 'lowered' ? c.value! - target : 0,
+        ...(isInvalid ? { invalidValue: c.raw! } : {}),
+      });
       continue;
     }
     try {
       const r = await reseedCounter(redis, c.date, target, o.allowLower, o.replaceInvalid);
-      out.push({ ...base, before: r.before, after: r.after, action: r.action, mayRepeat: r.action === 'lowered' ? r.before! - r.after : 0, ...(isInvalid ? { invalidValue: c.raw! } : {}) });
+      out.push({
+        ...base,
+        before: r.before,
+        after: r.after,
+        action: r.action,
+        mayRepeat: r.action === 'lowered' ? r.before! - r.after : 0,
+        ...(isInvalid ? { invalidValue: c.raw! } : {}),
+      });
     } catch (e) {
       // Changed to a non-integer since it was read: report it with the days already changed, go on.
       if (!(e instanceof DataError)) throw e;
-      out.push({ ...base, before: null, after: null, action: 'invalid', mayRepeat: 0, invalidValue: (await redis.get(c.key)) ?? '' });
+      out.push({
+        ...base,
+        before: null,
+        after: null,
+        action: 'invalid',
+        mayRepeat: 0,
+        invalidValue: (await redis.get(c.key)) ?? '',
+      });
     }
   }
   return out;

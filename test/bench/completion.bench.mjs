@@ -12,8 +12,21 @@ try {
   const node = process.execPath;
   const runs = 20;
   const floor = timeCommand(node, ['-e', '0'], runs);
-  report('loonctl __complete queues (20 queues)', timeCommand(node, [BIN, '__complete', 'queues', '', '--broker-url', url], runs), 'node -e 0', floor, 'ms', 1.5);
-  report('loonctl __complete queues (Redis down)', timeCommand(node, [BIN, '__complete', 'queues', '', '--broker-url', 'redis://127.0.0.1:1/0'], runs), 'node -e 0', floor, 'ms');
+  report(
+    'loonctl __complete queues (20 queues)',
+    timeCommand(node, [BIN, '__complete', 'queues', '', '--broker-url', url], runs),
+    'node -e 0',
+    floor,
+    'ms',
+    1.5,
+  );
+  report(
+    'loonctl __complete queues (Redis down)',
+    timeCommand(node, [BIN, '__complete', 'queues', '', '--broker-url', 'redis://127.0.0.1:1/0'], runs),
+    'node -e 0',
+    floor,
+    'ms',
+  );
 } finally {
   await r.flushdb();
   r.disconnect();

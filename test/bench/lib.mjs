@@ -24,8 +24,11 @@ export function timeCommand(cmd, args, runs = 10, opts = {}) {
 
 export function report(label, value, floorLabel, floor, unit = 'ms', target) {
   const ratio = value / floor;
-  const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
-  console.log(`${label.padEnd(44)} ${value.toFixed(2).padStart(9)} ${unit}   ${(ratio).toFixed(2)}x ${floorLabel} (${floor.toFixed(2)} ${unit})${verdict}`);
+  const verdict =
+    target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
+  console.log(
+    `${label.padEnd(44)} ${value.toFixed(2).padStart(9)} ${unit}   ${ratio.toFixed(2)}x ${floorLabel} (${floor.toFixed(2)} ${unit})${verdict}`,
+  );
   return ratio;
 }
 

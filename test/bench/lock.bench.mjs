@@ -39,7 +39,11 @@ try {
   }
   const floor = (floorMs * 1000) / N;
   const pair = (pairMs * 1000) / N;
-  const py = spawnSync('/usr/bin/python3', ['-c', `
+  const py = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      `
 import redis, time
 r = redis.Redis.from_url(${JSON.stringify(REDIS)})
 for i in range(200):
@@ -49,11 +53,16 @@ t = time.perf_counter()
 for i in range(n):
     l = r.lock('pybench', timeout=30); l.acquire(blocking=False); l.release()
 print((time.perf_counter() - t) * 1e6 / n)
-`], { encoding: 'utf8' });
+`,
+    ],
+    { encoding: 'utf8' },
+  );
   const pyPair = Number(py.stdout.trim());
   console.log(`acquire+release pair (${N} pairs, metadata and fence written in the same script):`);
   report('  loonctl library', pair, 'two bare SET/DEL round trips', floor, 'us', 1.5);
-  console.log(`  redis-py Lock acquire+release: ${pyPair.toFixed(1)} us (loonctl is ${(pyPair / pair).toFixed(2)}x faster)`);
+  console.log(
+    `  redis-py Lock acquire+release: ${pyPair.toFixed(1)} us (loonctl is ${(pyPair / pair).toFixed(2)}x faster)`,
+  );
   await c.quit();
   const node = timeCommand(process.execPath, ['-e', '0'], 10);
   const run = timeCommand(process.execPath, [BIN, 'lock', 'run', 'bench-run', '--redis-url', REDIS, '--', 'true'], 10);

@@ -14,7 +14,9 @@ const DB = new URL(URL_).pathname.slice(1) || '0';
 const only = process.argv[2];
 
 function msg(i, queue = 'loonflow', task = i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice') {
-  const body = Buffer.from(`[[${i}], {}, {"callbacks": null, "errbacks": null, "chain": null, "chord": null}]`).toString('base64');
+  const body = Buffer.from(
+    `[[${i}], {}, {"callbacks": null, "errbacks": null, "chain": null, "chord": null}]`,
+  ).toString('base64');
   return `{"body": "${body}", "content-encoding": "utf-8", "content-type": "application/json", "headers": {"lang": "py", "task": "${task}", "id": "id-${i}", "retries": 0, "root_id": "id-${i}", "parent_id": null, "argsrepr": "(${i},)", "kwargsrepr": "{}", "origin": "gen1@bench"}, "properties": {"correlation_id": "id-${i}", "reply_to": "r", "delivery_mode": 2, "delivery_info": {"exchange": "", "routing_key": "${queue}"}, "priority": 0, "body_encoding": "base64", "delivery_tag": "tag-${i}"}}`;
 }
 async function fill(key, n, queue = 'loonflow') {
@@ -37,7 +39,12 @@ const lmoveFloor = async (n) => {
   await r.del('floor-src', 'floor-dst');
   await fill('floor-src', n);
   const t0 = performance.now();
-  await r.eval("local n = 0 while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end return n", 2, 'floor-src', 'floor-dst');
+  await r.eval(
+    "local n = 0 while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end return n",
+    2,
+    'floor-src',
+    'floor-dst',
+  );
   const ms = performance.now() - t0;
   await r.del('floor-src', 'floor-dst');
   return ms;
@@ -47,19 +54,27 @@ try {
   if (!only || only === 'read') {
     await fill('loonflow', 1_000_000);
     const peek = loonctl('queue', 'peek', 'loonflow', '--limit', '100', '--json');
-    console.log(`peek --limit 100 on 1,000,000 messages: ${peek.ms.toFixed(0)} ms, peak RSS ${peek.rssMb.toFixed(0)} MB (reads only the first pages)`);
+    console.log(
+      `peek --limit 100 on 1,000,000 messages: ${peek.ms.toFixed(0)} ms, peak RSS ${peek.rssMb.toFixed(0)} MB (reads only the first pages)`,
+    );
     const p = r.pipeline();
     for (let q = 0; q < 199; q++) p.lpush(`q${q}`, msg(q, `q${q}`));
     await p.exec();
     const list = loonctl('queue', 'list', '--json');
-    console.log(`queue list, 200 queues / 1,000,199 messages: ${list.ms.toFixed(0)} ms (one pipelined round of ${200 * 4} LLENs)`);
+    console.log(
+      `queue list, 200 queues / 1,000,199 messages: ${list.ms.toFixed(0)} ms (one pipelined round of ${200 * 4} LLENs)`,
+    );
     await r.flushdb();
     await fill('loonflow', 100_000);
     const floor = timed('sh', ['-c', `redis-cli -n ${DB} --raw LRANGE loonflow 0 -1 > /dev/null`]);
     const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
-    console.log(`export of 100,000: ${exp.ms.toFixed(0)} ms = ${(exp.ms / floor.ms).toFixed(2)}x redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms; target <= 3x), peak RSS ${exp.rssMb.toFixed(0)} MB (target < 200 MB)`);
+    console.log(
+      `export of 100,000: ${exp.ms.toFixed(0)} ms = ${(exp.ms / floor.ms).toFixed(2)}x redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms; target <= 3x), peak RSS ${exp.rssMb.toFixed(0)} MB (target < 200 MB)`,
+    );
     const bare = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null', '--no-summary');
-    console.log(`export --no-summary of 100,000: ${bare.ms.toFixed(0)} ms = ${(bare.ms / floor.ms).toFixed(2)}x the same floor, peak RSS ${bare.rssMb.toFixed(0)} MB`);
+    console.log(
+      `export --no-summary of 100,000: ${bare.ms.toFixed(0)} ms = ${(bare.ms / floor.ms).toFixed(2)}x the same floor, peak RSS ${bare.rssMb.toFixed(0)} MB`,
+    );
     await r.flushdb();
   }
   if (!only || only === 'write') {
@@ -68,13 +83,17 @@ try {
       await fill('loonflow', n);
       const mv = loonctl('queue', 'move', 'loonflow', 'dst', '--yes');
       const moved = await r.llen('dst');
-      console.log(`move ${n}: ${mv.ms.toFixed(0)} ms = ${(mv.ms / floor).toFixed(2)}x Redis LMOVE loop (${floor.toFixed(0)} ms), ${((mv.ms / n) * 1000).toFixed(1)} us/message, moved ${moved}, RSS ${mv.rssMb.toFixed(0)} MB`);
+      console.log(
+        `move ${n}: ${mv.ms.toFixed(0)} ms = ${(mv.ms / floor).toFixed(2)}x Redis LMOVE loop (${floor.toFixed(0)} ms), ${((mv.ms / n) * 1000).toFixed(1)} us/message, moved ${moved}, RSS ${mv.rssMb.toFixed(0)} MB`,
+      );
       await r.flushdb();
     }
     for (const n of [10_000, 100_000, 1_000_000]) {
       await fill('loonflow', n);
       const pg = loonctl('queue', 'purge', 'loonflow', '--task', 'tasks.send_*', '--yes');
-      console.log(`filtered purge of ${n / 2} of ${n}: ${pg.ms.toFixed(0)} ms, ${((pg.ms / n) * 1000).toFixed(1)} us/message scanned, left ${await r.llen('loonflow')}`);
+      console.log(
+        `filtered purge of ${n / 2} of ${n}: ${pg.ms.toFixed(0)} ms, ${((pg.ms / n) * 1000).toFixed(1)} us/message scanned, left ${await r.llen('loonflow')}`,
+      );
       await r.flushdb();
     }
     for (const n of [1000, 10_000]) {
@@ -94,7 +113,11 @@ try {
       const restored = await r.llen('loonflow');
       await r.flushdb();
       await makeUnacked();
-      const py = spawnSync('/usr/bin/python3', ['-c', `
+      const py = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          `
 import time
 from kombu import Connection
 conn = Connection(${JSON.stringify(URL_)})
@@ -104,9 +127,14 @@ t = time.perf_counter()
 while client.hlen('unacked'):
     ch.qos.restore_visible(num=10)
 print((time.perf_counter() - t) * 1000)
-`], { encoding: 'utf8' });
+`,
+        ],
+        { encoding: 'utf8' },
+      );
       const kombuMs = Number(py.stdout.trim());
-      console.log(`requeue --unacked of ${n}: ${rq.ms.toFixed(0)} ms (restored ${restored}); kombu restore_visible in a tight loop: ${kombuMs.toFixed(0)} ms = ${(kombuMs / rq.ms).toFixed(1)}x slower${py.status ? ` (python failed: ${py.stderr.slice(0, 200)})` : ''}`);
+      console.log(
+        `requeue --unacked of ${n}: ${rq.ms.toFixed(0)} ms (restored ${restored}); kombu restore_visible in a tight loop: ${kombuMs.toFixed(0)} ms = ${(kombuMs / rq.ms).toFixed(1)}x slower${py.status ? ` (python failed: ${py.stderr.slice(0, 200)})` : ''}`,
+      );
       await r.flushdb();
     }
   }

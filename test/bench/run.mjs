@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 
 const dir = new URL('.', import.meta.url).pathname;
 const only = process.argv[2];
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs') && (!only || f.includes(only))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs') && (!only || f.includes(only)))
+  .sort();
 let failed = 0;
 for (const f of files) {
   console.log(`\n### ${f}`);

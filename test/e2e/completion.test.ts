@@ -41,7 +41,10 @@ COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})
 COMP_CWORD=${words.length - 1}
 _loonctl
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean);
 }
@@ -56,7 +59,10 @@ function zshComplete(line: string): { hits: string[]; descriptions: string[] } {
 }
 
 function fishComplete(line: string): { value: string; description: string }[] {
-  const r = spawnSync('fish', ['--no-config', '-c', `source ${COMPLETIONS}loonctl.fish; complete -C '${line}'`], { env, encoding: 'utf8' });
+  const r = spawnSync('fish', ['--no-config', '-c', `source ${COMPLETIONS}loonctl.fish; complete -C '${line}'`], {
+    env,
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout
     .split('\n')
@@ -97,7 +103,9 @@ describe('generated scripts', () => {
 
 describe('bash (plain bash, COMP_WORDS/COMP_CWORD)', () => {
   it('subcommands, options and fixed values', () => {
-    expect(bashComplete(['loonctl', ''])).toEqual(expect.arrayContaining(['serial', 'queue', 'lock', 'doctor', 'config', 'completion']));
+    expect(bashComplete(['loonctl', ''])).toEqual(
+      expect.arrayContaining(['serial', 'queue', 'lock', 'doctor', 'config', 'completion']),
+    );
     expect(bashComplete(['loonctl', 'qu'])).toEqual(['queue']);
     expect(bashComplete(['loonctl', 'config', 'show', '--o'])).toEqual(['--output']);
     expect(bashComplete(['loonctl', 'doctor', '-o', 'j'])).toEqual(['json', 'jsonl']);
@@ -115,13 +123,19 @@ describe('bash (plain bash, COMP_WORDS/COMP_CWORD)', () => {
     expect(bashComplete(['loonctl', '--config', join(d, 'c.json'), '--profile', 'pr'])).toEqual(['prelive', 'prod']);
   });
   it('live queue names from Redis, internal queues left out', () => {
-    const queueCommands = buildProgram().commands.find((c) => c.name() === 'queue')!.commands.map((c) => c.name());
+    const queueCommands = buildProgram()
+      .commands.find((c) => c.name() === 'queue')!
+      .commands.map((c) => c.name());
     const withQueueArg = queueCommands.filter((n) => ['peek', 'move', 'purge', 'stats', 'export'].includes(n));
-    for (const sub of withQueueArg) expect(bashComplete(['loonctl', 'queue', sub, ''])).toEqual(['celery', 'loonflow', 'reports']);
-    expect(bashComplete(['loonctl', 'queue', 'peek', 'lo'])).toEqual(queueCommands.includes('peek') ? ['loonflow'] : []);
+    for (const sub of withQueueArg)
+      expect(bashComplete(['loonctl', 'queue', sub, ''])).toEqual(['celery', 'loonflow', 'reports']);
+    expect(bashComplete(['loonctl', 'queue', 'peek', 'lo'])).toEqual(
+      queueCommands.includes('peek') ? ['loonflow'] : [],
+    );
   });
   it('live lock names for the lock commands', () => {
-    for (const sub of ['show', 'release', 'extend', 'run']) expect(bashComplete(['loonctl', 'lock', sub, ''])).toEqual(['nightly-report']);
+    for (const sub of ['show', 'release', 'extend', 'run'])
+      expect(bashComplete(['loonctl', 'lock', sub, ''])).toEqual(['nightly-report']);
     expect(bashComplete(['loonctl', 'serial', 'show', '--date', 'to'])).toEqual(['today']);
     expect(bashComplete(['loonctl', 'serial', 'reseed', '--strategy', ''])).toEqual(['safe', 'count', 'max-serial']);
     expect(bashComplete(['loonctl', 'lock', 'run', 'x', '--on-lost', 'k'])).toEqual(['kill']);
@@ -146,7 +160,9 @@ describe('zsh (zpty + compinit)', () => {
     expect(zshComplete('loonctl -o ').hits.sort()).toEqual(['json', 'jsonl', 'plain', 'table', 'wide']);
   });
   it('live queue names', () => {
-    const hasPeek = buildProgram().commands.find((c) => c.name() === 'queue')!.commands.some((c) => c.name() === 'peek');
+    const hasPeek = buildProgram()
+      .commands.find((c) => c.name() === 'queue')!
+      .commands.some((c) => c.name() === 'peek');
     expect(zshComplete('loonctl queue peek ').hits.sort()).toEqual(hasPeek ? ['celery', 'loonflow', 'reports'] : []);
   });
 });
@@ -156,13 +172,23 @@ describe('fish (complete -C)', () => {
     const subs = fishComplete('loonctl ');
     expect(subs.map((s) => s.value)).toEqual(expect.arrayContaining(['serial', 'queue', 'lock', 'doctor']));
     expect(subs.find((s) => s.value === 'doctor')!.description).toMatch(/check Redis/);
-    expect(fishComplete('loonctl completion ').map((s) => s.value).sort()).toEqual(['bash', 'fish', 'zsh']);
+    expect(
+      fishComplete('loonctl completion ')
+        .map((s) => s.value)
+        .sort(),
+    ).toEqual(['bash', 'fish', 'zsh']);
     expect(fishComplete('loonctl -o j').map((s) => s.value)).toEqual(['json', 'jsonl']);
     expect(fishComplete('loonctl config show --ou')).toEqual([{ value: '--output', description: 'output format' }]);
   });
   it('live queue names', () => {
-    const hasPeek = buildProgram().commands.find((c) => c.name() === 'queue')!.commands.some((c) => c.name() === 'peek');
-    expect(fishComplete('loonctl queue peek ').map((s) => s.value).sort()).toEqual(hasPeek ? ['celery', 'loonflow', 'reports'] : []);
+    const hasPeek = buildProgram()
+      .commands.find((c) => c.name() === 'queue')!
+      .commands.some((c) => c.name() === 'peek');
+    expect(
+      fishComplete('loonctl queue peek ')
+        .map((s) => s.value)
+        .sort(),
+    ).toEqual(hasPeek ? ['celery', 'loonflow', 'reports'] : []);
   });
 });
 
@@ -206,7 +232,10 @@ describe('__complete', () => {
     const log = join(dir, 'modules.log');
     writeFileSync(log, '');
     const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
-    const r = await runCli(['__complete', 'queues', '', '--broker-url', redis.url], { nodeArgs: ['--import', hook], env: { LOONCTL_MODULE_LOG: log } });
+    const r = await runCli(['__complete', 'queues', '', '--broker-url', redis.url], {
+      nodeArgs: ['--import', hook],
+      env: { LOONCTL_MODULE_LOG: log },
+    });
     expect(r.stdout).toContain('loonflow');
     const loaded = readFileSync(log, 'utf8');
     expect(loaded).toContain('complete-names');

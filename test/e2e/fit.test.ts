@@ -18,7 +18,13 @@ beforeAll(async () => {
   await createTicketTable('postgres', dbUrl);
   const eta = new Date(Date.now() + 3_600_000).toISOString().replace('Z', '+00:00');
   const elements = Array.from({ length: 30 }, (_, i) =>
-    envelope({ id: `${LONG_ID.slice(0, -2)}${String(i).padStart(2, '0')}`, task: LONG_TASK, eta, args: [i, '工单审批流程的一个很长的参数', { ticket: 4711 }], kwargs: { action_from: 'loonrobot', note: 'x'.repeat(80) } }),
+    envelope({
+      id: `${LONG_ID.slice(0, -2)}${String(i).padStart(2, '0')}`,
+      task: LONG_TASK,
+      eta,
+      args: [i, '工单审批流程的一个很长的参数', { ticket: 4711 }],
+      kwargs: { action_from: 'loonrobot', note: 'x'.repeat(80) },
+    }),
   );
   await redis.client.lpush('loonflow', ...elements);
   for (const [i, el] of elements.slice(0, 5).entries()) {
@@ -97,7 +103,12 @@ describe('-q prints data and errors only', () => {
   it('doctor -q lists only the failing checks', async () => {
     const all = await run(['doctor', '-o', 'plain'], 80);
     const quiet = await run(['doctor', '-o', 'plain', '-q'], 80);
-    const statuses = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => l.split('\t')[1]);
+    const statuses = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[1]);
     expect(statuses(all.stdout)).toContain('ok');
     expect(statuses(quiet.stdout).every((s) => s === 'fail')).toBe(true);
     expect(quiet.code).toBe(all.code);

@@ -67,12 +67,20 @@ describe('usage errors exit 2 with one line', () => {
 describe('config show', () => {
   it('prints each value with its source, passwords masked', async () => {
     const r = await runCli(['config', 'show', '--json', '--tz', 'UTC'], {
-      env: { REDIS_HOST: 'lf-redis', REDIS_PASSWORD: 'hunter2', REDIS_DB: '5', LOONCTL_DATABASE_URL: 'postgres://lf:pgsecret@db/lf' },
+      env: {
+        REDIS_HOST: 'lf-redis',
+        REDIS_PASSWORD: 'hunter2',
+        REDIS_DB: '5',
+        LOONCTL_DATABASE_URL: 'postgres://lf:pgsecret@db/lf',
+      },
     });
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
     expect(c['redis-url']).toEqual({ value: 'redis://:****@lf-redis:6379/0', source: 'env REDIS_HOST,REDIS_PASSWORD' });
-    expect(c['broker-url']).toEqual({ value: 'redis://:****@lf-redis:6379/5', source: 'env REDIS_HOST,REDIS_PASSWORD,REDIS_DB' });
+    expect(c['broker-url']).toEqual({
+      value: 'redis://:****@lf-redis:6379/5',
+      source: 'env REDIS_HOST,REDIS_PASSWORD,REDIS_DB',
+    });
     expect(c['database-url']).toEqual({ value: 'postgres://lf:****@db/lf', source: 'env LOONCTL_DATABASE_URL' });
     expect(c.tz).toEqual({ value: 'UTC', source: 'flag' });
     expect(r.stdout + r.stderr).not.toMatch(/hunter2|pgsecret/);
@@ -86,7 +94,14 @@ describe('config show', () => {
 
 describe('unreachable services and authentication', () => {
   it('doctor reports an unreachable Redis and database and exits 1, URLs masked', async () => {
-    const r = await runCli(['doctor', '--json', '--redis-url', 'redis://:hunter2@127.0.0.1:1/0', '--database-url', 'postgres://u:pgsecret@127.0.0.1:1/x']);
+    const r = await runCli([
+      'doctor',
+      '--json',
+      '--redis-url',
+      'redis://:hunter2@127.0.0.1:1/0',
+      '--database-url',
+      'postgres://u:pgsecret@127.0.0.1:1/x',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
@@ -100,7 +115,9 @@ describe('unreachable services and authentication', () => {
   it('a command that needs an unreachable Redis exits 69 with the masked URL and a hint', async () => {
     const r = await runCli(['queue', 'list', '--broker-url', 'redis://:hunter2@127.0.0.1:1/0']);
     expect(r.code).toBe(69);
-    expect(r.stderr).toMatch(/^loonctl: cannot reach broker redis:\/\/:\*\*\*\*@127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \(is Redis running\?/);
+    expect(r.stderr).toMatch(
+      /^loonctl: cannot reach broker redis:\/\/:\*\*\*\*@127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \(is Redis running\?/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain('hunter2');
   });
@@ -118,7 +135,14 @@ describe('unreachable services and authentication', () => {
 
   it('a reader that goes away (| head -1) ends the command quietly', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" serial next --count 200000 --date 2030-01-01 --init-from 0 --redis-url ${redis.url} | head -1`], { encoding: 'utf8', env: cliEnv() });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" serial next --count 200000 --date 2030-01-01 --init-from 0 --redis-url ${redis.url} | head -1`,
+      ],
+      { encoding: 'utf8', env: cliEnv() },
+    );
     expect(r.stdout).toBe('loonflow_203001010001\n');
     expect(r.stderr).toBe('');
     await redis.client.del('ticket_day_count_2030-01-01');
@@ -127,12 +151,26 @@ describe('unreachable services and authentication', () => {
   it('a wrong Redis password says "authentication failed"', async () => {
     const server = await startPasswordRedis('right-password');
     try {
-      const r = await runCli(['doctor', '--json', '--redis-url', `redis://:wrong-password@127.0.0.1:${server.port}/0`, '--database-url', inject('pgUrl')]);
+      const r = await runCli([
+        'doctor',
+        '--json',
+        '--redis-url',
+        `redis://:wrong-password@127.0.0.1:${server.port}/0`,
+        '--database-url',
+        inject('pgUrl'),
+      ]);
       expect(r.code).toBe(1);
       const redisCheck = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'redis');
       expect(redisCheck.detail).toMatch(/authentication failed/);
       expect(r.stdout).not.toContain('wrong-password');
-      const ok = await runCli(['doctor', '--json', '--redis-url', `redis://:right-password@127.0.0.1:${server.port}/0`, '--database-url', inject('pgUrl')]);
+      const ok = await runCli([
+        'doctor',
+        '--json',
+        '--redis-url',
+        `redis://:right-password@127.0.0.1:${server.port}/0`,
+        '--database-url',
+        inject('pgUrl'),
+      ]);
       expect(JSON.parse(ok.stdout).checks.find((c: { name: string }) => c.name === 'redis').status).toBe('ok');
     } finally {
       server.stop();
@@ -140,7 +178,14 @@ describe('unreachable services and authentication', () => {
   });
 
   it('a wrong MariaDB password says "authentication failed"', async () => {
-    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', 'mysql://root:not-the-password@127.0.0.1:3306/mysql']);
+    const r = await runCli([
+      'doctor',
+      '--json',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      'mysql://root:not-the-password@127.0.0.1:3306/mysql',
+    ]);
     expect(r.code).toBe(1);
     const db = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'database');
     expect(db.detail).toMatch(/authentication failed/);
@@ -150,7 +195,16 @@ describe('unreachable services and authentication', () => {
     const { port, server } = await silentServer();
     try {
       const t0 = Date.now();
-      const r = await runCli(['doctor', '--json', '--timeout', '700ms', '--redis-url', `redis://127.0.0.1:${port}/0`, '--database-url', `postgres://u@127.0.0.1:${port}/x`]);
+      const r = await runCli([
+        'doctor',
+        '--json',
+        '--timeout',
+        '700ms',
+        '--redis-url',
+        `redis://127.0.0.1:${port}/0`,
+        '--database-url',
+        `postgres://u@127.0.0.1:${port}/x`,
+      ]);
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(r.code).toBe(1);
       const checks = JSON.parse(r.stdout).checks;
@@ -185,18 +239,38 @@ describe('interrupt', () => {
 describe('doctor against a healthy setup', () => {
   it.each(['postgres', 'mysql'] as const)('reports ok on %s and exits 0; a counter behind fails it', async (kind) => {
     const url = kind === 'postgres' ? await createPgDatabase() : await createMysqlDatabase();
-    await createTicketTable(kind, url, [{ sn: `loonflow_${today.replace(/-/g, '')}0007`, created: `${today} 10:00:00` }]);
+    await createTicketTable(kind, url, [
+      { sn: `loonflow_${today.replace(/-/g, '')}0007`, created: `${today} 10:00:00` },
+    ]);
     await redis.client.set(`ticket_day_count_${today}`, '7');
     const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url, '--tz', FIXTURE_TZ]);
     const report = JSON.parse(r.stdout);
     const byName = Object.fromEntries(report.checks.map((c: { name: string; status: string }) => [c.name, c.status]));
-    expect(byName).toMatchObject({ redis: 'ok', broker: 'ok', database: 'ok', 'ticket table': 'ok', 'serial counter': 'ok', 'celery backlog': 'ok' });
-    expect(report.checks.find((c: { name: string }) => c.name === 'database version').detail).toMatch(kind === 'postgres' ? /PostgreSQL 15/ : /MariaDB/);
+    expect(byName).toMatchObject({
+      redis: 'ok',
+      broker: 'ok',
+      database: 'ok',
+      'ticket table': 'ok',
+      'serial counter': 'ok',
+      'celery backlog': 'ok',
+    });
+    expect(report.checks.find((c: { name: string }) => c.name === 'database version').detail).toMatch(
+      kind === 'postgres' ? /PostgreSQL 15/ : /MariaDB/,
+    );
     expect(r.code).toBe(0);
     expect(report.ok).toBe(true);
 
     await redis.client.set(`ticket_day_count_${today}`, '3');
-    const behind = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', url, '--tz', FIXTURE_TZ]);
+    const behind = await runCli([
+      'doctor',
+      '--json',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      url,
+      '--tz',
+      FIXTURE_TZ,
+    ]);
     expect(behind.code).toBe(1);
     const counter = JSON.parse(behind.stdout).checks.find((c: { name: string }) => c.name === 'serial counter');
     expect(counter).toMatchObject({ status: 'fail', data: { counter: 3, max_seq: 7, status: 'behind' } });
@@ -212,15 +286,17 @@ describe('doctor against a healthy setup', () => {
 });
 
 describe('start-up stays lean', () => {
-  it.each([['--help'], ['--version'], ['queue', '--help'], ['config', 'show']])('%s loads none of ioredis, pg, kysely, mysql2', async (...args) => {
-    const log = join(dir, `modules-${args.join('-')}.log`);
-    writeFileSync(log, '');
-    const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
-    const r = await runCli(args, { nodeArgs: ['--import', hook], env: { LOONCTL_MODULE_LOG: log } });
-    expect(r.code).toBe(0);
-    const loaded = readFileSync(log, 'utf8');
-    expect(loaded).toContain('loonctl'); // the hook saw our own modules
-    expect(loaded).not.toMatch(/node_modules\/(ioredis|pg|kysely|mysql2)\//);
-  });
+  it.each([['--help'], ['--version'], ['queue', '--help'], ['config', 'show']])(
+    '%s loads none of ioredis, pg, kysely, mysql2',
+    async (...args) => {
+      const log = join(dir, `modules-${args.join('-')}.log`);
+      writeFileSync(log, '');
+      const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
+      const r = await runCli(args, { nodeArgs: ['--import', hook], env: { LOONCTL_MODULE_LOG: log } });
+      expect(r.code).toBe(0);
+      const loaded = readFileSync(log, 'utf8');
+      expect(loaded).toContain('loonctl'); // the hook saw our own modules
+      expect(loaded).not.toMatch(/node_modules\/(ioredis|pg|kysely|mysql2)\//);
+    },
+  );
 });
-

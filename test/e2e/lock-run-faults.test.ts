@@ -34,7 +34,9 @@ function start(args: string[], url = redis.url) {
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdout!.resume();
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stderr })),
+  );
   return { child, done };
 }
 const run = (args: string[]) => runCli(['--redis-url', redis.url, 'lock', 'run', ...args]);
@@ -50,7 +52,10 @@ describe('18.13 a hung connection', () => {
     const server = await startPrivateRedis();
     const proxy = await startProxy(server.port);
     const pidFile = file('hung');
-    const { child, done } = start(['hung', '--ttl', '4s', '--kill-after', '5s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], `redis://127.0.0.1:${proxy.port}/0`);
+    const { child, done } = start(
+      ['hung', '--ttl', '4s', '--kill-after', '5s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`],
+      `redis://127.0.0.1:${proxy.port}/0`,
+    );
     const other = new Redis(`redis://127.0.0.1:${server.port}/0`);
     try {
       const pid = await pidIn(pidFile);
@@ -92,7 +97,17 @@ describe('18.13 every Redis call of lock run is bounded', () => {
 describe('18.14 the job does not outlive loonctl', () => {
   it('SIGKILL of loonctl: the watchdog TERMs the group', async () => {
     const pidFile = file('orphan');
-    const { child, done } = start(['orphan', '--ttl', '5s', '--kill-after', '1s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`]);
+    const { child, done } = start([
+      'orphan',
+      '--ttl',
+      '5s',
+      '--kill-after',
+      '1s',
+      '--',
+      'sh',
+      '-c',
+      `echo $$ > ${pidFile}; exec sleep 30`,
+    ]);
     const pid = await pidIn(pidFile);
     child.kill('SIGKILL');
     await done;
@@ -120,7 +135,15 @@ describe('18.14 the job does not outlive loonctl', () => {
 describe('18.15 the whole process group', () => {
   it('a watchdog killed alone: loonctl stops the group itself and releases only after it is gone', async () => {
     const pidFile = file('nowatchdog');
-    const { done } = start(['nowatchdog', '--kill-after', '1s', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`]);
+    const { done } = start([
+      'nowatchdog',
+      '--kill-after',
+      '1s',
+      '--',
+      'sh',
+      '-c',
+      `echo $$ > ${pidFile}; exec sleep 30`,
+    ]);
     const pid = await pidIn(pidFile);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
@@ -150,7 +173,17 @@ describe('18.16 --on-lost ignore, TTL minimum', () => {
   it('--on-lost ignore lets the job finish, then exits 76 as documented', async () => {
     const ready = file('ignore-ready');
     const done = file('ignore-done');
-    const { done: finished } = start(['ignored', '--ttl', '900ms', '--on-lost', 'ignore', '--', 'sh', '-c', `touch ${ready}; sleep 1.5; touch ${done}; exit 3`]);
+    const { done: finished } = start([
+      'ignored',
+      '--ttl',
+      '900ms',
+      '--on-lost',
+      'ignore',
+      '--',
+      'sh',
+      '-c',
+      `touch ${ready}; sleep 1.5; touch ${done}; exit 3`,
+    ]);
     await until(() => existsSync(ready));
     expect((await runCli(['lock', 'release', '--force', 'ignored', '--yes', '--redis-url', redis.url])).code).toBe(0);
     const r = await finished;
@@ -181,6 +214,8 @@ describe('19.2 the command in lock metadata', () => {
     expect(await metaWhileRunning('norecord', [])).toBe('sh');
   });
   it('NEEDS WIRING: --record-command stores the masked argument list', async () => {
-    expect(await metaWhileRunning('record', ['--record-command'])).toBe('sh -c "sleep 1" postgres://admin:****@db/prod --password ****');
+    expect(await metaWhileRunning('record', ['--record-command'])).toBe(
+      'sh -c "sleep 1" postgres://admin:****@db/prod --password ****',
+    );
   });
 });

@@ -25,7 +25,9 @@ function start(args: string[]) {
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 async function until(cond: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
@@ -38,7 +40,16 @@ async function until(cond: () => Promise<boolean> | boolean, ms = 5000): Promise
 
 describe('lock run', () => {
   it('the child sees the lock in its environment; exit codes pass through; the lock is released', async () => {
-    const r = await run(['envjob', '--', 'sh', '-c', 'echo "$LOONCTL_LOCK_NAME $LOONCTL_LOCK_TOKEN $LOONCTL_LOCK_FENCE $(redis-cli -u "$URL" GET envjob)"; exit 7'], { env: { URL: redis.url } });
+    const r = await run(
+      [
+        'envjob',
+        '--',
+        'sh',
+        '-c',
+        'echo "$LOONCTL_LOCK_NAME $LOONCTL_LOCK_TOKEN $LOONCTL_LOCK_FENCE $(redis-cli -u "$URL" GET envjob)"; exit 7',
+      ],
+      { env: { URL: redis.url } },
+    );
     expect(r.code).toBe(7);
     const [name, token, fence, stored] = r.stdout.trim().split(' ');
     expect(name).toBe('envjob');
@@ -98,7 +109,13 @@ describe('lock run', () => {
   it('SIGTERM to loonctl reaches the child and the lock is released', async () => {
     const marker = join(dir, 'got-term');
     const ready = join(dir, 'term-ready');
-    const { child, done } = start(['termjob', '--', 'sh', '-c', `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & touch ${ready}; wait`]);
+    const { child, done } = start([
+      'termjob',
+      '--',
+      'sh',
+      '-c',
+      `trap 'echo term > ${marker}; exit 0' TERM; sleep 30 & touch ${ready}; wait`,
+    ]);
     await until(() => existsSync(ready));
     child.kill('SIGTERM');
     const r = await done;
@@ -110,7 +127,16 @@ describe('lock run', () => {
   it('no secret from the command line reaches the metadata, lock show or lock list', async () => {
     const stop = join(dir, 'secretjob-stop');
     const wait = `while [ ! -f ${stop} ]; do sleep 0.05; done`;
-    const argv = ['sh', '-c', wait, 'postgres://admin:S3cretPW@db/prod', '--password=S3cretPW2', '-p', 'S3cretPW3', 'TOKEN=S3cretPW4'];
+    const argv = [
+      'sh',
+      '-c',
+      wait,
+      'postgres://admin:S3cretPW@db/prod',
+      '--password=S3cretPW2',
+      '-p',
+      'S3cretPW3',
+      'TOKEN=S3cretPW4',
+    ];
     const { done } = start(['secretjob', '--', ...argv]);
     await until(async () => (await redis.client.exists('secretjob')) === 1);
     const seen = [
@@ -128,7 +154,13 @@ describe('lock run', () => {
   it('metadata written by an older loonctl is masked when shown', async () => {
     const token = 'c'.repeat(32);
     await redis.client.set('oldmeta', token, 'PX', 60_000);
-    const meta = { token, host: 'h', pid: '1', user: 'u', command: 'dump mysql://root:OldS3cret@db/x --token OldS3cret2' };
+    const meta = {
+      token,
+      host: 'h',
+      pid: '1',
+      user: 'u',
+      command: 'dump mysql://root:OldS3cret@db/x --token OldS3cret2',
+    };
     await redis.client.set('loonctl:lock-meta:oldmeta', JSON.stringify(meta), 'PX', 60_000);
     const show = await runCli(['lock', 'show', 'oldmeta', '--json', '--redis-url', redis.url]);
     expect(JSON.parse(show.stdout).meta.command).toBe('dump mysql://root:****@db/x --token ****');
@@ -145,7 +177,20 @@ describe('lock run', () => {
     const server = await startPrivateRedis();
     try {
       const url = `redis://127.0.0.1:${server.port}/0`;
-      const child = spawnCli(['lock', 'run', 'fragile', '--ttl', '1500ms', '--kill-after', '500ms', '--redis-url', url, '--', 'sleep', '30']);
+      const child = spawnCli([
+        'lock',
+        'run',
+        'fragile',
+        '--ttl',
+        '1500ms',
+        '--kill-after',
+        '500ms',
+        '--redis-url',
+        url,
+        '--',
+        'sleep',
+        '30',
+      ]);
       let stderr = '';
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const done = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
@@ -189,7 +234,9 @@ describe('lock bad input', () => {
 
   it('show and release of a lock nobody holds: 3', async () => {
     expect((await runCli(['lock', 'show', 'nobody', '--redis-url', redis.url])).code).toBe(3);
-    expect((await runCli(['lock', 'release', 'nobody', '--token', 'a'.repeat(32), '--redis-url', redis.url])).code).toBe(3);
+    expect(
+      (await runCli(['lock', 'release', 'nobody', '--token', 'a'.repeat(32), '--redis-url', redis.url])).code,
+    ).toBe(3);
   });
 
   it('force release: --dry-run changes nothing, --expect-token refuses a lock that changed hands, off a terminal it needs --yes, kombu mutex warns', async () => {
@@ -199,10 +246,34 @@ describe('lock bad input', () => {
     expect(await redis.client.exists('stale')).toBe(1);
     const noYes = await runCli(['lock', 'release', '--force', 'stale', '--redis-url', redis.url]);
     expect(noYes.code).toBe(2);
-    const changed = await runCli(['lock', 'release', '--force', 'stale', '--expect-token', 'b'.repeat(32), '--yes', '--redis-url', redis.url]);
+    const changed = await runCli([
+      'lock',
+      'release',
+      '--force',
+      'stale',
+      '--expect-token',
+      'b'.repeat(32),
+      '--yes',
+      '--redis-url',
+      redis.url,
+    ]);
     expect(changed.code).toBe(1);
     expect(await redis.client.exists('stale')).toBe(1);
-    expect((await runCli(['lock', 'release', '--force', 'stale', '--expect-token', 'a'.repeat(32), '--yes', '--redis-url', redis.url])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'lock',
+          'release',
+          '--force',
+          'stale',
+          '--expect-token',
+          'a'.repeat(32),
+          '--yes',
+          '--redis-url',
+          redis.url,
+        ])
+      ).code,
+    ).toBe(0);
     expect(await redis.client.exists('stale')).toBe(0);
     await redis.client.set('unacked_mutex', 'c'.repeat(32), 'PX', 300000);
     const mutex = await runCli(['lock', 'release', '--force', 'unacked_mutex', '--yes', '--redis-url', redis.url]);
@@ -227,11 +298,13 @@ describe('fencing', () => {
 
     const { connectRedis } = await import('../../src/redis/connect.js');
     const { tryAcquire, release, currentOwner } = await import('../../src/lock/locks.js');
-    const clients = await Promise.all(Array.from({ length: 6 }, () => connectRedis(redis.url, { timeoutMs: 2000, role: 'redis' })));
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, () => connectRedis(redis.url, { timeoutMs: 2000, role: 'redis' })),
+    );
     const order: bigint[] = [];
     await Promise.all(
       clients.map(async (c) => {
-        for (let n = 0; n < 15; ) {
+        for (let n = 0; n < 15;) {
           const r = await tryAcquire(c, 'fenced', 5000, currentOwner('test'));
           if ('acquired' in r) {
             order.push(BigInt(r.acquired.fence));

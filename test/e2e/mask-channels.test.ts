@@ -10,7 +10,14 @@ const clean = (text: string) => SECRETS.filter((s) => text.includes(s));
 
 describe('no URL secret on any channel', () => {
   it('config show, table and JSON', async () => {
-    const args = ['--redis-url', 'redis://:p@ss@host:6379/0', '--broker-url', 'redis://h/0?password=Qw3rty', '--database-url', 'mysql://root@db/lf?password=MyPw3'];
+    const args = [
+      '--redis-url',
+      'redis://:p@ss@host:6379/0',
+      '--broker-url',
+      'redis://h/0?password=Qw3rty',
+      '--database-url',
+      'mysql://root@db/lf?password=MyPw3',
+    ];
     for (const out of [[], ['--json']]) {
       const r = await runCli([...args, 'config', 'show', ...out]);
       expect(r.code).toBe(0);
@@ -35,7 +42,14 @@ describe('no URL secret on any channel', () => {
     afterAll(() => server.stop());
 
     it('is used to connect', async () => {
-      const r = await runCli(['--redis-url', `unix://${sock}?db=1&password=S0cketPw`, 'lock', 'acquire', 'sockjob', '--json']);
+      const r = await runCli([
+        '--redis-url',
+        `unix://${sock}?db=1&password=S0cketPw`,
+        'lock',
+        'acquire',
+        'sockjob',
+        '--json',
+      ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).name).toBe('sockjob');
@@ -47,7 +61,14 @@ describe('no URL secret on any channel', () => {
       expect(r.code).toBe(69);
       expect(r.stderr).toMatch(/authentication failed/);
       expect(clean(r.stdout + r.stderr)).toEqual([]);
-      const d = await runCli(['--redis-url', url, '--broker-url', `redis://127.0.0.1:${server.port}/0?password=WrongPw9`, 'doctor', '--json']);
+      const d = await runCli([
+        '--redis-url',
+        url,
+        '--broker-url',
+        `redis://127.0.0.1:${server.port}/0?password=WrongPw9`,
+        'doctor',
+        '--json',
+      ]);
       expect(clean(d.stdout + d.stderr)).toEqual([]);
     });
   });

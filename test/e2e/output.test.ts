@@ -10,8 +10,12 @@ describe('colour rules', () => {
   it('no colour in a pipe, FORCE_COLOR forces it, NO_COLOR and --no-color win', async () => {
     expect((await runCli(['config', 'show', '-o', 'table'])).stdout).not.toMatch(ANSI);
     expect((await runCli(['config', 'show', '-o', 'table'], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
-    expect((await runCli(['config', 'show', '-o', 'table'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
-    expect((await runCli(['config', 'show', '-o', 'table', '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect(
+      (await runCli(['config', 'show', '-o', 'table'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout,
+    ).not.toMatch(ANSI);
+    expect(
+      (await runCli(['config', 'show', '-o', 'table', '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout,
+    ).not.toMatch(ANSI);
   });
 });
 
@@ -65,10 +69,22 @@ describe('exit codes', () => {
 
 describe('package', () => {
   it('npm pack ships the launcher, the built CLI and the completions', () => {
-    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     const files = (JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/loonctl.js', 'dist/main.js', 'dist/cli.js', 'completions/loonctl.bash', 'package.json', 'README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/loonctl.js',
+        'dist/main.js',
+        'dist/cli.js',
+        'completions/loonctl.bash',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 });

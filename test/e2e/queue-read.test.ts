@@ -19,7 +19,14 @@ describe('queue read side: hostile data and deployment options', () => {
   it('a broken message is shown as broken with its reason and never stops the listing', async () => {
     await redis.flush();
     // LPUSH order: the first pushed runs first (index -1).
-    await redis.client.lpush('loonflow', envelope({ id: 'good-1' }), 'this is not json', '{"just": "json"}', envelope({ id: 'good-2', args: ['工单'] }), Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    await redis.client.lpush(
+      'loonflow',
+      envelope({ id: 'good-1' }),
+      'this is not json',
+      '{"just": "json"}',
+      envelope({ id: 'good-2', args: ['工单'] }),
+      Buffer.from([0xde, 0xad, 0xbe, 0xef]),
+    );
     const r = await json('peek', 'loonflow');
     expect(r.code).toBe(0);
     expect(r.data.map((m: { id: string | null; broken: string | null }) => [m.id, m.broken])).toEqual([
@@ -49,7 +56,18 @@ describe('queue read side: hostile data and deployment options', () => {
     await redis.flush();
     await redis.client.sadd('_kombu.binding.loonflow', 'loonflow\x06\x16\x06\x16loonflow');
     const r = await json('list');
-    expect(r.data).toEqual([{ name: 'loonflow', buckets: { '0': 0, '3': 0, '6': 0, '9': 0 }, ready: 0, unacked: 0, oldest_unacked_age_seconds: null, internal: false, declared: true, consumers: [] }]);
+    expect(r.data).toEqual([
+      {
+        name: 'loonflow',
+        buckets: { '0': 0, '3': 0, '6': 0, '9': 0 },
+        ready: 0,
+        unacked: 0,
+        oldest_unacked_age_seconds: null,
+        internal: false,
+        declared: true,
+        consumers: [],
+      },
+    ]);
     expect((await json('peek', 'loonflow')).data).toEqual([]);
     const missing = await runCli(['queue', 'peek', 'nosuch', '--broker-url', redis.url]);
     expect(missing.code).toBe(3);
@@ -62,7 +80,10 @@ describe('queue read side: hostile data and deployment options', () => {
     await redis.client.lpush('lf:jobs|5', envelope({ id: 'p5', queue: 'jobs', priority: 5 }));
     const r = await json('list', '--key-prefix', 'lf:', '--sep', '|', '--priority-steps', '0,5');
     expect(r.data).toEqual([expect.objectContaining({ name: 'jobs', buckets: { '0': 1, '5': 1 }, ready: 2 })]);
-    const env = await runCli(['queue', 'peek', 'jobs', '--sep', '|', '--priority-steps', '0,5', '--json', '--broker-url', redis.url], { env: { LOONCTL_KEY_PREFIX: 'lf:' } });
+    const env = await runCli(
+      ['queue', 'peek', 'jobs', '--sep', '|', '--priority-steps', '0,5', '--json', '--broker-url', redis.url],
+      { env: { LOONCTL_KEY_PREFIX: 'lf:' } },
+    );
     expect(JSON.parse(env.stdout).map((m: { id: string }) => m.id)).toEqual(['p0', 'p5']);
   });
 
@@ -85,10 +106,14 @@ describe('queue read side: hostile data and deployment options', () => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const deadline = Date.now() + 10_000;
-    while (out.split('\n').filter(Boolean).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (out.split('\n').filter(Boolean).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('close', r));
-    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines[0]).toMatchObject({ queues: ['loonflow'], ready: 1, by_task: { 'tasks.flow_hook_task': 1 } });
     expect(code).toBe(130);
@@ -101,7 +126,10 @@ describe('queue read side: hostile data and deployment options', () => {
     await redis.client.lpush('loonflow', a);
     await redis.client.lpush('loonflow\x06\x169', b);
     const r = await runCli(['queue', 'export', 'loonflow', '--broker-url', redis.url]);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.source, l.queue, l.bucket, l.position, l.summary.id])).toEqual([
       ['queue', 'loonflow', 0, 0, 'e1'],
       ['queue', 'loonflow', 9, 1, 'e2'],
@@ -110,8 +138,17 @@ describe('queue read side: hostile data and deployment options', () => {
     expect(Buffer.from(lines[1].message_b64, 'base64').equals(b)).toBe(true);
     expect(r.stderr).toMatch(/exported 2 message/);
     const bare = await runCli(['queue', 'export', 'loonflow', '--no-summary', '--broker-url', redis.url]);
-    const bareLines = bare.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(bareLines.map((l) => [l.position, l.summary, Buffer.from(l.message_b64, 'base64').equals(l.position === 0 ? a : b)])).toEqual([
+    const bareLines = bare.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(
+      bareLines.map((l) => [
+        l.position,
+        l.summary,
+        Buffer.from(l.message_b64, 'base64').equals(l.position === 0 ? a : b),
+      ]),
+    ).toEqual([
       [0, undefined, true],
       [1, undefined, true],
     ]);

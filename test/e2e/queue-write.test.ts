@@ -33,7 +33,12 @@ describe('move and purge keep every message exactly once', () => {
   it('move keeps bucket and order and rewrites only the routing key, byte for byte (non-ASCII, pickle)', async () => {
     await redis.flush();
     const a = envelope({ id: 'a', args: ['工单审批'], kwargs: { 备注: '加急' } });
-    const b = envelope({ id: 'b', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95, 0]), priority: 6 });
+    const b = envelope({
+      id: 'b',
+      contentType: 'application/x-python-serialize',
+      body: Buffer.from([0x80, 4, 0x95, 0]),
+      priority: 6,
+    });
     const c = envelope({ id: 'c', args: [3] });
     await redis.client.lpush('loonflow', a, c);
     await redis.client.lpush('loonflow\x06\x166', b);
@@ -41,7 +46,8 @@ describe('move and purge keep every message exactly once', () => {
     const r = await json('move', 'loonflow', 'dst', '--yes');
     expect(r.data).toMatchObject({ matched: 3, moved: 3, failed: 0 });
     expect(r.stderr).toMatch(/'dst' has no binding/); // nothing may consume it
-    const rewrite = (x: Buffer) => Buffer.from(x.toString('latin1').replace('"routing_key": "loonflow"', '"routing_key": "dst"'), 'latin1');
+    const rewrite = (x: Buffer) =>
+      Buffer.from(x.toString('latin1').replace('"routing_key": "loonflow"', '"routing_key": "dst"'), 'latin1');
     const dst = (await redis.client.lrangeBuffer('dst', 0, -1)) as Buffer[];
     // Worker order in dst: what was there first, then a, then c.
     expect(dst.map((x) => JSON.parse(x.toString()).properties.correlation_id)).toEqual(['c', 'a', 'old']);
@@ -56,18 +62,25 @@ describe('move and purge keep every message exactly once', () => {
 
   it('a filtered purge with --backup removes exactly the matches and the file holds them, flushed', async () => {
     await redis.flush();
-    await fill('loonflow', 3000, (i) => envelope({ id: `m${i}`, task: i % 3 === 0 ? 'tasks.send_ticket_notice' : 'tasks.flow_hook_task', args: [i] }));
+    await fill('loonflow', 3000, (i) =>
+      envelope({ id: `m${i}`, task: i % 3 === 0 ? 'tasks.send_ticket_notice' : 'tasks.flow_hook_task', args: [i] }),
+    );
     const backup = join(dir, 'purge.jsonl');
     const dry = await json('purge', 'loonflow', '--task', 'tasks.send_*', '--dry-run');
     expect(dry.data).toMatchObject({ dry_run: true, matched: 1000, removed: 0 });
     expect(await redis.client.llen('loonflow')).toBe(3000);
     const r = await json('purge', 'loonflow', '--task', 'tasks.send_*', '--backup', backup, '--yes');
     expect(r.data).toMatchObject({ matched: 1000, removed: 1000 });
-    const left = ((await redis.client.lrangeBuffer('loonflow', 0, -1)) as Buffer[]).map((x) => JSON.parse(x.toString()).headers.task);
+    const left = ((await redis.client.lrangeBuffer('loonflow', 0, -1)) as Buffer[]).map(
+      (x) => JSON.parse(x.toString()).headers.task,
+    );
     expect(left).toHaveLength(2000);
     expect(left.every((t) => t === 'tasks.flow_hook_task')).toBe(true);
     // The backup is a journal: records, then a commit line per window (import reads both).
-    const all = readFileSync(backup, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const all = readFileSync(backup, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const lines = all.filter((l) => l.message_b64);
     expect(all.filter((l) => l.commit).length).toBeGreaterThan(0);
     expect(lines).toHaveLength(1000);
@@ -80,9 +93,13 @@ describe('move and purge keep every message exactly once', () => {
   it('SIGKILL in the middle of a 100,000-message move: nothing lost, nothing duplicated', async () => {
     await redis.flush();
     await fill('src', 100_000, (i) => envelope({ id: `k${i}`, queue: 'src' }));
-    const child = spawn(process.execPath, [BIN, 'queue', 'move', 'src', 'dst', '--yes', '--broker-url', redis.url], { env: cliEnv(), stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'queue', 'move', 'src', 'dst', '--yes', '--broker-url', redis.url], {
+      env: cliEnv(),
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 30_000;
-    while ((await redis.client.llen('dst')) < 5000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await redis.client.llen('dst')) < 5000 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const src = (await redis.client.lrangeBuffer('src', 0, -1)) as Buffer[];
@@ -99,13 +116,22 @@ describe('move and purge keep every message exactly once', () => {
     await redis.client.sadd('_kombu.binding.loonflow', 'loonflow\x06\x16\x06\x16loonflow');
     const backup = join(dir, 'live.jsonl');
     let produced = 0;
-    await fill('loonflow', 2000, (i) => envelope({ id: `live${produced++}`, task: i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice' }));
+    await fill('loonflow', 2000, (i) =>
+      envelope({ id: `live${produced++}`, task: i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice' }),
+    );
     let stop = false;
     const consumed: string[] = [];
     const producer = (async () => {
       while (!stop && produced < 8000) {
         const p = redis.client.pipeline();
-        for (let j = 0; j < 50; j++) p.lpush('loonflow', envelope({ id: `live${produced++}`, task: produced % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice' }));
+        for (let j = 0; j < 50; j++)
+          p.lpush(
+            'loonflow',
+            envelope({
+              id: `live${produced++}`,
+              task: produced % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice',
+            }),
+          );
         await p.exec();
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -119,7 +145,10 @@ describe('move and purge keep every message exactly once', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 300));
-    const moves = [await json('move', 'loonflow', 'other', '--task', 'tasks.send_*', '--yes'), await json('purge', 'loonflow', '--task', 'tasks.flow_*', '--backup', backup, '--yes')];
+    const moves = [
+      await json('move', 'loonflow', 'other', '--task', 'tasks.send_*', '--yes'),
+      await json('purge', 'loonflow', '--task', 'tasks.flow_*', '--backup', backup, '--yes'),
+    ];
     await new Promise((r) => setTimeout(r, 300));
     stop = true;
     await Promise.all([producer, consumer]);
@@ -128,7 +157,10 @@ describe('move and purge keep every message exactly once', () => {
     expect(moves[0]!.data.moved).toBeGreaterThan(0);
     expect(moves[1]!.data.removed).toBeGreaterThan(0);
     expect(consumed.length).toBeGreaterThan(0);
-    const idsOf = async (key: string) => ((await redis.client.lrangeBuffer(key, 0, -1)) as Buffer[]).map((x) => JSON.parse(x.toString()).properties.correlation_id as string);
+    const idsOf = async (key: string) =>
+      ((await redis.client.lrangeBuffer(key, 0, -1)) as Buffer[]).map(
+        (x) => JSON.parse(x.toString()).properties.correlation_id as string,
+      );
     const retracted = new Set<string>();
     const backedUp: { id: string; sha: string }[] = [];
     const { createHash } = await import('node:crypto');
@@ -136,9 +168,18 @@ describe('move and purge keep every message exactly once', () => {
       const rec = JSON.parse(line);
       if (rec.retract) retracted.add(rec.retract);
       else if (rec.commit) continue;
-      else backedUp.push({ id: rec.summary.id, sha: createHash('sha1').update(Buffer.from(rec.message_b64, 'base64')).digest('hex') });
+      else
+        backedUp.push({
+          id: rec.summary.id,
+          sha: createHash('sha1').update(Buffer.from(rec.message_b64, 'base64')).digest('hex'),
+        });
     }
-    const all = [...(await idsOf('loonflow')), ...(await idsOf('other')), ...consumed, ...backedUp.filter((b) => !retracted.has(b.sha)).map((b) => b.id)];
+    const all = [
+      ...(await idsOf('loonflow')),
+      ...(await idsOf('other')),
+      ...consumed,
+      ...backedUp.filter((b) => !retracted.has(b.sha)).map((b) => b.id),
+    ];
     expect(all).toHaveLength(produced);
     expect(new Set(all).size).toBe(produced);
   }, 60_000);
@@ -157,7 +198,9 @@ describe('requeue and import edge cases', () => {
     expect(r.data).toMatchObject({ rule: 'visibility-timeout', matched: 2, restored: 1, failed: 1 });
     expect(r.stderr).toMatch(/census not trusted \(no worker answered/);
     expect(r.stderr).toMatch(/tag-bad left in place/);
-    expect(((await redis.client.lindexBuffer('loonflow\x06\x169', -1)) as Buffer).equals(markRedelivered(el))).toBe(true);
+    expect(((await redis.client.lindexBuffer('loonflow\x06\x169', -1)) as Buffer).equals(markRedelivered(el))).toBe(
+      true,
+    );
     expect(await redis.client.hkeys('unacked')).toEqual(['tag-bad']);
     const missing = await cli('requeue', 'no-such-task-id');
     expect(missing.code).toBe(3);
@@ -187,7 +230,10 @@ describe('requeue and import edge cases', () => {
     const r = await json('purge', 'loonflow', '--unacked', '--backup', file, '--yes');
     expect(r.data).toMatchObject({ matched: 1, removed: 1 });
     expect(await redis.client.exists('unacked', 'unacked_index')).toBe(0);
-    const [rec, commit] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [rec, commit] = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(commit).toMatchObject({ v: 1, commit: rec.window });
     expect(Buffer.from(rec.message_b64, 'base64').equals(el)).toBe(true);
     expect(rec).toMatchObject({ source: 'unacked', unacked_tag: 'tag-gone' });

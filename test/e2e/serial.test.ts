@@ -31,7 +31,13 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
     const r = await json(['serial', 'show', '--from', '2025-03-01', '--to', '2025-03-05']);
     expect(r.code).toBe(0);
     const byDate = Object.fromEntries(r.data.map((d: { date: string }) => [d.date, d]));
-    expect(byDate['2025-03-01']).toMatchObject({ rows: 4, max_seq: 4, counter: null, status: 'missing', next_serial: 'loonflow_202503010005' });
+    expect(byDate['2025-03-01']).toMatchObject({
+      rows: 4,
+      max_seq: 4,
+      counter: null,
+      status: 'missing',
+      next_serial: 'loonflow_202503010005',
+    });
     expect(byDate['2025-03-02']).toMatchObject({ rows: 4, max_seq: 3, next_serial: 'loonflow_202503020005' });
     expect(byDate['2025-03-03']).toMatchObject({ rows: 2, max_seq: 12, next_serial: 'loonflow_202503030013' });
     expect(byDate['2025-03-04']).toMatchObject({ rows: 2, max_seq: 1 });
@@ -58,25 +64,63 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
     const ttl = await redis.client.ttl('ticket_day_count_2025-03-03');
     expect(ttl).toBeGreaterThan(86390);
     const second = await json(['serial', 'next', '--date', '2025-03-03', '--prefix', 'hr', '--zone', 'sh']);
-    expect(second.data).toMatchObject({ first: 15, last: 15, serials: ['hr_sh_202503030015'], key: 'ticket_day_count_2025-03-03' });
+    expect(second.data).toMatchObject({
+      first: 15,
+      last: 15,
+      serials: ['hr_sh_202503030015'],
+      key: 'ticket_day_count_2025-03-03',
+    });
     // The row count wins when it is higher than the highest serial (2025-03-02: 4 rows, max 3).
     expect((await cli(['serial', 'next', '--date', '2025-03-02'])).stdout).toBe('loonflow_202503020005\n');
     // The zone from loonctl's environment (LoonFlow's DEPLOY_ZONE is a settings constant, never a variable).
-    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { LOONCTL_ZONE: 'bj' })).stdout).toBe('loonflow_bj_202503020006\n');
-    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { DEPLOY_ZONE: 'bj' })).stdout).toBe('loonflow_202503020007\n');
+    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { LOONCTL_ZONE: 'bj' })).stdout).toBe(
+      'loonflow_bj_202503020006\n',
+    );
+    expect((await cli(['serial', 'next', '--date', '2025-03-02'], { DEPLOY_ZONE: 'bj' })).stdout).toBe(
+      'loonflow_202503020007\n',
+    );
   });
 
   it('next: database unreachable and the key absent -> 69 unless --init-from', async () => {
     await redis.flush();
-    const down = await runCli(['serial', 'next', '--date', '2025-03-01', '--redis-url', redis.url, '--database-url', 'postgres://u:pw@127.0.0.1:1/x']);
+    const down = await runCli([
+      'serial',
+      'next',
+      '--date',
+      '2025-03-01',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      'postgres://u:pw@127.0.0.1:1/x',
+    ]);
     expect(down.code).toBe(69);
     expect(down.stderr).toMatch(/ticket_day_count_2025-03-01 is not set .*--init-from/);
     expect(down.stderr).not.toContain(':pw@');
     expect(await redis.client.exists('ticket_day_count_2025-03-01')).toBe(0);
-    const forced = await runCli(['serial', 'next', '--date', '2025-03-01', '--init-from', '40', '--redis-url', redis.url, '--database-url', 'postgres://u@127.0.0.1:1/x']);
+    const forced = await runCli([
+      'serial',
+      'next',
+      '--date',
+      '2025-03-01',
+      '--init-from',
+      '40',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      'postgres://u@127.0.0.1:1/x',
+    ]);
     expect(forced.stdout).toBe('loonflow_202503010041\n');
     // With the key present, the database is not needed at all.
-    const again = await runCli(['serial', 'next', '--date', '2025-03-01', '--redis-url', redis.url, '--database-url', 'postgres://u@127.0.0.1:1/x']);
+    const again = await runCli([
+      'serial',
+      'next',
+      '--date',
+      '2025-03-01',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      'postgres://u@127.0.0.1:1/x',
+    ]);
     expect(again.stdout).toBe('loonflow_202503010042\n');
   });
 
@@ -86,14 +130,26 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
     await redis.client.set('ticket_day_count_2025-03-02', '10');
     const dry = await json(['serial', 'reseed', '--from', '2025-03-01', '--to', '2025-03-05', '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.data.days.map((d: { action: string }) => d.action)).toEqual(['raised', 'unchanged', 'created', 'created', 'skipped']);
+    expect(dry.data.days.map((d: { action: string }) => d.action)).toEqual([
+      'raised',
+      'unchanged',
+      'created',
+      'created',
+      'skipped',
+    ]);
     expect(await redis.client.get('ticket_day_count_2025-03-01')).toBe('2');
     expect(await redis.client.exists('ticket_day_count_2025-03-03')).toBe(0);
 
     const startedAt = Date.now();
     const r = await json(['serial', 'reseed', '--from', '2025-03-01', '--to', '2025-03-05']);
     const sinceWriteS = Math.ceil((Date.now() - startedAt) / 1000);
-    expect(r.data.days.map((d: { date: string; before: number | null; after: number | null }) => [d.date, d.before, d.after])).toEqual([
+    expect(
+      r.data.days.map((d: { date: string; before: number | null; after: number | null }) => [
+        d.date,
+        d.before,
+        d.after,
+      ]),
+    ).toEqual([
       ['2025-03-01', 2, 4],
       ['2025-03-02', 10, 10],
       ['2025-03-03', null, 12],
@@ -107,19 +163,51 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
     // Written with 86400 s during the command: at most the command's own duration has passed since.
     expect(await redis.client.ttl('ticket_day_count_2025-03-03')).toBeGreaterThanOrEqual(86400 - sinceWriteS - 1);
     const again = await json(['serial', 'reseed', '--from', '2025-03-01', '--to', '2025-03-05']);
-    expect(again.data.days.map((d: { action: string }) => d.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'skipped']);
+    expect(again.data.days.map((d: { action: string }) => d.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'skipped',
+    ]);
   });
 
   it('reseed: strategies, and lowering only with --allow-lower --yes, saying how many may repeat', async () => {
     await redis.flush();
     await redis.client.set('ticket_day_count_2025-03-03', '20');
-    const count = await json(['serial', 'reseed', '--date', '2025-03-03', '--strategy', 'count', '--allow-lower', '--dry-run']);
+    const count = await json([
+      'serial',
+      'reseed',
+      '--date',
+      '2025-03-03',
+      '--strategy',
+      'count',
+      '--allow-lower',
+      '--dry-run',
+    ]);
     expect(count.data.days[0]).toMatchObject({ target: 2, action: 'lowered', may_repeat: 18 });
-    const refused = await cli(['serial', 'reseed', '--date', '2025-03-03', '--strategy', 'max-serial', '--allow-lower']);
+    const refused = await cli([
+      'serial',
+      'reseed',
+      '--date',
+      '2025-03-03',
+      '--strategy',
+      'max-serial',
+      '--allow-lower',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/up to 8 serial\(s\) .* may be handed out again/);
     expect(await redis.client.get('ticket_day_count_2025-03-03')).toBe('20');
-    const lowered = await json(['serial', 'reseed', '--date', '2025-03-03', '--strategy', 'max-serial', '--allow-lower', '--yes']);
+    const lowered = await json([
+      'serial',
+      'reseed',
+      '--date',
+      '2025-03-03',
+      '--strategy',
+      'max-serial',
+      '--allow-lower',
+      '--yes',
+    ]);
     expect(lowered.data.days[0]).toMatchObject({ before: 20, after: 12, action: 'lowered', may_repeat: 8 });
     expect(await redis.client.get('ticket_day_count_2025-03-03')).toBe('12');
   });
@@ -146,7 +234,10 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
   it('a counter that is not an integer is reported, never overwritten', async () => {
     await redis.flush();
     await redis.client.set('ticket_day_count_2025-03-01', 'oops');
-    for (const args of [['serial', 'next', '--date', '2025-03-01'], ['serial', 'reseed', '--date', '2025-03-01']]) {
+    for (const args of [
+      ['serial', 'next', '--date', '2025-03-01'],
+      ['serial', 'reseed', '--date', '2025-03-01'],
+    ]) {
       const r = await cli(args);
       expect(r.code).toBe(65);
       expect(r.stderr).toMatch(/ticket_day_count_2025-03-01 holds 'oops', not an integer/);
@@ -168,7 +259,8 @@ describe.each<Dialect>(['postgres', 'mysql'])('serial on %s', (dialect) => {
 });
 
 describe('serial bad input (exit 2 / 65)', () => {
-  const cli = (args: string[]) => runCli([...args, '--redis-url', redis.url, '--database-url', 'postgres://u@127.0.0.1:1/x']);
+  const cli = (args: string[]) =>
+    runCli([...args, '--redis-url', redis.url, '--database-url', 'postgres://u@127.0.0.1:1/x']);
   it.each([
     [['serial', 'next', '--date', '2025-02-30'], /2025-02-30 does not exist/],
     [['serial', 'show', '--from', '2025-03-05', '--to', '2025-03-01'], /runs backwards/],

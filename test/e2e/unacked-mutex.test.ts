@@ -27,7 +27,7 @@ const busyError = async () => {
 };
 
 describe("loonctl's own unacked_mutex", () => {
-  it('is named as loonctl\'s with its token and a command that clears it', async () => {
+  it("is named as loonctl's with its token and a command that clears it", async () => {
     const holder = await connectRedis(redis.url, { timeoutMs: 2000, role: 'broker' });
     let finish!: () => void;
     const held = withUnackedMutex(holder, t, 0, () => new Promise<void>((r) => (finish = r)));

@@ -28,10 +28,21 @@ afterAll(async () => {
 });
 
 const ranIds = (log: string): string[] =>
-  existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id) : [];
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { id: string }).id)
+    : [];
 
 it('the worker consumes over TLS while loonctl moves and requeues: every task runs', async () => {
-  const q = new URLSearchParams({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca, ssl_certfile: certs.clientCert, ssl_keyfile: certs.clientKey });
+  const q = new URLSearchParams({
+    ssl_cert_reqs: 'required',
+    ssl_ca_certs: certs.ca,
+    ssl_certfile: certs.clientCert,
+    ssl_keyfile: certs.clientKey,
+  });
   const url = `rediss://127.0.0.1:${server.port}/1?${q}`;
   const cli = async (...args: string[]) => {
     const r = await runCli(['queue', ...args, '--broker-url', url, '--json']);

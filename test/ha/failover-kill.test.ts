@@ -35,7 +35,9 @@ it('queue move with the master killed half-way: exit 69, then a re-run moves the
   run.child.kill('SIGCONT');
   const outcome = await run.done;
   expect(outcome.code, outcome.stderr).toBe(69);
-  expect(outcome.stderr).toMatch(/lost the connection to Redis.*moved before that.*\(run the same command again to move the rest\)/);
+  expect(outcome.stderr).toMatch(
+    /lost the connection to Redis.*moved before that.*\(run the same command again to move the rest\)/,
+  );
   const again = await runCli(move, { env });
   expect(again.code, again.stderr).toBe(0);
   const fresh = g.client(newMaster, 3);
@@ -53,12 +55,18 @@ it('lock run with the master killed: keeps the lock on the new master (0) or sto
   const g = forLock;
   const log = join(dir, 'holders.log');
   writeFileSync(log, '');
-  const holder = (s: number) => `echo "start $LOONCTL_LOCK_TOKEN" >> ${log}; sleep ${s}; echo "end $LOONCTL_LOCK_TOKEN" >> ${log}`;
-  const first = await startCli(['--redis-url', g.url(7), 'lock', 'run', 'kill-job', '--ttl', '8s', '--', 'sh', '-c', holder(6)], env);
+  const holder = (s: number) =>
+    `echo "start $LOONCTL_LOCK_TOKEN" >> ${log}; sleep ${s}; echo "end $LOONCTL_LOCK_TOKEN" >> ${log}`;
+  const first = await startCli(
+    ['--redis-url', g.url(7), 'lock', 'run', 'kill-job', '--ttl', '8s', '--', 'sh', '-c', holder(6)],
+    env,
+  );
   await waitFor(() => readFileSync(log, 'utf8').includes('start'), 20_000, 'the first holder');
   const newMaster = await g.killMaster();
   // A contender on the new master while the first run is still going.
-  const contender = await runCli(['--redis-url', g.url(7), 'lock', 'run', 'kill-job', '--', 'sh', '-c', holder(0)], { env });
+  const contender = await runCli(['--redis-url', g.url(7), 'lock', 'run', 'kill-job', '--', 'sh', '-c', holder(0)], {
+    env,
+  });
   const outcome = await first.done;
   expect([0, 76], outcome.stderr).toContain(outcome.code);
   if (outcome.code === 0) expect(contender.code, contender.stderr).toBe(75);

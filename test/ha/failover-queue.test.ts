@@ -14,7 +14,10 @@ const PW = 'fq-master-pw';
 let forMove: SentinelGroup;
 let forRequeue: SentinelGroup;
 beforeAll(async () => {
-  [forMove, forRequeue] = await Promise.all([startSentinelGroup({ masterPassword: PW }), startSentinelGroup({ masterPassword: PW })]);
+  [forMove, forRequeue] = await Promise.all([
+    startSentinelGroup({ masterPassword: PW }),
+    startSentinelGroup({ masterPassword: PW }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([forMove?.stop(), forRequeue?.stop()]);
@@ -45,7 +48,11 @@ describe('a failover in the middle of work', () => {
     const lap = (what: string) => process.env.HA_DEBUG && console.log(what, Date.now() - t0);
     const master = g.client(await g.masterPort(), 3);
     await fillQueue(master, 'src', 100_000, 'm', (id) => envelope({ id, queue: 'src' }));
-    const { outcome, newMaster } = await failoverDuring(g, args(g, 3, 'queue', 'move', 'src', 'dst', '--yes', '--json'), async () => (await master.llen('dst')) > 0);
+    const { outcome, newMaster } = await failoverDuring(
+      g,
+      args(g, 3, 'queue', 'move', 'src', 'dst', '--yes', '--json'),
+      async () => (await master.llen('dst')) > 0,
+    );
     lap('filled+moved+failover');
     master.disconnect();
     const fresh = g.client(newMaster, 3);
@@ -86,7 +93,11 @@ describe('a failover in the middle of work', () => {
       await p.exec();
     }
     await master.wait(1, 10_000);
-    const { outcome, newMaster } = await failoverDuring(g, args(g, 4, 'queue', 'requeue', '--unacked', '--json'), async () => (await master.llen('loonflow')) > 0);
+    const { outcome, newMaster } = await failoverDuring(
+      g,
+      args(g, 4, 'queue', 'requeue', '--unacked', '--json'),
+      async () => (await master.llen('loonflow')) > 0,
+    );
     master.disconnect();
     const fresh = g.client(newMaster, 4);
     try {

@@ -13,7 +13,10 @@ let forSerials: SentinelGroup;
 let forLock: SentinelGroup;
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-ha-lock-'));
 beforeAll(async () => {
-  [forSerials, forLock] = await Promise.all([startSentinelGroup({ masterPassword: 'sl-master-pw' }), startSentinelGroup({ masterPassword: 'sl-master-pw' })]);
+  [forSerials, forLock] = await Promise.all([
+    startSentinelGroup({ masterPassword: 'sl-master-pw' }),
+    startSentinelGroup({ masterPassword: 'sl-master-pw' }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([forSerials?.stop(), forLock?.stop()]);
@@ -29,7 +32,23 @@ describe('a failover while serials are handed out and a lock is held', () => {
     let stop = false;
     const loop = async () => {
       while (!stop) {
-        const r = await runCli(['serial', 'next', '--date', '2024-07-01', '--init-from', '0', '--count', '3', '-o', 'plain', '--redis-url', g.url(6)], { env });
+        const r = await runCli(
+          [
+            'serial',
+            'next',
+            '--date',
+            '2024-07-01',
+            '--init-from',
+            '0',
+            '--count',
+            '3',
+            '-o',
+            'plain',
+            '--redis-url',
+            g.url(6),
+          ],
+          { env },
+        );
         codes.push(r.code ?? -1);
         if (r.code === 0) serials.push(...r.stdout.trim().split('\n'));
         else expect(r.stdout).toBe('');
@@ -61,14 +80,34 @@ describe('a failover while serials are handed out and a lock is held', () => {
     writeFileSync(log, '');
     const holder = (seconds: number) =>
       `echo "start $LOONCTL_LOCK_TOKEN" >> ${log}; trap 'echo "end $LOONCTL_LOCK_TOKEN" >> ${log}; exit 143' TERM; sleep ${seconds} & wait; echo "end $LOONCTL_LOCK_TOKEN" >> ${log}`;
-    const first = await startCli(['--redis-url', g.url(7), 'lock', 'run', 'ha-job', '--ttl', '4s', '--kill-after', '1s', '--', 'sh', '-c', holder(5)], env);
+    const first = await startCli(
+      [
+        '--redis-url',
+        g.url(7),
+        'lock',
+        'run',
+        'ha-job',
+        '--ttl',
+        '4s',
+        '--kill-after',
+        '1s',
+        '--',
+        'sh',
+        '-c',
+        holder(5),
+      ],
+      env,
+    );
     await waitFor(() => readFileSync(log, 'utf8').includes('start'), 20_000, 'the first holder');
     let firstDone = false;
     void first.done.then(() => (firstDone = true));
     const contenderCodes: number[] = [];
     const contend = async () => {
       while (!firstDone) {
-        const r = await runCli(['--redis-url', g.url(7), 'lock', 'run', 'ha-job', '--ttl', '4s', '--', 'sh', '-c', holder(0.2)], { env });
+        const r = await runCli(
+          ['--redis-url', g.url(7), 'lock', 'run', 'ha-job', '--ttl', '4s', '--', 'sh', '-c', holder(0.2)],
+          { env },
+        );
         contenderCodes.push(r.code ?? -1);
       }
     };
@@ -91,6 +130,9 @@ describe('a failover while serials are handed out and a lock is held', () => {
       }
     }
     appendFileSync(log, '');
-    expect(contenderCodes.every((c) => c === 0 || c === 75 || c === 69), contenderCodes.join(',')).toBe(true);
+    expect(
+      contenderCodes.every((c) => c === 0 || c === 75 || c === 69),
+      contenderCodes.join(','),
+    ).toBe(true);
   });
 });

@@ -81,8 +81,12 @@ describe('commands through sentinel://', () => {
     expect(await ok(['queue', 'stats', 'spare', '--json'])).toMatch(/flow_hook_task/);
     expect(await ok(['queue', 'show', 's1', '--json'])).toMatch(/"s1"/);
     expect((await ok(['queue', 'export', 'spare'])).trim().split('\n')).toHaveLength(2);
-    expect(JSON.parse(await ok(['queue', 'purge', 'spare', '--id', 's1', '--yes', '--json']))).toMatchObject({ removed: 1 });
-    const { token } = JSON.parse(await ok(['lock', 'acquire', 'weekly', '--ttl', '30s', '--json'])) as { token: string };
+    expect(JSON.parse(await ok(['queue', 'purge', 'spare', '--id', 's1', '--yes', '--json']))).toMatchObject({
+      removed: 1,
+    });
+    const { token } = JSON.parse(await ok(['lock', 'acquire', 'weekly', '--ttl', '30s', '--json'])) as {
+      token: string;
+    };
     await ok(['lock', 'extend', 'weekly', '--token', token, '--ttl', '60s']);
     expect(await ok(['lock', 'list', '--json'])).toMatch(/weekly/);
     expect(await master.llen('spare')).toBe(1);
@@ -115,7 +119,10 @@ describe('sentinel failures: exit 69 in words, no password', () => {
   });
 
   it('a wrong master password', async () => {
-    const r = await runCli(['serial', 'next', '--init-from', '0', '--redis-url', g.url(2).replaceAll(MASTER_PW, 'wrong-master-pw')], { env });
+    const r = await runCli(
+      ['serial', 'next', '--init-from', '0', '--redis-url', g.url(2).replaceAll(MASTER_PW, 'wrong-master-pw')],
+      { env },
+    );
     expect(r.code).toBe(69);
     expect(r.stderr).toMatch(/master 'loonmaster' rejected the password/);
     expect(r.stderr).not.toContain('wrong-master-pw');
@@ -130,7 +137,19 @@ describe('sentinel failures: exit 69 in words, no password', () => {
 
   it('no sentinel answering', async () => {
     const [a, b] = [await freePort(), await freePort()];
-    const r = await runCli(['serial', 'next', '--init-from', '0', '--timeout', '1s', '--redis-url', `sentinel://:${MASTER_PW}@127.0.0.1:${a};sentinel://:${MASTER_PW}@127.0.0.1:${b}/0`], { env });
+    const r = await runCli(
+      [
+        'serial',
+        'next',
+        '--init-from',
+        '0',
+        '--timeout',
+        '1s',
+        '--redis-url',
+        `sentinel://:${MASTER_PW}@127.0.0.1:${a};sentinel://:${MASTER_PW}@127.0.0.1:${b}/0`,
+      ],
+      { env },
+    );
     expect(r.code).toBe(69);
     expect(r.stderr).toMatch(/sentinel/i);
     noSecrets(r);
@@ -140,7 +159,20 @@ describe('sentinel failures: exit 69 in words, no password', () => {
 describe('Redis Cluster is out of scope', () => {
   it('a cluster-mode server gets a clear error, exit 69', async () => {
     const port = await freePort();
-    const s = await startServer(port, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', `/tmp/loonctl-cluster-${port}.conf`]);
+    const s = await startServer(port, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `/tmp/loonctl-cluster-${port}.conf`,
+    ]);
     try {
       const r = await runCli(['serial', 'next', '--init-from', '0', '--redis-url', `redis://127.0.0.1:${port}/0`]);
       expect(r.code).toBe(69);

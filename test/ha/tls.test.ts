@@ -29,18 +29,24 @@ afterAll(async () => {
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const nextSerial = (url: string, env: Record<string, string> = {}, extra: string[] = []) =>
-  runCli(['serial', 'next', '--init-from', '0', '--date', '2024-05-01', '--redis-url', url, '-o', 'plain', ...extra], { env });
+  runCli(['serial', 'next', '--init-from', '0', '--date', '2024-05-01', '--redis-url', url, '-o', 'plain', ...extra], {
+    env,
+  });
 
 describe('rediss:// that works', () => {
   it("verifies against the CA named in Celery's query (ssl_cert_reqs=required, ssl_ca_certs)", async () => {
-    const r = await nextSerial(`rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`);
+    const r = await nextSerial(
+      `rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^loonflow_20240501\d{4}\n$/);
   });
 
   it('accepts the Python constant spelling CERT_REQUIRED', async () => {
-    const r = await nextSerial(`rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'CERT_REQUIRED', ssl_ca_certs: certs.ca })}`);
+    const r = await nextSerial(
+      `rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'CERT_REQUIRED', ssl_ca_certs: certs.ca })}`,
+    );
     expect(r.code).toBe(0);
   });
 
@@ -82,7 +88,9 @@ describe('rediss:// that fails: exit 69, one clear line, no password', () => {
   };
 
   it('a certificate from another CA', async () => {
-    const r = await nextSerial(`rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.wrongCa })}`);
+    const r = await nextSerial(
+      `rediss://:tls-secret@127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.wrongCa })}`,
+    );
     expectUnavailable(r, /certificate.*not trusted|not signed by/i);
     expect(r.stderr).toMatch(/ssl_ca_certs|--tls-ca/);
   });
@@ -93,7 +101,9 @@ describe('rediss:// that fails: exit 69, one clear line, no password', () => {
   });
 
   it('an expired server certificate', async () => {
-    const r = await nextSerial(`rediss://127.0.0.1:${expired.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`);
+    const r = await nextSerial(
+      `rediss://127.0.0.1:${expired.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`,
+    );
     expectUnavailable(r, /expired/i);
   });
 
@@ -112,12 +122,16 @@ describe('rediss:// that fails: exit 69, one clear line, no password', () => {
   });
 
   it('a server that requires a client certificate, given none', async () => {
-    const r = await nextSerial(`rediss://127.0.0.1:${mutual.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`);
+    const r = await nextSerial(
+      `rediss://127.0.0.1:${mutual.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: certs.ca })}`,
+    );
     expectUnavailable(r, /client certificate/i);
   });
 
   it('a CA file that does not exist is a usage error (exit 2)', async () => {
-    const r = await nextSerial(`rediss://127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: '/nonexistent/ca.pem' })}`);
+    const r = await nextSerial(
+      `rediss://127.0.0.1:${plainTls.port}/1?${q({ ssl_cert_reqs: 'required', ssl_ca_certs: '/nonexistent/ca.pem' })}`,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\/nonexistent\/ca\.pem/);
   });

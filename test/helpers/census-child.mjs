@@ -8,6 +8,9 @@ import { makeTransport } from '../../dist/celery/transport.js';
 
 const [url, idle] = process.argv.slice(2);
 const redis = await connectRedis(url, { timeoutMs: 5000, role: 'broker' });
-await census(redis, makeMailbox(makeTransport(), redis.options.db ?? 0), { idleTimeoutMs: Number(idle), deadlineMs: Number(idle) });
+await census(redis, makeMailbox(makeTransport(), redis.options.db ?? 0), {
+  idleTimeoutMs: Number(idle),
+  deadlineMs: Number(idle),
+});
 console.log('done');
 redis.disconnect();

@@ -38,7 +38,11 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
 }
 
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { env: cliEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    env: cliEnv(opts.env),
+    cwd: opts.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {

@@ -33,7 +33,11 @@ export async function createMysqlDatabase(): Promise<string> {
 }
 
 /** Runs SQL against a PostgreSQL URL with a short-lived client. */
-export async function pgQuery<R extends pg.QueryResultRow = Record<string, unknown>>(url: string, text: string, values?: unknown[]): Promise<R[]> {
+export async function pgQuery<R extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  text: string,
+  values?: unknown[],
+): Promise<R[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -41,7 +41,26 @@ export class Fuzz {
   }
   /** Text with the characters that break naive code: quotes, escapes, control, non-BMP, lone surrogates. */
   text(max = 20): string {
-    const alphabet = ['a', 'Z', '0', ' ', '"', '\\', '\n', '\u0000', '\u001b[2J', 'é', '工单', '😀', '\ud800', '[', '{', '*', '?', '%ZZ'];
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      '\\',
+      '\n',
+      '\u0000',
+      '\u001b[2J',
+      'é',
+      '工单',
+      '😀',
+      '\ud800',
+      '[',
+      '{',
+      '*',
+      '?',
+      '%ZZ',
+    ];
     return Array.from({ length: this.int(max) }, () => this.pick(alphabet)).join('');
   }
   value(depth = 0): unknown {
@@ -65,7 +84,12 @@ export class Fuzz {
       id,
       queue,
       priority,
-      task: this.pick(['tasks.flow_hook_task', 'tasks.send_ticket_notice', 'tasks.run_flow_task', `tasks.${this.text(6)}`]),
+      task: this.pick([
+        'tasks.flow_hook_task',
+        'tasks.send_ticket_notice',
+        'tasks.run_flow_task',
+        `tasks.${this.text(6)}`,
+      ]),
       args: Array.from({ length: this.int(3) }, () => this.value()),
       kwargs: this.chance(0.5) ? { ticket_id: this.int(1000), note: this.text() } : {},
       eta: this.chance(0.2) ? new Date(Date.UTC(2025, 0, 1) + this.int(1e10)).toISOString() : null,
@@ -88,19 +112,35 @@ export class Fuzz {
       case 2:
         return envelope({ id, body: Buffer.from(`[[${'['.repeat(6000)}${']'.repeat(6000)}], {}, {}]`) });
       case 3:
-        return Buffer.from(`{"body": "${'['.repeat(4000)}", "headers": ${'['.repeat(4000)}${']'.repeat(4000)}, "properties": {}}`);
+        return Buffer.from(
+          `{"body": "${'['.repeat(4000)}", "headers": ${'['.repeat(4000)}${']'.repeat(4000)}, "properties": {}}`,
+        );
       case 4:
-        return Buffer.from(pyJsonDumps({ body: '!!not base64!!', headers: { task: 't', id }, properties: { body_encoding: 'base64' } }));
+        return Buffer.from(
+          pyJsonDumps({ body: '!!not base64!!', headers: { task: 't', id }, properties: { body_encoding: 'base64' } }),
+        );
       case 5:
         return Buffer.from(pyJsonDumps({ body: 42, headers: [], properties: {} }));
       case 6:
         return envelope({ id, contentType: 'application/x-python-serialize', body: this.bytes(50) });
       case 7:
-        return envelope({ id, contentType: 'application/x-yaml', protocol: 1, body: Buffer.from(`task: t\nid: ${id}\nargs: [${this.text(5)}]\n? [a, b]\n: 1\n`) });
+        return envelope({
+          id,
+          contentType: 'application/x-yaml',
+          protocol: 1,
+          body: Buffer.from(`task: t\nid: ${id}\nargs: [${this.text(5)}]\n? [a, b]\n: 1\n`),
+        });
       case 8:
         return envelope({ id, contentType: this.text(8), body: this.bytes(30) });
       case 9:
-        return Buffer.from(pyJsonDumps({ body: '', 'content-type': 'application/json', headers: { task: this.value(), id: this.value(), eta: this.text() }, properties: { priority: this.value(), delivery_info: this.value() } }));
+        return Buffer.from(
+          pyJsonDumps({
+            body: '',
+            'content-type': 'application/json',
+            headers: { task: this.value(), id: this.value(), eta: this.text() },
+            properties: { priority: this.value(), delivery_info: this.value() },
+          }),
+        );
       case 10: {
         const text = envelope({ id, body: deflateSync(this.bytes(100)) }).toString('utf8');
         return Buffer.from(text.replace('"headers": {', '"headers": {"compression": "application/x-gzip", '));
@@ -116,7 +156,8 @@ export class Fuzz {
 
   /** Ready messages in a queue's buckets, LPUSHed as producers do; some hostile. */
   async fillQueue(redis: Redis, queue: string, n: number, hostileShare = 0.25): Promise<void> {
-    for (let kind = 0; kind < HOSTILE_KINDS; kind++) await redis.lpush(this.pick([queue, `${queue}\x06\x166`]), this.hostileElement(kind));
+    for (let kind = 0; kind < HOSTILE_KINDS; kind++)
+      await redis.lpush(this.pick([queue, `${queue}\x06\x166`]), this.hostileElement(kind));
     for (let i = 0; i < n; i++) {
       if (this.chance(hostileShare)) {
         const key = this.pick([queue, `${queue}\x06\x163`, `${queue}\x06\x169`]);
@@ -134,7 +175,14 @@ export class Fuzz {
     for (let i = 0; i < n; i++) {
       const tag = this.chance(0.1) ? this.text(8) || 'x' : this.id();
       const k = this.int(10);
-      const value = k < 7 ? unackedValue(this.goodMessage(queue).raw, queue) : k === 7 ? unackedValue(this.hostileElement(), queue) : k === 8 ? Buffer.from(`[${this.text()}]`) : this.bytes(30);
+      const value =
+        k < 7
+          ? unackedValue(this.goodMessage(queue).raw, queue)
+          : k === 7
+            ? unackedValue(this.hostileElement(), queue)
+            : k === 8
+              ? Buffer.from(`[${this.text()}]`)
+              : this.bytes(30);
       await redis.hset('unacked', tag, value);
       if (!this.chance(0.1)) await redis.zadd('unacked_index', this.int(2e9), tag);
     }

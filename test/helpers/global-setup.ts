@@ -21,13 +21,20 @@ const HOW_TO_START = {
 };
 
 async function checkRedis(): Promise<void> {
-  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on('error', () => {});
   try {
     await r.connect();
     await r.ping();
   } catch (e) {
-    throw new Error(`Redis at ${TEST_REDIS_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.redis}`);
+    throw new Error(
+      `Redis at ${TEST_REDIS_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.redis}`,
+    );
   } finally {
     r.disconnect();
   }
@@ -38,7 +45,9 @@ async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   try {
     await c.connect();
   } catch (e) {
-    throw new Error(`PostgreSQL at ${TEST_PG_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.pg}`);
+    throw new Error(
+      `PostgreSQL at ${TEST_PG_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.pg}`,
+    );
   }
   try {
     return await fn(c);
@@ -52,7 +61,9 @@ async function mysqlAdmin<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T
   try {
     c = await mysql.createConnection({ uri: TEST_MYSQL_ADMIN_URL, connectTimeout: 3000 });
   } catch (e) {
-    throw new Error(`MariaDB at ${TEST_MYSQL_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.mysql}`);
+    throw new Error(
+      `MariaDB at ${TEST_MYSQL_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.mysql}`,
+    );
   }
   try {
     return await fn(c);
@@ -73,12 +84,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // Drops this run's databases and the per-file ones made by test/helpers/db.ts (same prefix).
     await pgAdmin(async (c) => {
-      const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${runId}%`]);
+      const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+        `${runId}%`,
+      ]);
       for (const r of rows) await c.query(`drop database if exists ${r.datname} with (force)`);
     });
     await mysqlAdmin(async (c) => {
       const [rows] = await c.query(`show databases like '${runId}%'`);
-      for (const r of rows as Record<string, string>[]) await c.query(`drop database if exists \`${Object.values(r)[0]}\``);
+      for (const r of rows as Record<string, string>[])
+        await c.query(`drop database if exists \`${Object.values(r)[0]}\``);
     });
   };
 }

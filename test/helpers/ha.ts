@@ -101,7 +101,8 @@ export function makeCerts(): Certs {
   writeFileSync(join(dir, 'serial'), '01\n');
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const keyAndCert = (name: string) => ['-keyout', `${name}.key`, '-out', `${name}.crt`];
-  const selfSigned = (name: string, cn: string) => openssl(dir, ['req', '-x509', ...ec, ...keyAndCert(name), '-days', '2', '-subj', `/CN=${cn}`]);
+  const selfSigned = (name: string, cn: string) =>
+    openssl(dir, ['req', '-x509', ...ec, ...keyAndCert(name), '-days', '2', '-subj', `/CN=${cn}`]);
   selfSigned('ca', 'loonctl test CA');
   selfSigned('wrong-ca', 'some other CA');
   const signed = (name: string, cn: string, dates: string[]) => {
@@ -140,12 +141,18 @@ export interface TlsServerOptions {
 export async function startTlsRedis(certs: Certs, o: TlsServerOptions = {}): Promise<Server> {
   const port = await freePort();
   return startServer(port, [
-    '--port', '0',
-    '--tls-port', String(port),
-    '--tls-cert-file', o.expired ? certs.expiredCert : certs.serverCert,
-    '--tls-key-file', o.expired ? certs.expiredKey : certs.serverKey,
-    '--tls-ca-cert-file', certs.ca,
-    '--tls-auth-clients', o.authClients ?? 'no',
+    '--port',
+    '0',
+    '--tls-port',
+    String(port),
+    '--tls-cert-file',
+    o.expired ? certs.expiredCert : certs.serverCert,
+    '--tls-key-file',
+    o.expired ? certs.expiredKey : certs.serverKey,
+    '--tls-ca-cert-file',
+    certs.ca,
+    '--tls-auth-clients',
+    o.authClients ?? 'no',
     ...(o.password ? ['--requirepass', o.password] : []),
     ...BASE,
   ]);
@@ -201,7 +208,9 @@ function sentinelConfig(port: number, dir: string, name: string, masterPort: num
     `sentinel failover-timeout ${name} 4000`,
     ...(o.masterPassword ? [`sentinel auth-pass ${name} ${o.masterPassword}`] : []),
     // Sentinels talk to each other with the same password.
-    ...(o.sentinelPassword ? [`requirepass ${o.sentinelPassword}`, `sentinel sentinel-pass ${o.sentinelPassword}`] : []),
+    ...(o.sentinelPassword
+      ? [`requirepass ${o.sentinelPassword}`, `sentinel sentinel-pass ${o.sentinelPassword}`]
+      : []),
     '',
   ].join('\n');
 }
@@ -223,7 +232,10 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
     servers.set(masterPort, await startServer(masterPort, ['--port', String(masterPort), ...BASE, ...auth, ...fast]));
     const replicaPort = await freePort();
     const replicaOf = ['--replicaof', '127.0.0.1', String(masterPort)];
-    servers.set(replicaPort, await startServer(replicaPort, ['--port', String(replicaPort), ...BASE, ...auth, ...fast, ...replicaOf]));
+    servers.set(
+      replicaPort,
+      await startServer(replicaPort, ['--port', String(replicaPort), ...BASE, ...auth, ...fast, ...replicaOf]),
+    );
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
       const file = join(dir, `sentinel-${i}.conf`);
@@ -288,10 +300,14 @@ export async function startSentinelGroup(o: SentinelGroupOptions = {}): Promise<
       return renamed(before);
     };
     const renamed = async (before: number) => {
-      await waitFor(async () => {
-        for (const s of sentinels) if ((await masterPortNow(s.port)) === before) return false;
-        return true;
-      }, 20_000, 'sentinels to name the new master');
+      await waitFor(
+        async () => {
+          for (const s of sentinels) if ((await masterPortNow(s.port)) === before) return false;
+          return true;
+        },
+        20_000,
+        'sentinels to name the new master',
+      );
       return masterPortNow();
     };
     const killMaster = async () => {

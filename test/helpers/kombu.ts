@@ -25,10 +25,46 @@ export function envelope(o: EnvelopeOptions): Buffer {
   let headers: Record<string, unknown>;
   if (o.protocol === 1) {
     headers = {};
-    body = o.body ?? Buffer.from(pyJsonDumps({ task, id: o.id, args, kwargs, retries: 0, eta: o.eta ?? null, expires: null, utc: true, callbacks: null, errbacks: null, timelimit: [null, null], taskset: null, chord: null }));
+    body =
+      o.body ??
+      Buffer.from(
+        pyJsonDumps({
+          task,
+          id: o.id,
+          args,
+          kwargs,
+          retries: 0,
+          eta: o.eta ?? null,
+          expires: null,
+          utc: true,
+          callbacks: null,
+          errbacks: null,
+          timelimit: [null, null],
+          taskset: null,
+          chord: null,
+        }),
+      );
   } else {
-    headers = { lang: 'py', task, id: o.id, shadow: null, eta: o.eta ?? null, expires: null, group: null, group_index: null, retries: 0, timelimit: [null, null], root_id: o.id, parent_id: null, argsrepr: `(${args.join(', ')},)`, kwargsrepr: '{}', origin: 'gen1@test', ignore_result: false };
-    body = o.body ?? Buffer.from(pyJsonDumps([args, kwargs, { callbacks: null, errbacks: null, chain: null, chord: null }]));
+    headers = {
+      lang: 'py',
+      task,
+      id: o.id,
+      shadow: null,
+      eta: o.eta ?? null,
+      expires: null,
+      group: null,
+      group_index: null,
+      retries: 0,
+      timelimit: [null, null],
+      root_id: o.id,
+      parent_id: null,
+      argsrepr: `(${args.join(', ')},)`,
+      kwargsrepr: '{}',
+      origin: 'gen1@test',
+      ignore_result: false,
+    };
+    body =
+      o.body ?? Buffer.from(pyJsonDumps([args, kwargs, { callbacks: null, errbacks: null, chain: null, chord: null }]));
   }
   if (o.compress) {
     body = deflateSync(body);
@@ -54,5 +90,9 @@ export function envelope(o: EnvelopeOptions): Buffer {
 
 /** kombu's unacked value for a list element: `[` + element + `, "", "<routing key>"]`. */
 export function unackedValue(element: Buffer, routingKey = 'loonflow', exchange = ''): Buffer {
-  return Buffer.concat([Buffer.from('['), element, Buffer.from(`, ${pyJsonDumps(exchange)}, ${pyJsonDumps(routingKey)}]`)]);
+  return Buffer.concat([
+    Buffer.from('['),
+    element,
+    Buffer.from(`, ${pyJsonDumps(exchange)}, ${pyJsonDumps(routingKey)}]`),
+  ]);
 }

@@ -26,9 +26,13 @@ export function startPasswordRedis(password: string): Promise<{ port: number; st
 /** A real redis-server of the test's own on a free port (it can be stopped mid-test). */
 export async function startPrivateRedis(extra: string[] = []): Promise<{ port: number; stop: () => void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra],
+    {
+      stdio: 'ignore',
+    },
+  );
   const deadline = Date.now() + 5000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -90,4 +94,3 @@ export async function startProxy(port: number) {
     },
   };
 }
-

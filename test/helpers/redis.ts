@@ -52,7 +52,12 @@ export async function claimRedisDb(): Promise<TestRedis> {
             await client.flushdb().catch(() => {});
             client.disconnect();
             const again = connect(withRedisDb(TEST_REDIS_URL, 0));
-            await again.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, CLAIM_PREFIX + db, token);
+            await again.eval(
+              "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+              1,
+              CLAIM_PREFIX + db,
+              token,
+            );
             again.disconnect();
           },
         };

@@ -21,9 +21,11 @@ await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())
 const out = [];
 if (mode === 'reseed') {
   // Reseed in a loop while the others reserve: it must never rewind the counter.
-  for (let i = 0; i < Number(calls); i++) await reseedDays(redis, db, table, [date], { strategy: 'safe', allowLower: false, dryRun: false });
+  for (let i = 0; i < Number(calls); i++)
+    await reseedDays(redis, db, table, [date], { strategy: 'safe', allowLower: false, dryRun: false });
 } else {
-  for (let i = 0; i < Number(calls); i++) out.push(...(await nextSerials(redis, { date, count: 1, prefix: 'loonflow', loadInit })).serials);
+  for (let i = 0; i < Number(calls); i++)
+    out.push(...(await nextSerials(redis, { date, count: 1, prefix: 'loonflow', loadInit })).serials);
 }
 process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
 await redis.quit();

@@ -59,12 +59,19 @@ export async function createTicketTable(dialect: Dialect, url: string, tickets: 
     await pgQuery(url, 'create index ticket_ticketrecord_gmt_created on ticket_ticketrecord (gmt_created)');
     for (const t of tickets) {
       // Django with USE_TZ=False writes local time through a session in TIME_ZONE.
-      await pgQuery(url, `set time zone '${FIXTURE_TZ}'; insert into ticket_ticketrecord (sn, gmt_created, is_deleted) values ('${t.sn}', '${t.created}', ${t.deleted ? 'true' : 'false'})`);
+      await pgQuery(
+        url,
+        `set time zone '${FIXTURE_TZ}'; insert into ticket_ticketrecord (sn, gmt_created, is_deleted) values ('${t.sn}', '${t.created}', ${t.deleted ? 'true' : 'false'})`,
+      );
     }
   } else {
     await mysqlQuery(url, MYSQL_DDL);
     for (const t of tickets) {
-      await mysqlQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created, is_deleted) values (?, ?, ?)', [t.sn, t.created, t.deleted ? 1 : 0]);
+      await mysqlQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created, is_deleted) values (?, ?, ?)', [
+        t.sn,
+        t.created,
+        t.deleted ? 1 : 0,
+      ]);
     }
   }
 }

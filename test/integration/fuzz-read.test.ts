@@ -32,7 +32,10 @@ afterAll(async () => {
 async function read<T>(what: string, fn: () => Promise<T>): Promise<T | LoonError> {
   try {
     const r = await fn();
-    expect(() => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)), `${what}: printable`).not.toThrow();
+    expect(
+      () => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)),
+      `${what}: printable`,
+    ).not.toThrow();
     return r;
   } catch (e) {
     if (e instanceof LoonError && e.exitCode !== 70) return e;
@@ -47,33 +50,62 @@ describe('fuzz: reads over random and hostile data change nothing and never fail
     await f.fillQueue(redis.client, 'loonflow', MESSAGES);
     await f.fillQueue(redis.client, 'other', MESSAGES / 4, 0.5);
     await f.fillUnacked(redis.client, 'loonflow', MESSAGES / 3);
-    await redis.client.sadd('_kombu.binding.celery', 'loonflow\x06\x16\x06\x16loonflow', `x\x06\x16\x06\x16${f.text(6)}`);
+    await redis.client.sadd(
+      '_kombu.binding.celery',
+      'loonflow\x06\x16\x06\x16loonflow',
+      `x\x06\x16\x06\x16${f.text(6)}`,
+    );
     const before = await dumpAll(redis.client);
-    const lengths = await Promise.all(['loonflow', 'loonflow\x06\x163', 'loonflow\x06\x166', 'loonflow\x06\x169'].map((k) => redis.client.llen(k)));
+    const lengths = await Promise.all(
+      ['loonflow', 'loonflow\x06\x163', 'loonflow\x06\x166', 'loonflow\x06\x169'].map((k) => redis.client.llen(k)),
+    );
     const total = lengths.reduce((a, b) => a + b, 0);
 
     await read('list', () => listQueues(redis.client, t, true));
     await read('backlog', () => backlogSummary(redis.client, t));
     await read('stats', () => queueStats(redis.client, t, null));
     const glob = ['[z-a]', 'tasks.*', '*notice*', '[', f.text(4)][round % 5]!;
-    const filter = await read('filter', async () => makeFilter({ task: glob, grep: f.chance(0.5) ? f.text(3) : undefined }));
-    const peeked = await read('peek', () => peekQueue(redis.client, t, 'loonflow', { limit: 1 + f.int(50), offset: f.int(20), filter: filter instanceof LoonError ? null : filter }));
-    if (!(peeked instanceof LoonError)) for (const p of peeked) expect(() => JSON.stringify(summarize(p.message))).not.toThrow();
-    await read('peek unacked', () => peekUnacked(redis.client, t, f.chance(0.5) ? 'loonflow' : null, 2e9, { limit: 1 + f.int(20), offset: f.int(5), filter: null }));
+    const filter = await read('filter', async () =>
+      makeFilter({ task: glob, grep: f.chance(0.5) ? f.text(3) : undefined }),
+    );
+    const peeked = await read('peek', () =>
+      peekQueue(redis.client, t, 'loonflow', {
+        limit: 1 + f.int(50),
+        offset: f.int(20),
+        filter: filter instanceof LoonError ? null : filter,
+      }),
+    );
+    if (!(peeked instanceof LoonError))
+      for (const p of peeked) expect(() => JSON.stringify(summarize(p.message))).not.toThrow();
+    await read('peek unacked', () =>
+      peekUnacked(redis.client, t, f.chance(0.5) ? 'loonflow' : null, 2e9, {
+        limit: 1 + f.int(20),
+        offset: f.int(5),
+        filter: null,
+      }),
+    );
     await read('show', () => findTask(redis.client, t, f.chance(0.5) ? `fz-${1 + f.int(MESSAGES)}-x` : 'absent'));
 
     // A whole export: one line per stored element, in worker order, bytes exact.
     const lines: string[] = [];
-    const n = await read('export', () => exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, (chunk) => {
-      lines.push(...chunk.split('\n').filter(Boolean));
-    }));
+    const n = await read('export', () =>
+      exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, (chunk) => {
+        lines.push(...chunk.split('\n').filter(Boolean));
+      }),
+    );
     expect(n).toBe(total);
     const exported = lines.map((l) => Buffer.from(parseExportLine(l).message_b64, 'base64'));
     const stored = (
-      await Promise.all(['loonflow', 'loonflow\x06\x163', 'loonflow\x06\x166', 'loonflow\x06\x169'].map(async (k) => ((await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]).reverse()))
+      await Promise.all(
+        ['loonflow', 'loonflow\x06\x163', 'loonflow\x06\x166', 'loonflow\x06\x169'].map(async (k) =>
+          ((await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]).reverse(),
+        ),
+      )
     ).flat();
     expect(exported.map((b) => b.toString('base64'))).toEqual(stored.map((b) => b.toString('base64')));
-    await read('export unacked', () => exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: true }, () => {}));
+    await read('export unacked', () =>
+      exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: true }, () => {}),
+    );
 
     expect(await dumpAll(redis.client)).toEqual(before);
   });

@@ -41,13 +41,25 @@ const buckets = (q: string) => [q, `${q}\x06\x163`, `${q}\x06\x166`, `${q}\x06\x
  */
 async function messages(queues: string[], normalise: (b: Buffer) => Buffer = (b) => b): Promise<Map<string, number>> {
   const m = new Map<string, number>();
-  for (const q of queues) for (const k of buckets(q)) for (const e of (await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]) add(m, sha1(normalise(e)));
-  for (const v of Object.values(await redis.client.hgetallBuffer('unacked'))) add(m, sha1(normalise(parseUnackedValue(v as Buffer).payload ?? (v as Buffer))));
+  for (const q of queues)
+    for (const k of buckets(q))
+      for (const e of (await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]) add(m, sha1(normalise(e)));
+  for (const v of Object.values(await redis.client.hgetallBuffer('unacked')))
+    add(m, sha1(normalise(parseUnackedValue(v as Buffer).payload ?? (v as Buffer))));
   return m;
 }
 
 function randomFilter(f: Fuzz) {
-  return makeFilter(f.pick([{}, { task: 'tasks.*notice*' }, { task: 'tasks.flow_*' }, { priority: 3 }, { grep: 'ticket_id' }, { task: '*' }]));
+  return makeFilter(
+    f.pick([
+      {},
+      { task: 'tasks.*notice*' },
+      { task: 'tasks.flow_*' },
+      { priority: 3 },
+      { grep: 'ticket_id' },
+      { task: '*' },
+    ]),
+  );
 }
 
 describe('fuzz: writes keep the multiset of messages', () => {
@@ -60,12 +72,23 @@ describe('fuzz: writes keep the multiset of messages', () => {
     const start = await messages(all);
 
     // Moves, keeping the bytes, then rewriting the routing key (compared with it normalised).
-    const moved = await bulkTake(redis.client, t, 'loonflow', { mode: 'move', filter: randomFilter(f), limit: f.chance(0.5) ? 1 + f.int(40) : undefined, dryRun: false, dst: { queue: 'slow', keepRouting: true } });
+    const moved = await bulkTake(redis.client, t, 'loonflow', {
+      mode: 'move',
+      filter: randomFilter(f),
+      limit: f.chance(0.5) ? 1 + f.int(40) : undefined,
+      dryRun: false,
+      dst: { queue: 'slow', keepRouting: true },
+    });
     expect(moved.done + moved.vanished + moved.failed.length).toBe(moved.matched);
     expect(sortedEntries(await messages(all))).toEqual(sortedEntries(start));
     const routing = (b: Buffer) => rewriteRoutingKey(b, 'X') ?? b;
     const before = await messages(all, routing);
-    await bulkTake(redis.client, t, 'slow', { mode: 'move', filter: randomFilter(f), dryRun: false, dst: { queue: 'loonflow', keepRouting: false } });
+    await bulkTake(redis.client, t, 'slow', {
+      mode: 'move',
+      filter: randomFilter(f),
+      dryRun: false,
+      dst: { queue: 'loonflow', keepRouting: false },
+    });
     expect(sortedEntries(await messages(all, routing))).toEqual(sortedEntries(before));
 
     // Purge with a backup: what left Redis is exactly what the backup holds (minus retractions).
@@ -96,10 +119,23 @@ describe('fuzz: writes keep the multiset of messages', () => {
     writeFileSync(file, lines);
     const imported = await importFile(redis.client, t, file, { to: 'replay', allowDuplicates: true, dryRun: false });
     expect(imported.error).toBeUndefined();
-    expect(sortedEntries(await messages(['replay']).then(withoutUnacked))).toEqual(sortedEntries(await listsOnly('loonflow')));
+    expect(sortedEntries(await messages(['replay']).then(withoutUnacked))).toEqual(
+      sortedEntries(await listsOnly('loonflow')),
+    );
     if (empties > 0) {
       const bad = join(dir, `round-${round}-empty.jsonl`);
-      writeFileSync(bad, exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: '' }));
+      writeFileSync(
+        bad,
+        exportLine({
+          v: 1,
+          source: 'queue',
+          queue: 'loonflow',
+          bucket: 0,
+          position: 0,
+          delivery_tag: null,
+          message_b64: '',
+        }),
+      );
       const refused = await importFile(redis.client, t, bad, { to: 'empty-target', dryRun: false });
       expect(refused.error?.reason).toBe('the message is empty');
       expect(await redis.client.exists('empty-target')).toBe(0);
@@ -108,7 +144,14 @@ describe('fuzz: writes keep the multiset of messages', () => {
     // Requeue every unacked entry it can, then purge what is left of loonflow's unacked, with a backup.
     const beforeRestore = await messages(all);
     // keepBytes: the default marks redelivered (as kombu does), which would change the multiset's hashes.
-    const restored = await restoreUnacked(redis.client, t, { olderThanS: 0, includeEta: true, filter: null, dryRun: false, now: 3e9, keepBytes: true });
+    const restored = await restoreUnacked(redis.client, t, {
+      olderThanS: 0,
+      includeEta: true,
+      filter: null,
+      dryRun: false,
+      now: 3e9,
+      keepBytes: true,
+    });
     // matched = done + vanished + failed on every write path (issue 18).
     expect(restored.restored + restored.vanished + restored.failed.length).toBe(restored.matched);
     expect(sortedEntries(await messages(all))).toEqual(sortedEntries(beforeRestore));
@@ -130,11 +173,13 @@ describe('fuzz: writes keep the multiset of messages', () => {
 
 async function listsOnly(queue: string): Promise<Map<string, number>> {
   const m = new Map<string, number>();
-  for (const k of buckets(queue)) for (const e of (await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]) add(m, sha1(e));
+  for (const k of buckets(queue))
+    for (const e of (await redis.client.lrangeBuffer(k, 0, -1)) as Buffer[]) add(m, sha1(e));
   return m;
 }
 
 async function withoutUnacked(m: Map<string, number>): Promise<Map<string, number>> {
-  for (const v of Object.values(await redis.client.hgetallBuffer('unacked'))) add(m, sha1(parseUnackedValue(v as Buffer).payload ?? (v as Buffer)), -1);
+  for (const v of Object.values(await redis.client.hgetallBuffer('unacked')))
+    add(m, sha1(parseUnackedValue(v as Buffer).payload ?? (v as Buffer)), -1);
   return m;
 }

@@ -26,17 +26,37 @@ afterAll(async () => {
 describe('import of a line too long (item 11)', () => {
   it('stops at that line, with its number; the lines before it are imported', async () => {
     await redis.flush();
-    const ok = exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: envelope({ id: 'a' }).toString('base64') });
+    const ok = exportLine({
+      v: 1,
+      source: 'queue',
+      queue: 'loonflow',
+      bucket: 0,
+      position: 0,
+      delivery_tag: null,
+      message_b64: envelope({ id: 'a' }).toString('base64'),
+    });
     const file = join(dir, 'long.jsonl');
     writeFileSync(file, ok + ok + `{"v":1,"x":"${'A'.repeat(300_000)}"}\n` + ok);
-    const r = await importFile(redis.client, makeTransport(), file, { allowDuplicates: true, dryRun: false, maxLineBytes: 100_000 });
+    const r = await importFile(redis.client, makeTransport(), file, {
+      allowDuplicates: true,
+      dryRun: false,
+      maxLineBytes: 100_000,
+    });
     expect(r.error).toMatchObject({ line: 3, reason: expect.stringMatching(/longer than 100000 bytes/) });
     expect(r.imported).toBe(2);
     expect(await redis.client.llen('loonflow')).toBe(2);
   });
   it('CRLF line ends and a last line without a newline still read', async () => {
     await redis.flush();
-    const ok = exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: envelope({ id: 'a' }).toString('base64') });
+    const ok = exportLine({
+      v: 1,
+      source: 'queue',
+      queue: 'loonflow',
+      bucket: 0,
+      position: 0,
+      delivery_tag: null,
+      message_b64: envelope({ id: 'a' }).toString('base64'),
+    });
     const file = join(dir, 'crlf.jsonl');
     writeFileSync(file, ok.replace('\n', '\r\n') + ok.trimEnd());
     const r = await importFile(redis.client, makeTransport(), file, { allowDuplicates: true, dryRun: false });
@@ -78,9 +98,21 @@ describe('doctor with keys of an unexpected type (item 10)', () => {
   it('unacked a string: a failed check naming the key, not an internal error', async () => {
     await redis.flush();
     await redis.client.set('unacked', 'not a hash');
-    const r = await runCli(['doctor', '--json', '--redis-url', redis.url, '--database-url', 'postgres://127.0.0.1:1/none', '--timeout', '1s']);
+    const r = await runCli([
+      'doctor',
+      '--json',
+      '--redis-url',
+      redis.url,
+      '--database-url',
+      'postgres://127.0.0.1:1/none',
+      '--timeout',
+      '1s',
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const checks = JSON.parse(r.stdout).checks as { name: string; status: string; detail: string }[];
-    expect(checks.find((c) => c.name === 'celery backlog')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/'unacked' is a string/) });
+    expect(checks.find((c) => c.name === 'celery backlog')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/'unacked' is a string/),
+    });
   });
 });

@@ -39,10 +39,16 @@ describe('Redis failing mid-command', () => {
     const client = await connectRedis(url(), { timeoutMs: 2000, role: 'broker' });
     const id = await client.client('ID');
     let written = 0;
-    const err = await exportQueue(client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, async (_lines, count) => {
-      written += count;
-      if (written >= 1) await admin.client('KILL', 'ID', String(id));
-    }).catch((e: unknown) => e);
+    const err = await exportQueue(
+      client,
+      t,
+      Buffer.from('loonflow'),
+      { filter: null, unacked: false },
+      async (_lines, count) => {
+        written += count;
+        if (written >= 1) await admin.client('KILL', 'ID', String(id));
+      },
+    ).catch((e: unknown) => e);
     client.disconnect();
     expect(err).toMatchObject({ exitCode: 69 });
     expect((err as Error).message).toMatch(new RegExp(`lost the connection to Redis; exported ${written} message`));
@@ -53,7 +59,15 @@ describe('Redis failing mid-command', () => {
     await admin.flushdb();
     const file = join(dir, 'big.jsonl');
     const el = envelope({ id: 'x', args: ['y'.repeat(4000)] });
-    const line = exportLine({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: null, message_b64: el.toString('base64') });
+    const line = exportLine({
+      v: 1,
+      source: 'queue',
+      queue: 'loonflow',
+      bucket: 0,
+      position: 0,
+      delivery_tag: null,
+      message_b64: el.toString('base64'),
+    });
     writeFileSync(file, line.repeat(3000));
     const client = await connectRedis(url(), { timeoutMs: 2000, role: 'broker' });
     const err = await importFile(client, t, file, { allowDuplicates: true, dryRun: false }).catch((e: unknown) => e);
@@ -71,8 +85,17 @@ describe('Redis failing mid-command', () => {
     await admin.call('ACL', 'SETUSER', 'reader', 'on', '>pw', '~*', '+@all', '-info', '-lrange');
     const warn = vi.spyOn(console, 'warn');
     try {
-      const client = await connectRedis(`redis://reader:pw@127.0.0.1:${server.port}/0`, { timeoutMs: 2000, role: 'broker' });
-      const err = await exportQueue(client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, () => {}).catch((e: unknown) => e);
+      const client = await connectRedis(`redis://reader:pw@127.0.0.1:${server.port}/0`, {
+        timeoutMs: 2000,
+        role: 'broker',
+      });
+      const err = await exportQueue(
+        client,
+        t,
+        Buffer.from('loonflow'),
+        { filter: null, unacked: false },
+        () => {},
+      ).catch((e: unknown) => e);
       client.disconnect();
       expect(err).toMatchObject({ exitCode: 69, message: expect.stringMatching(/NOPERM/) });
       expect(warn).not.toHaveBeenCalled();
@@ -85,7 +108,9 @@ describe('Redis failing mid-command', () => {
   it('classifies the raw errors for the mapper in src/cli.ts', () => {
     expect(classifyRedisError(new Error('Connection is closed.'))?.exitCode).toBe(69);
     expect(classifyRedisError(new Error("OOM command not allowed when used memory > 'maxmemory'."))?.exitCode).toBe(69);
-    expect(classifyRedisError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))?.exitCode).toBe(1);
+    expect(
+      classifyRedisError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))?.exitCode,
+    ).toBe(1);
     expect(classifyRedisError(new TypeError('x is undefined'))).toBeUndefined();
   });
 });
@@ -93,7 +118,9 @@ describe('Redis failing mid-command', () => {
 /** Runs a script in a child node (an uncaught 'error' event kills it with a stack: that is the bug). */
 function runNode(code: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: new URL('../..', import.meta.url).pathname });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: new URL('../..', import.meta.url).pathname,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

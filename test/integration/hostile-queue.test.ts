@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 /** A message of about `bytes` bytes (its args carry the padding). */
-const big = (id: string, bytes: number) => envelope({ id, body: Buffer.from(`[["${'x'.repeat(Math.floor((bytes * 3) / 4))}"], {}, {}]`) });
+const big = (id: string, bytes: number) =>
+  envelope({ id, body: Buffer.from(`[["${'x'.repeat(Math.floor((bytes * 3) / 4))}"], {}, {}]`) });
 
 /** The client with every LRANGE reply's size recorded. */
 function measured(client: Redis, pages: number[]): Redis {
@@ -46,7 +47,8 @@ function measured(client: Redis, pages: number[]): Redis {
 
 async function dumpAll(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const k of (await redis.client.keysBuffer('*')) as Buffer[]) out.set(k.toString('latin1'), ((await redis.client.dumpBuffer(k)) as Buffer).toString('base64'));
+  for (const k of (await redis.client.keysBuffer('*')) as Buffer[])
+    out.set(k.toString('latin1'), ((await redis.client.dumpBuffer(k)) as Buffer).toString('base64'));
   return out;
 }
 
@@ -60,9 +62,15 @@ describe('big messages (item 9)', () => {
     for (let i = 1; i < 24; i++) await redis.client.lpush('loonflow', other);
     const pages: number[] = [];
     const writes: number[] = [];
-    const n = await exportQueue(measured(redis.client, pages), t, Buffer.from('loonflow'), { filter: null, unacked: false }, (lines) => {
-      writes.push(lines.length);
-    });
+    const n = await exportQueue(
+      measured(redis.client, pages),
+      t,
+      Buffer.from('loonflow'),
+      { filter: null, unacked: false },
+      (lines) => {
+        writes.push(lines.length);
+      },
+    );
     expect(n).toBe(24);
     expect(Math.max(...pages)).toBeLessThanOrEqual(PAGE_BYTES + size);
     expect(Math.max(...writes)).toBeLessThan(2 * 1.4 * size);
@@ -94,9 +102,16 @@ describe('keys of an unexpected type (item 10)', () => {
     await redis.flush();
     await redis.client.lpush('loonflow', envelope({ id: 'a' }));
     await redis.client.set('unacked', 'not a hash');
-    const reads = [() => listQueues(redis.client, t, false), () => queueStats(redis.client, t, 'loonflow'), () => peekUnacked(redis.client, t, null, 0, { limit: 1, offset: 0, filter: null })];
+    const reads = [
+      () => listQueues(redis.client, t, false),
+      () => queueStats(redis.client, t, 'loonflow'),
+      () => peekUnacked(redis.client, t, null, 0, { limit: 1, offset: 0, filter: null }),
+    ];
     for (const read of reads) {
-      await expect(read()).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/key 'unacked' is a string, not a hash/) });
+      await expect(read()).rejects.toMatchObject({
+        exitCode: 1,
+        message: expect.stringMatching(/key 'unacked' is a string, not a hash/),
+      });
     }
   });
 
@@ -117,10 +132,25 @@ describe('keys of an unexpected type (item 10)', () => {
     await redis.client.hset('unacked', 'tag-u', unackedValue(el));
     await redis.client.zadd('unacked_index', 1, 'tag-u');
     const before = await dumpAll();
-    await expect(bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: null, dryRun: false })).rejects.toMatchObject({ exitCode: 1 });
-    await expect(bulkTake(redis.client, t, 'loonflow', { mode: 'move', filter: null, dryRun: false, dst: { queue: 'other', keepRouting: true } })).rejects.toMatchObject({ exitCode: 1 });
+    await expect(
+      bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: null, dryRun: false }),
+    ).rejects.toMatchObject({ exitCode: 1 });
+    await expect(
+      bulkTake(redis.client, t, 'loonflow', {
+        mode: 'move',
+        filter: null,
+        dryRun: false,
+        dst: { queue: 'other', keepRouting: true },
+      }),
+    ).rejects.toMatchObject({ exitCode: 1 });
     // requeue reports the entry whose target is not a list and leaves it in unacked (issue 18 item 2).
-    const r = await restoreUnacked(redis.client, t, { olderThanS: 0, includeEta: false, filter: null, dryRun: false, now: 10 });
+    const r = await restoreUnacked(redis.client, t, {
+      olderThanS: 0,
+      includeEta: false,
+      filter: null,
+      dryRun: false,
+      now: 10,
+    });
     expect(r.restored).toBe(0);
     expect(r.failed.map((x) => x.reason).join()).toMatch(/is not a list/);
     expect(await dumpAll()).toEqual(before);
@@ -130,15 +160,23 @@ describe('keys of an unexpected type (item 10)', () => {
     await redis.flush();
     await redis.client.lpush('loonflow', envelope({ id: 'a' }));
     const before = await dumpAll();
-    await expect(inspectLock(redis.client, 'loonflow')).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/is a list, not a lock/) });
+    await expect(inspectLock(redis.client, 'loonflow')).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/is a list, not a lock/),
+    });
     await expect(forceRelease(redis.client, 'loonflow')).rejects.toMatchObject({ exitCode: 1 });
-    await expect(tryAcquire(redis.client, 'loonflow', 1000, { host: 'h', pid: 1, user: 'u', command: 'c' })).rejects.toMatchObject({ exitCode: 1 });
+    await expect(
+      tryAcquire(redis.client, 'loonflow', 1000, { host: 'h', pid: 1, user: 'u', command: 'c' }),
+    ).rejects.toMatchObject({ exitCode: 1 });
     expect(await dumpAll()).toEqual(before);
   });
 
   it('a serial counter that is a list: exit 1 naming it', async () => {
     await redis.flush();
     await redis.client.lpush('ticket_day_count_2025-03-01', 'x');
-    await expect(reserveIfExists(redis.client, '2025-03-01', 1)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/ticket_day_count_2025-03-01/) });
+    await expect(reserveIfExists(redis.client, '2025-03-01', 1)).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/ticket_day_count_2025-03-01/),
+    });
   });
 });

@@ -38,12 +38,17 @@ describe.each<Dialect>(['mysql', 'postgres'])('%s', (dialect) => {
       await createTicketTable(dialect, url, []);
       const { mysqlQuery } = await import('../helpers/db.js');
       await mysqlQuery(url, 'alter table ticket_ticketrecord modify sn varchar(100) not null');
-      for (const t of TICKETS) await mysqlQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created) values (?, ?)', [t.sn, t.created]);
+      for (const t of TICKETS)
+        await mysqlQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created) values (?, ?)', [t.sn, t.created]);
     } else {
       await createTicketTable(dialect, url, []);
       const { pgQuery } = await import('../helpers/db.js');
       await pgQuery(url, 'alter table ticket_ticketrecord alter column sn type varchar(100)');
-      for (const t of TICKETS) await pgQuery(url, `set time zone '${FIXTURE_TZ}'; insert into ticket_ticketrecord (sn, gmt_created) values ('${t.sn}', '${t.created}')`);
+      for (const t of TICKETS)
+        await pgQuery(
+          url,
+          `set time zone '${FIXTURE_TZ}'; insert into ticket_ticketrecord (sn, gmt_created) values ('${t.sn}', '${t.created}')`,
+        );
     }
     db = await connectDatabase(url, 5000, FIXTURE_TZ);
     dbs.push(db);
@@ -53,7 +58,11 @@ describe.each<Dialect>(['mysql', 'postgres'])('%s', (dialect) => {
     await redis.flush();
     const [day] = await inspectDays(redis.client, db, table, ['2025-03-01'], { prefix: 'loonflow' });
     expect(day!.maxSeq).toBe(999_999_999_999);
-    const [reseeded] = await reseedDays(redis.client, db, table, ['2025-03-01'], { strategy: 'safe', allowLower: false, dryRun: false });
+    const [reseeded] = await reseedDays(redis.client, db, table, ['2025-03-01'], {
+      strategy: 'safe',
+      allowLower: false,
+      dryRun: false,
+    });
     expect(reseeded!.after).toBe(999_999_999_999);
     const report = await auditSerials(redis.client, db, table, ['2025-03-01'], { prefix: 'loonflow' });
     expect(report.malformed.map((m) => m.sn)).toEqual([HUGE]);
@@ -72,6 +81,8 @@ describe.each<Dialect>(['mysql', 'postgres'])('%s', (dialect) => {
   });
 
   it('a day past it is a usage error before any query, not a loop', async () => {
-    await expect(inspectDays(redis.client, db, table, ['9999-12-31'], { prefix: 'loonflow' })).rejects.toMatchObject({ exitCode: 2 });
+    await expect(inspectDays(redis.client, db, table, ['9999-12-31'], { prefix: 'loonflow' })).rejects.toMatchObject({
+      exitCode: 2,
+    });
   });
 });

@@ -19,7 +19,16 @@ async function runUnderLock(name: string, argv: string[], extra: Partial<RunUnde
   const r = await acquire(client, name, 5000, currentOwner(argv), { waitMs: 0 });
   if (!('acquired' in r)) throw new Error('busy');
   const log: string[] = [];
-  const runner = new LockRunner(client, { lock: r.acquired, argv, ttlMs: 5000, onLost: 'term', killAfterMs: 1000, env: process.env, log: (m) => log.push(m), ...extra });
+  const runner = new LockRunner(client, {
+    lock: r.acquired,
+    argv,
+    ttlMs: 5000,
+    onLost: 'term',
+    killAfterMs: 1000,
+    env: process.env,
+    log: (m) => log.push(m),
+    ...extra,
+  });
   return { outcome: runner.run(), log };
 }
 
@@ -38,11 +47,15 @@ describe('LockRunner', () => {
   });
 
   it('a lost lock throws LockLostError (76) with --on-lost ignore too, after the job finished', async () => {
-    const { outcome, log } = await runUnderLock('lost', ['sh', '-c', 'redis-cli -u "$URL" DEL lost >/dev/null; sleep 1; exit 5'], {
-      onLost: 'ignore',
-      ttlMs: 600,
-      env: { ...process.env, URL: redis.url },
-    });
+    const { outcome, log } = await runUnderLock(
+      'lost',
+      ['sh', '-c', 'redis-cli -u "$URL" DEL lost >/dev/null; sleep 1; exit 5'],
+      {
+        onLost: 'ignore',
+        ttlMs: 600,
+        env: { ...process.env, URL: redis.url },
+      },
+    );
     const e = await outcome.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(LockLostError);
     expect((e as LockLostError).hint).toMatch(/exited 5/);

@@ -22,8 +22,13 @@ describe('export and backup files', () => {
   it('an existing file is refused by default, untouched', async () => {
     const path = join(dir, 'existing.jsonl');
     writeFileSync(path, 'keep\n');
-    await expect(writeAll(path, 'x\n')).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/already exists/) });
-    await expect(writeAll(path, 'x\n', { existing: 'refuse', refuseHint: 'use --append' })).rejects.toMatchObject({ hint: 'use --append' });
+    await expect(writeAll(path, 'x\n')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/already exists/),
+    });
+    await expect(writeAll(path, 'x\n', { existing: 'refuse', refuseHint: 'use --append' })).rejects.toMatchObject({
+      hint: 'use --append',
+    });
     expect(readFileSync(path, 'utf8')).toBe('keep\n');
   });
 

@@ -23,8 +23,20 @@ beforeEach(async () => {
 });
 
 /** Ids in the order a worker takes them (tail first). */
-const workerOrder = async (key: string) => ((await redis.client.lrangeBuffer(key, 0, -1)) as Buffer[]).map((e) => JSON.parse(e.toString()).headers.id as string).reverse();
-const record = (id: string, extra: Partial<ExportRecord> = {}): ExportRecord => ({ v: 1, source: 'queue', queue: 'loonflow', bucket: 0, position: 0, delivery_tag: `tag-${id}`, message_b64: envelope({ id }).toString('base64'), ...extra });
+const workerOrder = async (key: string) =>
+  ((await redis.client.lrangeBuffer(key, 0, -1)) as Buffer[])
+    .map((e) => JSON.parse(e.toString()).headers.id as string)
+    .reverse();
+const record = (id: string, extra: Partial<ExportRecord> = {}): ExportRecord => ({
+  v: 1,
+  source: 'queue',
+  queue: 'loonflow',
+  bucket: 0,
+  position: 0,
+  delivery_tag: `tag-${id}`,
+  message_b64: envelope({ id }).toString('base64'),
+  ...extra,
+});
 const write = (name: string, lines: string[]) => {
   const file = join(dir, name);
   writeFileSync(file, lines.join(''));
@@ -34,11 +46,17 @@ const base = { dryRun: false };
 
 describe('import is idempotent', () => {
   it('importing the same file twice: the second run skips every message', async () => {
-    const file = write('twice.jsonl', ['a', 'b', 'c'].map((id) => exportLine(record(id))));
+    const file = write(
+      'twice.jsonl',
+      ['a', 'b', 'c'].map((id) => exportLine(record(id))),
+    );
     expect(await importFile(redis.client, t, file, base)).toMatchObject({ imported: 3, skipped: 0 });
     expect(await importFile(redis.client, t, file, base)).toMatchObject({ imported: 0, skipped: 3 });
     expect(await workerOrder('loonflow')).toEqual(['a', 'b', 'c']);
-    expect(await importFile(redis.client, t, file, { ...base, allowDuplicates: true })).toMatchObject({ imported: 3, skipped: 0 });
+    expect(await importFile(redis.client, t, file, { ...base, allowDuplicates: true })).toMatchObject({
+      imported: 3,
+      skipped: 0,
+    });
   });
 
   it('skips a message whose tag or task id is anywhere in the broker: another queue, a bucket, unacked', async () => {
@@ -47,15 +65,28 @@ describe('import is idempotent', () => {
     const sameIdOtherTag = JSON.parse(envelope({ id: 'c' }).toString());
     sameIdOtherTag.properties.delivery_tag = 'another-tag';
     await redis.client.lpush('other', JSON.stringify(sameIdOtherTag));
-    const file = write('present.jsonl', ['a', 'b', 'c', 'd', 'd'].map((id) => exportLine(record(id))));
+    const file = write(
+      'present.jsonl',
+      ['a', 'b', 'c', 'd', 'd'].map((id) => exportLine(record(id))),
+    );
     expect(await importFile(redis.client, t, file, base)).toMatchObject({ imported: 1, skipped: 4 });
     expect(await workerOrder('loonflow')).toEqual(['d']);
   });
 
   it('restores a partial purge in the recorded order, ahead of what stayed queued', async () => {
-    await redis.client.lpush('loonflow', ...['m0', 'm1', 'm2', 'm3', 'm4', 'm5'].map((id) => envelope({ id, task: id < 'm3' ? 'tasks.old' : 'tasks.new' })));
+    await redis.client.lpush(
+      'loonflow',
+      ...['m0', 'm1', 'm2', 'm3', 'm4', 'm5'].map((id) =>
+        envelope({ id, task: id < 'm3' ? 'tasks.old' : 'tasks.new' }),
+      ),
+    );
     const lines: string[] = [];
-    await bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: (m) => m.task === 'tasks.old', dryRun: false, backup: async (recs) => void lines.push(...recs.map(exportLine)) });
+    await bulkTake(redis.client, t, 'loonflow', {
+      mode: 'purge',
+      filter: (m) => m.task === 'tasks.old',
+      dryRun: false,
+      backup: async (recs) => void lines.push(...recs.map(exportLine)),
+    });
     expect(await workerOrder('loonflow')).toEqual(['m3', 'm4', 'm5']);
     const r = await importFile(redis.client, t, write('partial.jsonl', lines), base);
     expect(r).toMatchObject({ imported: 3 });
@@ -66,8 +97,16 @@ describe('import is idempotent', () => {
     const rec = record('same');
     const { createHash } = await import('node:crypto');
     const sha = createHash('sha1').update(Buffer.from(rec.message_b64, 'base64')).digest('hex');
-    const file = write('retract.jsonl', [exportLine(rec), exportLine(rec), exportLine(rec), `{"v":1,"retract":"${sha}"}\n`]);
-    expect(await importFile(redis.client, t, file, { ...base, allowDuplicates: true })).toMatchObject({ imported: 2, retracted: 1 });
+    const file = write('retract.jsonl', [
+      exportLine(rec),
+      exportLine(rec),
+      exportLine(rec),
+      `{"v":1,"retract":"${sha}"}\n`,
+    ]);
+    expect(await importFile(redis.client, t, file, { ...base, allowDuplicates: true })).toMatchObject({
+      imported: 2,
+      retracted: 1,
+    });
   });
 });
 
@@ -90,7 +129,11 @@ describe('bad records are bad input, never pushed to a key named ""', () => {
   ];
   for (const [what, extra, reason] of cases) {
     it(what, async () => {
-      const file = write('bad.jsonl', [exportLine(record('ok1')), exportLine(record('bad', extra)), exportLine(record('ok2'))]);
+      const file = write('bad.jsonl', [
+        exportLine(record('ok1')),
+        exportLine(record('bad', extra)),
+        exportLine(record('ok2')),
+      ]);
       const r = await importFile(redis.client, t, file, base);
       expect(r.error).toMatchObject({ line: 2 });
       expect(r.error!.reason).toMatch(reason);

@@ -47,8 +47,10 @@ function sink(failAt = Infinity, reachesDisk = false): { file: string; sink: Bac
   };
 }
 
-const fill = (count: number) => redis.client.lpush('loonflow', ...Array.from({ length: count }, (_, i) => envelope({ id: `m${i}` })));
-const purge = (s: BackupSink) => bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: () => true, dryRun: false, backupTo: s });
+const fill = (count: number) =>
+  redis.client.lpush('loonflow', ...Array.from({ length: count }, (_, i) => envelope({ id: `m${i}` })));
+const purge = (s: BackupSink) =>
+  bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: () => true, dryRun: false, backupTo: s });
 const workerRunsEverything = () => redis.client.del('loonflow');
 
 describe('a purge with backup interrupted at any point never makes import run a message twice', () => {
@@ -87,11 +89,17 @@ describe('a purge with backup interrupted at any point never makes import run a 
   });
 
   it('purge --unacked stopped before the removal: import brings back nothing', async () => {
-    for (let i = 0; i < 20; i++) await redis.client.hset('unacked', `tag-u${i}`, unackedValue(envelope({ id: `u${i}` })));
+    for (let i = 0; i < 20; i++)
+      await redis.client.hset('unacked', `tag-u${i}`, unackedValue(envelope({ id: `u${i}` })));
     const b = sink(1, true);
-    await expect(purgeUnacked(redis.client, t, 'loonflow', { filter: null, dryRun: false, backupTo: b.sink })).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(
+      purgeUnacked(redis.client, t, 'loonflow', { filter: null, dryRun: false, backupTo: b.sink }),
+    ).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(await redis.client.hlen('unacked')).toBe(20);
     await redis.client.del('unacked'); // the worker acked them: they ran
-    expect(await importFile(redis.client, t, b.file, { dryRun: false })).toMatchObject({ imported: 0, uncommitted: 20 });
+    expect(await importFile(redis.client, t, b.file, { dryRun: false })).toMatchObject({
+      imported: 0,
+      uncommitted: 20,
+    });
   });
 });

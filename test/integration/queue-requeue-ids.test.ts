@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTransport } from '../../src/celery/transport.js';
-import { assertAllRequeued, requeueIdOutcomes, restoreNeedsConfirmation, restoreUnacked } from '../../src/celery/write/restore.js';
+import {
+  assertAllRequeued,
+  requeueIdOutcomes,
+  restoreNeedsConfirmation,
+  restoreUnacked,
+} from '../../src/celery/write/restore.js';
 import { envelope, unackedValue } from '../helpers/kombu.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
@@ -26,14 +31,25 @@ describe('queue requeue <id>: an outcome and a reason per id, never a silent exi
     await seed('young', 5);
     await seed('later', 7200, '2099-01-01T00:00:00+00:00');
     const ids = ['old', 'young', 'later', 'nowhere'];
-    const r = await restoreUnacked(redis.client, t, { ids: new Set(ids), olderThanS: 3600, includeEta: false, filter: null, dryRun: false, now: NOW });
+    const r = await restoreUnacked(redis.client, t, {
+      ids: new Set(ids),
+      olderThanS: 3600,
+      includeEta: false,
+      filter: null,
+      dryRun: false,
+      now: NOW,
+    });
     const outcomes = requeueIdOutcomes(ids, r, 3600);
     expect(outcomes.map((o) => o.outcome)).toEqual(['restored', 'refused', 'refused', 'not found']);
     expect(outcomes[1]!.reason).toMatch(/taken 5s ago, younger than 3600s/);
     expect(outcomes[2]!.reason).toMatch(/ETA 2099/);
-    expect(() => assertAllRequeued(outcomes)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringMatching(/nowhere/) }));
+    expect(() => assertAllRequeued(outcomes)).toThrow(
+      expect.objectContaining({ exitCode: 3, message: expect.stringMatching(/nowhere/) }),
+    );
     const found = outcomes.filter((o) => o.outcome !== 'not found');
-    expect(() => assertAllRequeued(found)).toThrow(expect.objectContaining({ exitCode: 1, message: expect.stringMatching(/young: taken 5s.*later: ETA/) }));
+    expect(() => assertAllRequeued(found)).toThrow(
+      expect.objectContaining({ exitCode: 1, message: expect.stringMatching(/young: taken 5s.*later: ETA/) }),
+    );
     expect(() => assertAllRequeued(outcomes.slice(0, 1))).not.toThrow();
     expect(await redis.client.hkeys('unacked')).toEqual(expect.arrayContaining(['tag-young', 'tag-later']));
   });

@@ -29,7 +29,13 @@ const restoreOpts: RestoreOptions = { olderThanS: 0, includeEta: true, filter: n
 /** A message whose headers carry a field named delivery_info, before the real properties. */
 function decoyed(id: string): Buffer {
   const env = JSON.parse(envelope({ id }).toString());
-  const withDecoy = { body: env.body, 'content-encoding': env['content-encoding'], 'content-type': env['content-type'], headers: { ...env.headers, delivery_info: { exchange: '', routing_key: 'loonflow' } }, properties: env.properties };
+  const withDecoy = {
+    body: env.body,
+    'content-encoding': env['content-encoding'],
+    'content-type': env['content-type'],
+    headers: { ...env.headers, delivery_info: { exchange: '', routing_key: 'loonflow' } },
+    properties: env.properties,
+  };
   return Buffer.from(pyJsonDumps(withDecoy));
 }
 
@@ -37,7 +43,15 @@ function decoyed(id: string): Buffer {
 function decoyInString(id: string): Buffer {
   const env = JSON.parse(envelope({ id }).toString());
   const note = '"properties": {"delivery_info": {"routing_key": "loonflow"}} \\" {';
-  return Buffer.from(pyJsonDumps({ body: env.body, 'content-encoding': env['content-encoding'], 'content-type': env['content-type'], headers: { ...env.headers, note }, properties: env.properties }));
+  return Buffer.from(
+    pyJsonDumps({
+      body: env.body,
+      'content-encoding': env['content-encoding'],
+      'content-type': env['content-type'],
+      headers: { ...env.headers, note },
+      properties: env.properties,
+    }),
+  );
 }
 
 describe('a destination of the wrong type never loses a message', () => {
@@ -46,7 +60,12 @@ describe('a destination of the wrong type never loses a message', () => {
       const msgs = [envelope({ id: 'a' }), envelope({ id: 'b' }), envelope({ id: 'c' })];
       await redis.client.lpush('q', ...msgs);
       await redis.client.set('q2', 'a string');
-      const err = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'q2', keepRouting: false } }).catch((e) => e);
+      const err = await bulkTake(redis.client, t, 'q', {
+        mode: 'move',
+        filter: filtered ? everything : null,
+        dryRun: false,
+        dst: { queue: 'q2', keepRouting: false },
+      }).catch((e) => e);
       expect(err.exitCode).toBe(1); // a key of another type is a finding, as everywhere
       const left = await all('q');
       expect(left.map((x) => x.toString())).toEqual([...msgs].reverse().map((x) => x.toString()));
@@ -57,7 +76,12 @@ describe('a destination of the wrong type never loses a message', () => {
   it("refuses kombu's own keys as a destination, changing nothing", async () => {
     await redis.client.lpush('q', envelope({ id: 'a' }));
     for (const dst of ['unacked', 'unacked_index', 'unacked_mutex', '_kombu.binding.celery']) {
-      const err = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: null, dryRun: false, dst: { queue: dst, keepRouting: true } }).catch((e) => e);
+      const err = await bulkTake(redis.client, t, 'q', {
+        mode: 'move',
+        filter: null,
+        dryRun: false,
+        dst: { queue: dst, keepRouting: true },
+      }).catch((e) => e);
       expect(err.exitCode).toBe(2);
       expect(await redis.client.exists(dst)).toBe(0);
     }
@@ -82,14 +106,24 @@ describe('a destination of the wrong type never loses a message', () => {
 describe('byte-identical copies are each taken', () => {
   const fill = async () => {
     const same = envelope({ id: 'dup', task: 'tasks.twin' });
-    await redis.client.lpush('q', envelope({ id: 'x' }), ...Array.from({ length: 11 }, () => same), envelope({ id: 'y' }));
+    await redis.client.lpush(
+      'q',
+      envelope({ id: 'x' }),
+      ...Array.from({ length: 11 }, () => same),
+      envelope({ id: 'y' }),
+    );
   };
   const twins = (m: { task: string | null }) => m.task === 'tasks.twin';
 
   it('purge with backup: matched 11, removed 11, 11 in the backup, none left', async () => {
     await fill();
     const records: ExportRecord[] = [];
-    const r = await bulkTake(redis.client, t, 'q', { mode: 'purge', filter: twins, dryRun: false, backup: async (recs) => void records.push(...recs) });
+    const r = await bulkTake(redis.client, t, 'q', {
+      mode: 'purge',
+      filter: twins,
+      dryRun: false,
+      backup: async (recs) => void records.push(...recs),
+    });
     expect(r).toMatchObject({ matched: 11, done: 11, vanished: 0 });
     balanced(r);
     expect(records).toHaveLength(11);
@@ -98,7 +132,12 @@ describe('byte-identical copies are each taken', () => {
 
   it('filtered move: all 11 copies move', async () => {
     await fill();
-    const r = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: twins, dryRun: false, dst: { queue: 'd', keepRouting: false } });
+    const r = await bulkTake(redis.client, t, 'q', {
+      mode: 'move',
+      filter: twins,
+      dryRun: false,
+      dst: { queue: 'd', keepRouting: false },
+    });
     expect(r).toMatchObject({ matched: 11, done: 11 });
     balanced(r);
     expect(await redis.client.llen('d')).toBe(11);
@@ -118,7 +157,11 @@ describe('unacked entries are read once each while the hash shrinks', () => {
       await p.exec();
     }
     const tags: string[] = [];
-    const r = await purgeUnacked(redis.client, t, 'loonflow', { filter: null, dryRun: false, backup: async (recs) => void tags.push(...recs.map((x) => x.unacked_tag!)) });
+    const r = await purgeUnacked(redis.client, t, 'loonflow', {
+      filter: null,
+      dryRun: false,
+      backup: async (recs) => void tags.push(...recs.map((x) => x.unacked_tag!)),
+    });
     expect(tags).toHaveLength(n);
     expect(new Set(tags).size).toBe(n);
     expect(r).toMatchObject({ matched: n, done: n, vanished: 0 });
@@ -133,7 +176,12 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
       delete env.properties.delivery_info.routing_key;
       const raw = Buffer.from(pyJsonDumps({ ...env, headers: { routing_key: 'loonflow', ...env.headers } }));
       await redis.client.lpush('q', raw);
-      const r = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'dst', keepRouting: false } });
+      const r = await bulkTake(redis.client, t, 'q', {
+        mode: 'move',
+        filter: filtered ? everything : null,
+        dryRun: false,
+        dst: { queue: 'dst', keepRouting: false },
+      });
       expect(r.done).toBe(0);
       if (filtered) expect(r.failed).toHaveLength(1);
       expect((await all('q'))[0]!.equals(raw)).toBe(true);
@@ -143,7 +191,12 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
     it(`${filtered ? 'filtered' : 'unfiltered'}: a decoy in a string is left alone`, async () => {
       const raw = decoyInString('d2');
       await redis.client.lpush('q', raw);
-      await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'dst', keepRouting: false } });
+      await bulkTake(redis.client, t, 'q', {
+        mode: 'move',
+        filter: filtered ? everything : null,
+        dryRun: false,
+        dst: { queue: 'dst', keepRouting: false },
+      });
       const [moved] = await all('dst');
       const parsed = JSON.parse(moved!.toString());
       expect(parsed.headers.note).toBe(JSON.parse(raw.toString()).headers.note);
@@ -153,7 +206,12 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
     it(`${filtered ? 'filtered' : 'unfiltered'}: a header named delivery_info is left alone`, async () => {
       const raw = decoyed('d1');
       await redis.client.lpush('q', raw);
-      const r = await bulkTake(redis.client, t, 'q', { mode: 'move', filter: filtered ? everything : null, dryRun: false, dst: { queue: 'dst', keepRouting: false } });
+      const r = await bulkTake(redis.client, t, 'q', {
+        mode: 'move',
+        filter: filtered ? everything : null,
+        dryRun: false,
+        dst: { queue: 'dst', keepRouting: false },
+      });
       expect(r.done).toBe(1);
       const [moved] = await all('dst');
       const parsed = JSON.parse(moved!.toString());
@@ -161,7 +219,9 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
       expect(parsed.properties.delivery_info.routing_key).toBe('dst');
       const text = raw.toString('latin1');
       const at = text.lastIndexOf('"routing_key": "loonflow"');
-      expect(moved!.equals(Buffer.from(text.slice(0, at) + '"routing_key": "dst"' + text.slice(at + 25), 'latin1'))).toBe(true);
+      expect(
+        moved!.equals(Buffer.from(text.slice(0, at) + '"routing_key": "dst"' + text.slice(at + 25), 'latin1')),
+      ).toBe(true);
     });
   }
 });

@@ -24,7 +24,9 @@ function worker(args: string[]): Promise<string[]> {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.split('\n').filter(Boolean)) : reject(new Error(`worker exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.split('\n').filter(Boolean)) : reject(new Error(`worker exited ${code}`)),
+    );
   });
 }
 
@@ -41,7 +43,9 @@ describe('serial next under concurrency', () => {
   it('8 processes x 500 calls on an absent key: 4,000 distinct, contiguous serials', async () => {
     await redis.flush();
     const startAt = String(Date.now() + 1500);
-    const results = await Promise.all(Array.from({ length: 8 }, () => worker([redis.url, dbUrl, '2025-03-01', '500', startAt])));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => worker([redis.url, dbUrl, '2025-03-01', '500', startAt])),
+    );
     expectContiguous(results.flat(), 5, 4000);
     expect(await redis.client.get('ticket_day_count_2025-03-01')).toBe('4004');
   }, 120_000);
@@ -60,9 +64,28 @@ describe('serial next under concurrency', () => {
   it('8 CLI processes at once on an absent key agree on one sequence', async () => {
     await redis.flush();
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => runCli(['serial', 'next', '--count', '25', '--date', '2025-03-01', '--tz', 'Asia/Shanghai', '--redis-url', redis.url, '--database-url', dbUrl])),
+      Array.from({ length: 8 }, () =>
+        runCli([
+          'serial',
+          'next',
+          '--count',
+          '25',
+          '--date',
+          '2025-03-01',
+          '--tz',
+          'Asia/Shanghai',
+          '--redis-url',
+          redis.url,
+          '--database-url',
+          dbUrl,
+        ]),
+      ),
     );
     expect(runs.every((r) => r.code === 0)).toBe(true);
-    expectContiguous(runs.flatMap((r) => r.stdout.split('\n').filter(Boolean)), 5, 200);
+    expectContiguous(
+      runs.flatMap((r) => r.stdout.split('\n').filter(Boolean)),
+      5,
+      200,
+    );
   }, 60_000);
 });

@@ -27,7 +27,11 @@ async function snapshot(): Promise<Map<string, string>> {
   do {
     const [next, keys] = await redis.client.scanBuffer(cursor, 'COUNT', 1000);
     cursor = next.toString();
-    for (const k of keys) out.set(k.toString('base64'), ((await redis.client.dumpBuffer(k)) ?? Buffer.alloc(0)).toString('base64') + `:${await redis.client.pttl(k)}`);
+    for (const k of keys)
+      out.set(
+        k.toString('base64'),
+        ((await redis.client.dumpBuffer(k)) ?? Buffer.alloc(0)).toString('base64') + `:${await redis.client.pttl(k)}`,
+      );
   } while (cursor !== '0');
   return out;
 }
@@ -36,7 +40,13 @@ describe('queue read side against a real Celery producer', () => {
   it('list: ready per priority bucket and in total', async () => {
     const queues = await json('list');
     expect(queues).toHaveLength(1);
-    expect(queues[0]).toMatchObject({ name: 'loonflow', ready: sent.length, unacked: 0, buckets: { '0': 6, '3': 0, '6': 1, '9': 1 }, declared: true });
+    expect(queues[0]).toMatchObject({
+      name: 'loonflow',
+      ready: sent.length,
+      unacked: 0,
+      buckets: { '0': 6, '3': 0, '6': 1, '9': 1 },
+      declared: true,
+    });
   });
 
   it('peek: worker order (bucket 0 first, oldest first), decoded exactly', async () => {
@@ -94,7 +104,14 @@ describe('queue read side against a real Celery producer', () => {
 
   it('reads leave Redis byte-identical', async () => {
     const before = await snapshot();
-    for (const args of [['list', '--all'], ['peek', 'loonflow', '--limit', '100'], ['peek', 'loonflow', '--unacked'], ['show', sent[3]!.id], ['stats'], ['export', 'loonflow']]) {
+    for (const args of [
+      ['list', '--all'],
+      ['peek', 'loonflow', '--limit', '100'],
+      ['peek', 'loonflow', '--unacked'],
+      ['show', sent[3]!.id],
+      ['stats'],
+      ['export', 'loonflow'],
+    ]) {
       expect((await cli(...args)).code).toBe(0);
     }
     expect(await snapshot()).toEqual(before);

@@ -96,6 +96,13 @@ describe("interop with redis-py's Lock", () => {
       unacked_mutex: 'kombu-unacked-mutex',
     });
     expect(list.find((h: { name: string }) => h.name === ':1:cache-lock').never_expires).toBe(true);
-    expect(Object.keys(JSON.parse((await cli('list', '--match', 'qo_*', '--json')).stdout).reduce((a: Record<string, 1>, h: { name: string }) => ({ ...a, [h.name]: 1 }), {}))).toEqual(['qo_tasks.flow_hook_task_abc']);
+    expect(
+      Object.keys(
+        JSON.parse((await cli('list', '--match', 'qo_*', '--json')).stdout).reduce(
+          (a: Record<string, 1>, h: { name: string }) => ({ ...a, [h.name]: 1 }),
+          {},
+        ),
+      ),
+    ).toEqual(['qo_tasks.flow_hook_task_abc']);
   });
 });

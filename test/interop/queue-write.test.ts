@@ -27,12 +27,25 @@ function kombuRestoreBytes(elements: Buffer[]): Buffer[] {
     "    p['properties']['delivery_info']['redelivered'] = True",
     '    print(base64.b64encode(dumps(p).encode()).decode())',
   ].join('\n');
-  const out = execFileSync('/usr/bin/python3', ['-c', py], { input: elements.map((e) => e.toString('base64')).join('\n') });
-  return out.toString().trim().split('\n').map((l) => Buffer.from(l, 'base64'));
+  const out = execFileSync('/usr/bin/python3', ['-c', py], {
+    input: elements.map((e) => e.toString('base64')).join('\n'),
+  });
+  return out
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => Buffer.from(l, 'base64'));
 }
 
 const cli = (...args: string[]) => runCli(['queue', ...args, '--broker-url', redis.url]);
-const ranIds = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).id) : []);
+const ranIds = (log: string): string[] =>
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).id)
+    : [];
 
 async function runAllWith(queue: string, log: string, expected: string[]): Promise<void> {
   const worker = startWorker({ brokerUrl: redis.url, queues: queue, log });
@@ -62,11 +75,17 @@ describe('queue write side with real Celery workers', () => {
     expect(left).toBeGreaterThan(0);
     expect(ranIds(log1)).toEqual([]);
     const originals = new Map<string, Buffer>();
-    for (const [tag, value] of Object.entries(await redis.client.hgetallBuffer('unacked'))) originals.set(tag, value as Buffer);
+    for (const [tag, value] of Object.entries(await redis.client.hgetallBuffer('unacked')))
+      originals.set(tag, value as Buffer);
 
     const young = await cli('requeue', '--unacked', '--json');
     // The worker is dead and none answers: the census cannot be trusted, so the visibility timeout rules.
-    expect(JSON.parse(young.stdout)).toMatchObject({ rule: 'visibility-timeout', matched: 0, restored: 0, undecided: left });
+    expect(JSON.parse(young.stdout)).toMatchObject({
+      rule: 'visibility-timeout',
+      matched: 0,
+      restored: 0,
+      undecided: left,
+    });
     const noYes = await cli('requeue', '--unacked', '--all-ages');
     expect(noYes.code).toBe(2);
     const r = await cli('requeue', '--unacked', '--all-ages', '--yes', '--json');
@@ -77,7 +96,9 @@ describe('queue write side with real Celery workers', () => {
     expect(await redis.client.zcard('unacked_index')).toBe(0);
     // Byte for byte what kombu's own restore writes (redelivered marked, kombu's json.dumps), at the end that runs next.
     const tail = (await redis.client.lrangeBuffer('loonflow', -left, -1)) as Buffer[];
-    const asKombuRestores = kombuRestoreBytes([...originals.values()].map((v) => v.subarray(1, v.length - ', "", "loonflow"]'.length)));
+    const asKombuRestores = kombuRestoreBytes(
+      [...originals.values()].map((v) => v.subarray(1, v.length - ', "", "loonflow"]'.length)),
+    );
     for (const expected of asKombuRestores) expect(tail.some((el) => el.equals(expected))).toBe(true);
 
     await runAllWith('loonflow', join(dir, 'fresh.log'), sent);

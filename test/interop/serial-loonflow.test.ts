@@ -27,7 +27,18 @@ function python(args: string[]): string {
 
 const loonflow = (date: string) => python(['gen', redis.url, dbUrl, date]);
 async function loonctl(date: string): Promise<string> {
-  const r = await runCli(['serial', 'next', '--date', date, '--tz', 'Asia/Shanghai', '--redis-url', redis.url, '--database-url', dbUrl]);
+  const r = await runCli([
+    'serial',
+    'next',
+    '--date',
+    date,
+    '--tz',
+    'Asia/Shanghai',
+    '--redis-url',
+    redis.url,
+    '--database-url',
+    dbUrl,
+  ]);
   expect(r.code).toBe(0);
   return r.stdout.trim();
 }
@@ -67,7 +78,11 @@ describe("interop with LoonFlow's gen_ticket_sn (Python, redis-py)", () => {
 
   it('serial text is identical to Python %04d formatting, zones and five-digit sequences included', () => {
     const ns = ['1', '42', '9999', '10000', '123456'];
-    expect(python(['format', 'loonflow', '-', '2025-03-01', ...ns]).split('\n')).toEqual(ns.map((n) => formatSerial('loonflow', null, '2025-03-01', Number(n))));
-    expect(python(['format', 'hr', 'sh', '2025-12-31', ...ns]).split('\n')).toEqual(ns.map((n) => formatSerial('hr', 'sh', '2025-12-31', Number(n))));
+    expect(python(['format', 'loonflow', '-', '2025-03-01', ...ns]).split('\n')).toEqual(
+      ns.map((n) => formatSerial('loonflow', null, '2025-03-01', Number(n))),
+    );
+    expect(python(['format', 'hr', 'sh', '2025-12-31', ...ns]).split('\n')).toEqual(
+      ns.map((n) => formatSerial('hr', 'sh', '2025-12-31', Number(n))),
+    );
   });
 });

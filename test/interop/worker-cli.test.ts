@@ -31,7 +31,8 @@ const start = (name: string, log: string) => {
   workers.push(w);
   return w;
 };
-const hostnames = async () => ((await json('worker', 'ls')).data as { hostname: string }[]).map((w) => w.hostname).sort();
+const hostnames = async () =>
+  ((await json('worker', 'ls')).data as { hostname: string }[]).map((w) => w.hostname).sort();
 
 describe('worker and task commands against real workers', () => {
   it('no worker: ls prints nothing and exits 0; --json is []', async () => {
@@ -47,7 +48,10 @@ describe('worker and task commands against real workers', () => {
     writeFileSync(hold, '');
     const w1 = start('w1@cli', log);
     await waitFor(async () => (await hostnames()).includes('w1@cli'), 30_000, 'w1 to answer');
-    const held = publishSpec(redis.url, [1, 2, 3, 4].map((i) => ({ args: [i], kwargs: { hold } }))).map((p) => p.id);
+    const held = publishSpec(
+      redis.url,
+      [1, 2, 3, 4].map((i) => ({ args: [i], kwargs: { hold } })),
+    ).map((p) => p.id);
     await waitFor(async () => (await redis.client.hlen('unacked')) === 4, 30_000, 'w1 to hold four tasks');
     start('w2@cli', log);
     await waitFor(async () => (await hostnames()).length === 2, 30_000, 'w2 to answer');
@@ -59,8 +63,14 @@ describe('worker and task commands against real workers', () => {
 
     await w1.kill();
     expect(await hostnames()).toEqual(['w2@cli']);
-    const newest = Math.max(...(await redis.client.zrange('unacked_index', 0, -1, 'WITHSCORES')).filter((_, i) => i % 2).map(Number));
-    await waitFor(async () => (await redisNow(redis.client)) > newest + 5.2, 15_000, 'the entries to age past the grace');
+    const newest = Math.max(
+      ...(await redis.client.zrange('unacked_index', 0, -1, 'WITHSCORES')).filter((_, i) => i % 2).map(Number),
+    );
+    await waitFor(
+      async () => (await redisNow(redis.client)) > newest + 5.2,
+      15_000,
+      'the entries to age past the grace',
+    );
     const dry = await json('queue', 'requeue', '--unacked', '--queue', 'loonflow', '--dry-run');
     expect(dry.data).toMatchObject({ rule: 'census', matched: 4, restored: 0, workers: ['w2@cli'] });
     expect(await redis.client.hlen('unacked')).toBe(4);
@@ -95,7 +105,10 @@ describe('worker and task commands against real workers', () => {
     const backup = join(dir, 'revoked.jsonl');
     const r = await json('task', 'revoke', victim!, '--backup', backup, '--yes');
     expect(r.code).toBe(0);
-    expect(r.data).toMatchObject({ acknowledged_by: ['w2@cli'], removed_from_queues: [{ queue: 'loonflow', removed: 1 }] });
+    expect(r.data).toMatchObject({
+      acknowledged_by: ['w2@cli'],
+      removed_from_queues: [{ queue: 'loonflow', removed: 1 }],
+    });
     expect(r.stderr).toMatch(/worker memory only/);
     const left = await redis.client.lrange('loonflow', 0, -1);
     expect(left.join('')).toContain(keep);

@@ -19,14 +19,22 @@ describe('layout', () => {
   it('commands reach Redis and the database only through the Context', () => {
     const bad = all
       .filter((f) => f.path.startsWith('commands/'))
-      .flatMap((f) => imports(f.text).filter((i) => /\/(db|redis)\//.test(i)).map((i) => `${f.path}: ${i}`));
+      .flatMap((f) =>
+        imports(f.text)
+          .filter((i) => /\/(db|redis)\//.test(i))
+          .map((i) => `${f.path}: ${i}`),
+      );
     expect(bad).toEqual([]);
   });
 
   it('core is the ground floor: it imports nothing from the layers above it', () => {
     const bad = all
       .filter((f) => f.path.startsWith('core/'))
-      .flatMap((f) => imports(f.text).filter((i) => i.startsWith('../')).map((i) => `${f.path}: ${i}`));
+      .flatMap((f) =>
+        imports(f.text)
+          .filter((i) => i.startsWith('../'))
+          .map((i) => `${f.path}: ${i}`),
+      );
     expect(bad).toEqual([]);
   });
 

@@ -10,30 +10,70 @@ import { envelope, unackedValue } from '../helpers/kombu.js';
 describe('decodeMessage', () => {
   it('protocol 2 with Chinese arguments', () => {
     const m = decodeMessage(envelope({ id: 'a1', args: [1, '工单'], kwargs: { note: '审批通过' }, priority: 6 }));
-    expect(m).toMatchObject({ ok: true, protocol: 2, task: 'tasks.flow_hook_task', id: 'a1', args: [1, '工单'], kwargs: { note: '审批通过' }, priority: 6, routingKey: 'loonflow' });
+    expect(m).toMatchObject({
+      ok: true,
+      protocol: 2,
+      task: 'tasks.flow_hook_task',
+      id: 'a1',
+      args: [1, '工单'],
+      kwargs: { note: '审批通过' },
+      priority: 6,
+      routingKey: 'loonflow',
+    });
     expect(m.embed).toEqual({ callbacks: null, errbacks: null, chain: null, chord: null });
   });
   it('protocol 1', () => {
     const m = decodeMessage(envelope({ id: 'p1', protocol: 1, args: [7], eta: '2030-01-01T00:00:00+00:00' }));
-    expect(m).toMatchObject({ ok: true, protocol: 1, task: 'tasks.flow_hook_task', id: 'p1', args: [7], eta: '2030-01-01T00:00:00+00:00' });
+    expect(m).toMatchObject({
+      ok: true,
+      protocol: 1,
+      task: 'tasks.flow_hook_task',
+      id: 'p1',
+      args: [7],
+      eta: '2030-01-01T00:00:00+00:00',
+    });
   });
   it('zlib-compressed body', () => {
-    expect(decodeMessage(envelope({ id: 'z', args: ['x'.repeat(5000)], compress: true }))).toMatchObject({ ok: true, args: ['x'.repeat(5000)], compression: 'application/x-gzip' });
+    expect(decodeMessage(envelope({ id: 'z', args: ['x'.repeat(5000)], compress: true }))).toMatchObject({
+      ok: true,
+      args: ['x'.repeat(5000)],
+      compression: 'application/x-gzip',
+    });
   });
   it('pickle and msgpack: headers shown, body noted', () => {
-    const p = decodeMessage(envelope({ id: 'pk', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95]) }));
-    expect(p).toMatchObject({ ok: true, task: 'tasks.flow_hook_task', id: 'pk', bodyNote: 'pickle body, not decoded', args: null });
+    const p = decodeMessage(
+      envelope({ id: 'pk', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95]) }),
+    );
+    expect(p).toMatchObject({
+      ok: true,
+      task: 'tasks.flow_hook_task',
+      id: 'pk',
+      bodyNote: 'pickle body, not decoded',
+      args: null,
+    });
     expect(p.argsrepr).toBeTruthy();
     const mp = decodeMessage(envelope({ id: 'mp', contentType: 'application/x-msgpack', body: Buffer.from([0x93]) }));
     expect(mp).toMatchObject({ ok: true, bodyNote: 'msgpack body, not decoded' });
   });
   it('yaml body', () => {
     useYaml((s) => yamlParse(s));
-    const body = Buffer.from('- - 3\n  - 工单\n- {k: v}\n- {callbacks: null, chain: null, chord: null, errbacks: null}\n');
-    expect(decodeMessage(envelope({ id: 'y', contentType: 'application/x-yaml', body }))).toMatchObject({ ok: true, args: [3, '工单'], kwargs: { k: 'v' } });
+    const body = Buffer.from(
+      '- - 3\n  - 工单\n- {k: v}\n- {callbacks: null, chain: null, chord: null, errbacks: null}\n',
+    );
+    expect(decodeMessage(envelope({ id: 'y', contentType: 'application/x-yaml', body }))).toMatchObject({
+      ok: true,
+      args: [3, '工单'],
+      kwargs: { k: 'v' },
+    });
   });
   it('kombu >= 5.3 typed JSON values and chains in the embed', () => {
-    const body = Buffer.from(pyJsonDumps([[{ __type__: 'datetime', __value__: '2025-01-01T08:00:00' }], { d: { __type__: 'decimal', __value__: '1.50' } }, { callbacks: null, errbacks: null, chain: [{ task: 'tasks.run_flow_task', args: [9] }], chord: null }]));
+    const body = Buffer.from(
+      pyJsonDumps([
+        [{ __type__: 'datetime', __value__: '2025-01-01T08:00:00' }],
+        { d: { __type__: 'decimal', __value__: '1.50' } },
+        { callbacks: null, errbacks: null, chain: [{ task: 'tasks.run_flow_task', args: [9] }], chord: null },
+      ]),
+    );
     const m = decodeMessage(envelope({ id: 't', body }));
     expect(m.args).toEqual(['2025-01-01T08:00:00']);
     expect(m.kwargs).toEqual({ d: '1.50' });
@@ -41,12 +81,34 @@ describe('decodeMessage', () => {
   });
   it('hostile input is reported, never thrown', () => {
     expect(decodeMessage(Buffer.from('not json at all'))).toMatchObject({ ok: false, error: 'not JSON' });
-    expect(decodeMessage(Buffer.from('[1, 2, 3]'))).toMatchObject({ ok: false, error: 'JSON, but not a kombu message envelope' });
+    expect(decodeMessage(Buffer.from('[1, 2, 3]'))).toMatchObject({
+      ok: false,
+      error: 'JSON, but not a kombu message envelope',
+    });
     const good = JSON.parse(envelope({ id: 'b' }).toString());
-    expect(decodeMessage(Buffer.from(JSON.stringify({ ...good, body: '%%%not base64%%%' })))).toMatchObject({ ok: false, error: 'body is not valid base64', task: 'tasks.flow_hook_task' });
-    const truncated = Buffer.from(pyJsonDumps([[1], {}, {}])).subarray(0, 6).toString('base64');
-    expect(decodeMessage(Buffer.from(JSON.stringify({ ...good, body: truncated })))).toMatchObject({ ok: false, id: 'b' });
-    expect(decodeMessage(Buffer.from(JSON.stringify({ ...good, body: Buffer.from('garbage').toString('base64'), headers: { ...good.headers, compression: 'application/x-gzip' } }))).error).toMatch(/cannot be inflated/);
+    expect(decodeMessage(Buffer.from(JSON.stringify({ ...good, body: '%%%not base64%%%' })))).toMatchObject({
+      ok: false,
+      error: 'body is not valid base64',
+      task: 'tasks.flow_hook_task',
+    });
+    const truncated = Buffer.from(pyJsonDumps([[1], {}, {}]))
+      .subarray(0, 6)
+      .toString('base64');
+    expect(decodeMessage(Buffer.from(JSON.stringify({ ...good, body: truncated })))).toMatchObject({
+      ok: false,
+      id: 'b',
+    });
+    expect(
+      decodeMessage(
+        Buffer.from(
+          JSON.stringify({
+            ...good,
+            body: Buffer.from('garbage').toString('base64'),
+            headers: { ...good.headers, compression: 'application/x-gzip' },
+          }),
+        ),
+      ).error,
+    ).toMatch(/cannot be inflated/);
     expect(decodeMessage(Buffer.alloc(0))).toMatchObject({ ok: false, error: 'not JSON' });
     expect(decodeMessage(Buffer.from([0xff, 0xfe, 0x00]))).toMatchObject({ ok: false });
   });
@@ -67,7 +129,10 @@ describe('unacked values', () => {
   it('reports a value that is not JSON or not kombu-shaped', () => {
     expect(parseUnackedValue(Buffer.from('garbage')).error).toMatch(/not JSON/);
     expect(parseUnackedValue(Buffer.from('[{"a": 1}]')).error).toMatch(/not \[message/);
-    expect(parseUnackedValue(Buffer.from('[{"a":1},"","loonflow"]'))).toMatchObject({ payload: null, routingKey: 'loonflow' });
+    expect(parseUnackedValue(Buffer.from('[{"a":1},"","loonflow"]'))).toMatchObject({
+      payload: null,
+      routingKey: 'loonflow',
+    });
   });
 });
 
@@ -88,13 +153,17 @@ describe('transport layout and filters', () => {
     expect(globToRegExp('tasks.flow_*').test('tasksXflow_a')).toBe(false);
     const raw = envelope({ id: 'f1', args: [1, '工单'], priority: 3, eta: '2025-01-01T00:00:00+00:00' });
     const m = decodeMessage(raw);
-    expect(makeFilter({ task: 'tasks.*hook*', grep: '工单', priority: 3, etaBefore: '2025-06-01T00:00:00Z' })!(m, raw)).toBe(true);
+    expect(
+      makeFilter({ task: 'tasks.*hook*', grep: '工单', priority: 3, etaBefore: '2025-06-01T00:00:00Z' })!(m, raw),
+    ).toBe(true);
     expect(makeFilter({ etaAfter: '2025-06-01T00:00:00Z' })!(m, raw)).toBe(false);
     expect(makeFilter({ id: 'other' })!(m, raw)).toBe(false);
     expect(makeFilter({})).toBeNull();
     expect(() => makeFilter({ etaBefore: 'soon' })).toThrow(/not a date-time/);
   });
   it('pyJsonDumps writes what Python json.dumps writes', () => {
-    expect(pyJsonDumps({ a: [1, 'é工', null, true], b: 1.5 })).toBe('{"a": [1, "\\u00e9\\u5de5", null, true], "b": 1.5}');
+    expect(pyJsonDumps({ a: [1, 'é工', null, true], b: 1.5 })).toBe(
+      '{"a": [1, "\\u00e9\\u5de5", null, true], "b": 1.5}',
+    );
   });
 });

@@ -25,13 +25,19 @@ describe('config resolution order', () => {
     expect(c.redisUrl).toEqual({ value: 'redis://127.0.0.1:6379/0', source: 'default' });
     expect(c.brokerUrl.value).toBe('redis://127.0.0.1:6379/0');
     // LoonFlow 2.x's defaults: MySQL on 3306 (every line with serials is MySQL).
-    expect(c.databaseUrl).toEqual({ value: 'mysql://loonflow@127.0.0.1:3306/loonflow', source: 'default (LoonFlow 2.x)' });
+    expect(c.databaseUrl).toEqual({
+      value: 'mysql://loonflow@127.0.0.1:3306/loonflow',
+      source: 'default (LoonFlow 2.x)',
+    });
     expect(c.tz).toEqual({ value: 'Asia/Shanghai', source: 'default' });
     expect(c.timeoutMs.value).toBe(5000);
   });
 
   it('file top level beats defaults, the profile beats the top level', () => {
-    expect(resolveConfig({ config: cfg }, noFile).redisUrl).toEqual({ value: 'redis://file-top:6379/0', source: `file ${cfg}` });
+    expect(resolveConfig({ config: cfg }, noFile).redisUrl).toEqual({
+      value: 'redis://file-top:6379/0',
+      source: `file ${cfg}`,
+    });
     const c = resolveConfig({ config: cfg, profile: 'prod' }, noFile);
     expect(c.redisUrl).toEqual({ value: 'redis://file-prod:6379/0', source: `file ${cfg} (profile prod)` });
     expect(c.databaseUrl.value).toBe('mysql://u@file-prod/lf');
@@ -42,8 +48,14 @@ describe('config resolution order', () => {
     const lf = { REDIS_HOST: 'lf-redis', REDIS_PORT: '6380', REDIS_DB: '4', REDIS_PASSWORD: 'p@ss' };
     const c = resolveConfig({ config: cfg }, { ...noFile, ...lf });
     // LoonFlow's own pool ignores REDIS_DB: counters live in db 0; the broker uses REDIS_DB.
-    expect(c.redisUrl).toEqual({ value: 'redis://:p%40ss@lf-redis:6380/0', source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD' });
-    expect(c.brokerUrl).toEqual({ value: 'redis://:p%40ss@lf-redis:6380/4', source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD,REDIS_DB' });
+    expect(c.redisUrl).toEqual({
+      value: 'redis://:p%40ss@lf-redis:6380/0',
+      source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD',
+    });
+    expect(c.brokerUrl).toEqual({
+      value: 'redis://:p%40ss@lf-redis:6380/4',
+      source: 'env REDIS_HOST,REDIS_PORT,REDIS_PASSWORD,REDIS_DB',
+    });
     const chosen = resolveConfig({ config: cfg, profile: 'prod' }, { ...noFile, ...lf });
     expect(chosen.redisUrl).toEqual({ value: 'redis://file-prod:6379/0', source: `file ${cfg} (profile prod)` });
     const viaEnv = resolveConfig({ config: cfg }, { ...noFile, ...lf, LOONCTL_PROFILE: 'prod' });
@@ -51,7 +63,14 @@ describe('config resolution order', () => {
   });
 
   it('the LoonFlow 2.0.20 compose environment: REDIS_PASS, MySQL or PostgreSQL to be probed', () => {
-    const env = { ...noFile, DB_HOST: 'loonflow-mysql', DB_USER: 'loonflow', DB_PASS: '2Nir9D6&muYq', REDIS_HOST: 'loonflow-redis', REDIS_PASS: 'loonflow123' };
+    const env = {
+      ...noFile,
+      DB_HOST: 'loonflow-mysql',
+      DB_USER: 'loonflow',
+      DB_PASS: '2Nir9D6&muYq',
+      REDIS_HOST: 'loonflow-redis',
+      REDIS_PASS: 'loonflow123',
+    };
     const c = resolveConfig({}, env);
     expect(c.redisUrl.value).toBe('redis://:loonflow123@loonflow-redis:6379/0');
     expect(c.brokerUrl.value).toBe('redis://:loonflow123@loonflow-redis:6379/0');
@@ -66,7 +85,16 @@ describe('config resolution order', () => {
   });
 
   it('the LoonFlow 3.1 compose environment: PostgreSQL on POSTGRES_PORT, REDIS_PASSWORD', () => {
-    const env = { ...noFile, DB_NAME: 'loonflow', DB_HOST: 'loonflow-pg', DB_USER: 'loonflow', DB_PASS: 'pw', POSTGRES_PORT: '5432', REDIS_HOST: 'loonflow-redis', REDIS_PASSWORD: 'loonflow123' };
+    const env = {
+      ...noFile,
+      DB_NAME: 'loonflow',
+      DB_HOST: 'loonflow-pg',
+      DB_USER: 'loonflow',
+      DB_PASS: 'pw',
+      POSTGRES_PORT: '5432',
+      REDIS_HOST: 'loonflow-redis',
+      REDIS_PASSWORD: 'loonflow123',
+    };
     const c = resolveConfig({}, env);
     expect(c.databaseCandidates).toEqual(['postgres://loonflow:pw@loonflow-pg:5432/loonflow']);
     expect(c.databaseUrl.value).toBe('postgres://loonflow:pw@loonflow-pg:5432/loonflow');
@@ -75,20 +103,33 @@ describe('config resolution order', () => {
   });
 
   it('DB_PORT, CELERY_BROKER_URL and DEPLOY_ZONE are never LoonFlow variables: ignored', () => {
-    const c = resolveConfig({}, { ...noFile, DB_PORT: '5433', CELERY_BROKER_URL: 'redis://celery:6379/2', DEPLOY_ZONE: 'sh' });
+    const c = resolveConfig(
+      {},
+      { ...noFile, DB_PORT: '5433', CELERY_BROKER_URL: 'redis://celery:6379/2', DEPLOY_ZONE: 'sh' },
+    );
     expect(c.brokerUrl.value).toBe('redis://127.0.0.1:6379/0');
     expect(c.databaseUrl.source).toBe('default (LoonFlow 2.x)');
     expect(c.zone.value).toBeUndefined();
   });
 
   it('loonflowVersion from flag, env or file; nonsense is a usage error', () => {
-    expect(resolveConfig({ loonflowVersion: '2.0.20' }, noFile).loonflowVersion).toEqual({ value: '2.0.20', source: 'flag' });
+    expect(resolveConfig({ loonflowVersion: '2.0.20' }, noFile).loonflowVersion).toEqual({
+      value: '2.0.20',
+      source: 'flag',
+    });
     expect(resolveConfig({}, { ...noFile, LOONCTL_LOONFLOW_VERSION: '3' }).loonflowVersion.value).toBe('3');
     expect(() => resolveConfig({ loonflowVersion: 'seven' }, noFile)).toThrow(UsageError);
   });
 
   it('LOONCTL_* variables beat LoonFlow variables', () => {
-    const env = { ...noFile, REDIS_HOST: 'lf', LOONCTL_REDIS_URL: 'redis://ctl:6379/0', DEPLOY_ZONE: 'a', LOONCTL_ZONE: 'b', LOONCTL_TZ: 'UTC' };
+    const env = {
+      ...noFile,
+      REDIS_HOST: 'lf',
+      LOONCTL_REDIS_URL: 'redis://ctl:6379/0',
+      DEPLOY_ZONE: 'a',
+      LOONCTL_ZONE: 'b',
+      LOONCTL_TZ: 'UTC',
+    };
     const c = resolveConfig({ config: cfg }, env);
     expect(c.redisUrl).toEqual({ value: 'redis://ctl:6379/0', source: 'env LOONCTL_REDIS_URL' });
     expect(c.zone).toEqual({ value: 'b', source: 'env LOONCTL_ZONE' });
@@ -108,7 +149,10 @@ describe('config resolution order', () => {
     expect(viaEnv.profile).toEqual({ value: 'prod', source: 'env LOONCTL_PROFILE' });
     const xdg = mkdtempSync(join(tmpdir(), 'loonctl-xdg-'));
     mkdirSync(join(xdg, 'loonctl'));
-    writeFileSync(join(xdg, 'loonctl', 'config.json'), JSON.stringify({ defaultProfile: 'b', profiles: { b: { tz: 'UTC' } } }));
+    writeFileSync(
+      join(xdg, 'loonctl', 'config.json'),
+      JSON.stringify({ defaultProfile: 'b', profiles: { b: { tz: 'UTC' } } }),
+    );
     const c = resolveConfig({}, { XDG_CONFIG_HOME: xdg });
     expect(c.tz.value).toBe('UTC');
     expect(c.profile.value).toBe('b');
@@ -132,8 +176,12 @@ describe('config errors', () => {
   });
   it('rejects invalid JSON, unknown keys, a missing explicit file and an unreadable one', () => {
     expect(() => resolveConfig({ config: file('bad.json', '{"redisUrl": ') }, noFile)).toThrow(/not valid JSON/);
-    expect(() => resolveConfig({ config: file('typo.json', { redisURL: 'x' }) }, noFile)).toThrow(/unknown key 'redisURL'/);
-    expect(() => resolveConfig({ config: join(dir, 'missing.json') }, noFile)).toThrow(/cannot read config file .*ENOENT/);
+    expect(() => resolveConfig({ config: file('typo.json', { redisURL: 'x' }) }, noFile)).toThrow(
+      /unknown key 'redisURL'/,
+    );
+    expect(() => resolveConfig({ config: join(dir, 'missing.json') }, noFile)).toThrow(
+      /cannot read config file .*ENOENT/,
+    );
     const locked = file('locked.json', {});
     chmodSync(locked, 0o000);
     if (process.getuid?.() !== 0) expect(() => resolveConfig({ config: locked }, noFile)).toThrow(/EACCES/);

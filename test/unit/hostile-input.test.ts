@@ -98,7 +98,9 @@ describe('YAML bodies (item 13)', () => {
       const raw = envelope({ id: 'y', protocol: 1, contentType: 'application/x-yaml', body });
       const m = await decode(raw);
       expect(m.error ?? m.bodyNote ?? 'decoded').toBeTruthy();
-      const deep = await decode(envelope({ id: 'y2', contentType: 'application/x-yaml', body: Buffer.from(nested(5000)) }));
+      const deep = await decode(
+        envelope({ id: 'y2', contentType: 'application/x-yaml', body: Buffer.from(nested(5000)) }),
+      );
       expect(deep.ok).toBe(false);
       expect(spy).not.toHaveBeenCalled();
     } finally {
@@ -112,13 +114,19 @@ describe('bad globs, URLs and queue names (items 11, 17, 18)', () => {
     const { makeFilter } = await import('../../src/celery/filter.js');
     expect(() => makeFilter({ task: '[z-a]' })).toThrow(UsageError);
   });
-  it.each(['redis://:p%ZZw@127.0.0.1:6379/0', 'unix:///tmp/re%ZZdis.sock', 'sentinel://:p%ZZ@h:26379'])('%s: malformed URL (exit 2)', async (url) => {
-    const { redisOptionsFromUrl } = await import('../../src/redis/url.js');
-    expect(() => redisOptionsFromUrl(url, 'mymaster')).toThrow(/malformed Redis URL.*percent-encoding/);
-  });
+  it.each(['redis://:p%ZZw@127.0.0.1:6379/0', 'unix:///tmp/re%ZZdis.sock', 'sentinel://:p%ZZ@h:26379'])(
+    '%s: malformed URL (exit 2)',
+    async (url) => {
+      const { redisOptionsFromUrl } = await import('../../src/redis/url.js');
+      expect(() => redisOptionsFromUrl(url, 'mymaster')).toThrow(/malformed Redis URL.*percent-encoding/);
+    },
+  );
   it('a database URL with %ZZ is a usage error before anything connects', async () => {
     const { connectDatabase } = await import('../../src/db/connect.js');
-    await expect(connectDatabase('postgres://u:p%ZZ@127.0.0.1:1/db', 100)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/malformed database URL/) });
+    await expect(connectDatabase('postgres://u:p%ZZ@127.0.0.1:1/db', 100)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/malformed database URL/),
+    });
     await expect(connectDatabase('mysql://u:p%ZZ@127.0.0.1:1/db', 100)).rejects.toMatchObject({ exitCode: 2 });
   });
   it('queue names: text, or b64: for bytes that are not UTF-8', async () => {
@@ -136,8 +144,22 @@ describe('bad globs, URLs and queue names (items 11, 17, 18)', () => {
 describe('serial next output size (item 11)', () => {
   it('refuses a count whose output is too large before the counter moves', async () => {
     const { nextSerials } = await import('../../src/serial/next.js');
-    const untouchable = new Proxy({}, { get: () => { throw new Error('Redis must not be called'); } }) as never;
-    await expect(nextSerials(untouchable, { date: '2025-03-01', count: 10_000_000, prefix: 'p'.repeat(40), loadInit: async () => 0 })).rejects.toMatchObject({
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('Redis must not be called');
+        },
+      },
+    ) as never;
+    await expect(
+      nextSerials(untouchable, {
+        date: '2025-03-01',
+        count: 10_000_000,
+        prefix: 'p'.repeat(40),
+        loadInit: async () => 0,
+      }),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(/MiB of output/),
     });

@@ -66,13 +66,17 @@ describe('maskUrl against hostile URLs', () => {
   it('keeps what is not secret', () => {
     expect(maskUrl('redis://host:6379/0')).toBe('redis://host:6379/0');
     expect(maskUrl('mysql://root@db/lf')).toBe('mysql://root@db/lf');
-    expect(maskUrl('redis://user:pw@host/0?db=1&ssl_cert_reqs=none')).toBe('redis://user:****@host/0?db=1&ssl_cert_reqs=none');
+    expect(maskUrl('redis://user:pw@host/0?db=1&ssl_cert_reqs=none')).toBe(
+      'redis://user:****@host/0?db=1&ssl_cert_reqs=none',
+    );
     expect(maskUrl('redis://host/0?password=x@y')).toBe('redis://host/0?password=****');
     expect(maskUrl('unix:///run/redis.sock?db=2')).toBe('unix:///run/redis.sock?db=2');
     expect(maskUrl('not a url')).toBe('not a url');
     expect(maskUrl('redis://:p@ss@host:6379/0')).toBe('redis://:****@host:6379/0');
     expect(maskUrl('redis://:pa/ss@host/0')).toBe('redis://:****@host/0');
-    expect(maskUrl('sentinel://:a@b@h1:26379;sentinel://h2:26379/0')).toBe('sentinel://:****@h1:26379;sentinel://h2:26379/0');
+    expect(maskUrl('sentinel://:a@b@h1:26379;sentinel://h2:26379/0')).toBe(
+      'sentinel://:****@h1:26379;sentinel://h2:26379/0',
+    );
   });
 
   it('remembered secrets are hidden wherever they appear in free text', () => {
@@ -83,8 +87,15 @@ describe('maskUrl against hostile URLs', () => {
 
 describe('Redis URL passwords in the query', () => {
   it('unix and redis URLs use ?password= (the userinfo wins, as in redis-py)', () => {
-    expect(redisOptionsFromUrl('unix:///run/redis.sock?db=2&password=S0cketPw')).toMatchObject({ path: '/run/redis.sock', db: 2, password: 'S0cketPw' });
-    expect(redisOptionsFromUrl('unix:///run/redis.sock?username=app&password=pw')).toMatchObject({ username: 'app', password: 'pw' });
+    expect(redisOptionsFromUrl('unix:///run/redis.sock?db=2&password=S0cketPw')).toMatchObject({
+      path: '/run/redis.sock',
+      db: 2,
+      password: 'S0cketPw',
+    });
+    expect(redisOptionsFromUrl('unix:///run/redis.sock?username=app&password=pw')).toMatchObject({
+      username: 'app',
+      password: 'pw',
+    });
     expect(redisOptionsFromUrl('redis://host/0?password=Qw3rty')).toMatchObject({ host: 'host', password: 'Qw3rty' });
     expect(redisOptionsFromUrl('redis://:fromurl@host/0?password=fromquery')).toMatchObject({ password: 'fromurl' });
   });
@@ -98,7 +109,10 @@ describe('Redis URL passwords in the query', () => {
   });
   it('a sentinel list keeps a ; inside a password', () => {
     expect(redisOptionsFromUrl('sentinel://:Se;nt@h1:26379;sentinel://h2:26380/1', 'm')).toMatchObject({
-      sentinels: [{ host: 'h1', port: 26379 }, { host: 'h2', port: 26380 }],
+      sentinels: [
+        { host: 'h1', port: 26379 },
+        { host: 'h2', port: 26380 },
+      ],
       password: 'Se;nt',
     });
   });

@@ -60,7 +60,10 @@ describe('Redis URLs', () => {
     expect(redisOptionsFromUrl('rediss://h')).toMatchObject({ host: 'h', port: 6379, tls: {} });
     expect(redisOptionsFromUrl('unix:///run/redis.sock?db=2')).toMatchObject({ path: '/run/redis.sock', db: 2 });
     expect(redisOptionsFromUrl('sentinel://:pw@s1:26379;sentinel://:pw@s2:26380/1', 'mymaster')).toMatchObject({
-      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }],
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
       name: 'mymaster',
       password: 'pw',
       db: 1,

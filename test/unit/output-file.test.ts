@@ -17,7 +17,9 @@ describe('output files', () => {
     await f.close().catch(() => {});
     expect(err).toBeInstanceOf(OutputError);
     expect(err).toMatchObject({ exitCode: ExitCode.ioError, message: expect.stringMatching(/no space left/) });
-    expect(withSoFar(err, 'exported 3 message(s) before that')).toMatchObject({ message: expect.stringMatching(/no space left.*; exported 3/) });
+    expect(withSoFar(err, 'exported 3 message(s) before that')).toMatchObject({
+      message: expect.stringMatching(/no space left.*; exported 3/),
+    });
   });
 
   it('partial: written under <path>.partial, renamed by commit only', async () => {

@@ -32,7 +32,11 @@ export function journalTokens(value: string): string[] {
  * imports only what the Redis journal says was removed, and nothing when there is none (the script never ran).
  */
 export class BackupJournal {
-  constructor(private readonly redis: Redis, private readonly t: Transport, private readonly sink: BackupSink) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly t: Transport,
+    private readonly sink: BackupSink,
+  ) {}
 
   async begin(records: ExportRecord[]): Promise<{ window: string; key: Buffer }> {
     const window = randomBytes(12).toString('hex');

@@ -100,9 +100,17 @@ async function walkBuckets(
   const backedUp = !!(o.backup || journal);
   if (o.dst) {
     assertQueueDestination(o.dst.queue);
-    await assertListKeys(redis, bucketKeys(t, o.dst.queue).map((b) => b.key), `destination '${o.dst.queue}'`);
+    await assertListKeys(
+      redis,
+      bucketKeys(t, o.dst.queue).map((b) => b.key),
+      `destination '${o.dst.queue}'`,
+    );
   }
-  await requireTypes(redis, bucketKeys(t, src).map((b) => b.key), 'list');
+  await requireTypes(
+    redis,
+    bucketKeys(t, src).map((b) => b.key),
+    'list',
+  );
   try {
     for (const b of bucketKeys(t, src)) await takeFromBucket(b);
   } catch (e) {
@@ -125,7 +133,12 @@ async function walkBuckets(
       const asked = window;
       const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
       if (page.length === 0) break;
-      window = nextPageSize(asked, page.length, page.reduce((n, e) => n + e.length, 0), WINDOW);
+      window = nextPageSize(
+        asked,
+        page.length,
+        page.reduce((n, e) => n + e.length, 0),
+        WINDOW,
+      );
       page.reverse(); // oldest first
       const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
       for (let i = 0; i < page.length && r.matched < limit; i++) {
@@ -148,7 +161,17 @@ async function walkBuckets(
           }
         }
         const record: ExportRecord | undefined = backedUp
-          ? { v: 1, source: 'queue', ...{ queue: srcName.name }, ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}), bucket: b.step, position, delivery_tag: m!.deliveryTag, message_b64: raw.toString('base64'), summary: summarize(m!) }
+          ? {
+              v: 1,
+              source: 'queue',
+              ...{ queue: srcName.name },
+              ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}),
+              bucket: b.step,
+              position,
+              delivery_tag: m!.deliveryTag,
+              message_b64: raw.toString('base64'),
+              summary: summarize(m!),
+            }
           : undefined;
         chosen.push({ sha: sha1(raw), bytes, raw, record });
       }
@@ -159,14 +182,29 @@ async function walkBuckets(
         const records = backedUp ? chosen.map((c) => c.record!) : [];
         const open = journal ? await journal.begin(records) : undefined;
         if (o.backup) await o.backup(records);
-        const args: (string | Buffer | number)[] = [mark, Math.max(0, s - SLACK), s + page.length - 1, o.mode, open ? JOURNAL_TTL_S : 0];
+        const args: (string | Buffer | number)[] = [
+          mark,
+          Math.max(0, s - SLACK),
+          s + page.length - 1,
+          o.mode,
+          open ? JOURNAL_TTL_S : 0,
+        ];
         for (const c of chosen) args.push(c.sha, c.bytes);
-        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [number, string[]];
+        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [
+          number,
+          string[],
+        ];
         if (status === 1) throw wrongTypeMidway(dstKey, r);
         await confirmWrites(redis);
         taken = got.length;
         r.done += taken;
-        const missing = taken < chosen.length ? missingCopies(chosen.map((c) => c.sha), got) : [];
+        const missing =
+          taken < chosen.length
+            ? missingCopies(
+                chosen.map((c) => c.sha),
+                got,
+              )
+            : [];
         r.vanished += missing.length;
         if (open) await journal!.commit(open.window, missing);
         else if (missing.length && o.retract) await o.retract(missing);
@@ -182,13 +220,24 @@ async function walkBuckets(
  * we started (messages pushed meanwhile are not chased). Stops early, leaving the rest to the window
  * walk, at a message whose routing key it cannot rewrite.
  */
-async function takeAll(redis: Redis, key: Buffer, dstKey: Buffer, o: BulkOptions, r: BulkResult, limit: number): Promise<void> {
+async function takeAll(
+  redis: Redis,
+  key: Buffer,
+  dstKey: Buffer,
+  o: BulkOptions,
+  r: BulkResult,
+  limit: number,
+): Promise<void> {
   let left = Math.min(await redis.llen(key), limit - r.matched);
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
   const sentinel = `loonctl-${randomBytes(16).toString('hex')}`;
   while (left > 0 && !o.signal?.aborted) {
-    const [n, stopped] = (await TAKE_FROM_TAIL.run(redis, [key, dstKey], [Math.min(left, 2000), mode, replacement, sentinel])) as [number, number];
+    const [n, stopped] = (await TAKE_FROM_TAIL.run(
+      redis,
+      [key, dstKey],
+      [Math.min(left, 2000), mode, replacement, sentinel],
+    )) as [number, number];
     await confirmWrites(redis);
     r.scanned += n;
     r.matched += n;
@@ -223,5 +272,9 @@ function missingCopies(chosen: string[], taken: string[]): string[] {
 
 /** A key that changed type after the check: the script stopped before touching this window. */
 function wrongTypeMidway(key: Buffer, r: BulkResult): LoonError {
-  return new LoonError(`destination key '${key.toString('latin1')}' stopped holding a list during the move`, ExitCode.problem, `${r.done} message(s) were moved before it; nothing was lost`);
+  return new LoonError(
+    `destination key '${key.toString('latin1')}' stopped holding a list during the move`,
+    ExitCode.problem,
+    `${r.done} message(s) were moved before it; nothing was lost`,
+  );
 }

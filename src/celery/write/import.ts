@@ -56,11 +56,16 @@ interface Planned {
 /** `message_b64` of a line already checked by the plan: as exportLine writes it, or parsed. */
 function messageB64(text: string): string {
   const m = /"message_b64":"([A-Za-z0-9+/=]*)"/.exec(text);
-  return m && text.indexOf('"message_b64"') === text.lastIndexOf('"message_b64"') ? m[1]! : parseExportLine(text).message_b64;
+  return m && text.indexOf('"message_b64"') === text.lastIndexOf('"message_b64"')
+    ? m[1]!
+    : parseExportLine(text).message_b64;
 }
 
 /** Lines of a file with their byte offsets (so they can be read again, backwards). */
-async function* linesWithOffsets(file: string, maxBytes: number): AsyncGenerator<{ text: string; offset: number; length: number }> {
+async function* linesWithOffsets(
+  file: string,
+  maxBytes: number,
+): AsyncGenerator<{ text: string; offset: number; length: number }> {
   let carry: Buffer = Buffer.alloc(0);
   let base = 0; // file offset of carry[0]
   let line = 0;
@@ -86,7 +91,8 @@ const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The Redis key a record goes to, or the reason it cannot be imported. */
 function targetKey(t: Transport, rec: ExportRecord, to: string | undefined): Buffer | string {
-  if (!t.prioritySteps.includes(rec.bucket)) return `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}`;
+  if (!t.prioritySteps.includes(rec.bucket))
+    return `bucket ${rec.bucket} is not one of the priority steps ${t.prioritySteps.join(',')}`;
   let queue: Buffer;
   if (to !== undefined) queue = Buffer.from(to, 'utf8');
   else if (rec.queue_b64 !== undefined) {
@@ -94,7 +100,8 @@ function targetKey(t: Transport, rec: ExportRecord, to: string | undefined): Buf
     queue = Buffer.from(rec.queue_b64, 'base64');
   } else queue = Buffer.from(rec.queue, 'utf8');
   if (queue.length === 0) return 'the queue name is empty';
-  if (isKombuKeyName(queue.toString('latin1'))) return `'${queue.toString('latin1')}' is one of kombu's own keys, not a queue`;
+  if (isKombuKeyName(queue.toString('latin1')))
+    return `'${queue.toString('latin1')}' is one of kombu's own keys, not a queue`;
   return bucketKey(t, queue, rec.bucket);
 }
 
@@ -102,7 +109,12 @@ function targetKey(t: Transport, rec: ExportRecord, to: string | undefined): Buf
  * Reads every line before anything is pushed. A bad line ends the records taken (those before it are
  * imported, as with a backup whose last line was cut short); retractions are read to the end.
  */
-async function plan(t: Transport, file: string, o: ImportOptions, res: ImportResult): Promise<{ planned: Planned[]; commits: Set<string> }> {
+async function plan(
+  t: Transport,
+  file: string,
+  o: ImportOptions,
+  res: ImportResult,
+): Promise<{ planned: Planned[]; commits: Set<string> }> {
   const planned: Planned[] = [];
   const retractions = new Map<string, number>();
   const commits = new Set<string>();
@@ -142,7 +154,16 @@ async function plan(t: Transport, file: string, o: ImportOptions, res: ImportRes
     const sha = createHash('sha1').update(bytes).digest('hex');
     const token = rec.source === 'unacked' && rec.unacked_tag ? rec.unacked_tag : sha;
     const window = typeof rec.window === 'string' ? rec.window : undefined;
-    planned.push({ offset: l.offset, length: l.length, key: key as Buffer, sha, tag: rec.delivery_tag ?? identity.tag, id: identity.id ?? rec.summary?.id ?? null, window, token });
+    planned.push({
+      offset: l.offset,
+      length: l.length,
+      key: key as Buffer,
+      sha,
+      tag: rec.delivery_tag ?? identity.tag,
+      id: identity.id ?? rec.summary?.id ?? null,
+      window,
+      token,
+    });
   }
   // A retraction cancels one backed-up copy that a worker took first (it may follow its record).
   const kept = planned.filter((p) => {
@@ -169,7 +190,13 @@ async function* guardLength<T>(lines: AsyncGenerator<T>, res: ImportResult): Asy
  * Records of a purge window without a commit line (the purge was interrupted): only those the window's
  * Redis journal lists were removed; without a journal the removal never happened.
  */
-async function withoutUncommitted(redis: Redis, t: Transport, planned: Planned[], commits: Set<string>, res: ImportResult): Promise<Planned[]> {
+async function withoutUncommitted(
+  redis: Redis,
+  t: Transport,
+  planned: Planned[],
+  commits: Set<string>,
+  res: ImportResult,
+): Promise<Planned[]> {
   const open = new Set(planned.filter((p) => p.window !== undefined && !commits.has(p.window)).map((p) => p.window!));
   if (open.size === 0) return planned;
   const removed = new Map<string, Map<string, number>>();
@@ -193,7 +220,12 @@ async function withoutUncommitted(redis: Redis, t: Transport, planned: Planned[]
 }
 
 /** Drops what the broker already holds, or what an earlier line of the file already brings. */
-async function withoutDuplicates(redis: Redis, t: Transport, planned: Planned[], res: ImportResult): Promise<Planned[]> {
+async function withoutDuplicates(
+  redis: Redis,
+  t: Transport,
+  planned: Planned[],
+  res: ImportResult,
+): Promise<Planned[]> {
   if (planned.length === 0) return planned;
   const { tags, ids } = await brokerIdentities(redis, t);
   return planned.filter((p) => {

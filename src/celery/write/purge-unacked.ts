@@ -16,7 +16,14 @@ import { BackupJournal, JOURNAL_TTL_S } from './backup-journal.js';
  * `unacked_mutex`). With a backup,
  * the entries are written and flushed before they are deleted; entries acked meanwhile are retracted.
  */
-export async function purgeUnacked(redis: Redis, t: Transport, queue: string | null, o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract' | 'backupTo' | 'signal'> & { filter: MessageFilter | null }): Promise<BulkResult> {
+export async function purgeUnacked(
+  redis: Redis,
+  t: Transport,
+  queue: string | null,
+  o: Pick<BulkOptions, 'filter' | 'limit' | 'dryRun' | 'backup' | 'retract' | 'backupTo' | 'signal'> & {
+    filter: MessageFilter | null;
+  },
+): Promise<BulkResult> {
   const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
   const limit = o.limit ?? Infinity;
   let batch: { tag: string; value: Buffer; sha: string; record: ExportRecord }[] = [];
@@ -25,7 +32,10 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string | n
     if (batch.length === 0) return;
     const open = journal ? await journal.begin(batch.map((b) => b.record)) : undefined;
     if (o.backup) await o.backup(batch.map((b) => b.record));
-    const args: (Buffer | number)[] = [open ? JOURNAL_TTL_S : 0, ...batch.flatMap((b) => [Buffer.from(b.tag), b.value])];
+    const args: (Buffer | number)[] = [
+      open ? JOURNAL_TTL_S : 0,
+      ...batch.flatMap((b) => [Buffer.from(b.tag), b.value]),
+    ];
     const keys = [unackedKey(t), unackedIndexKey(t), open?.key ?? unackedKey(t)];
     const deleted = new Set(((await DELETE_UNACKED.run(redis, keys, args)) as string[]).map(String));
     r.done += deleted.size;
@@ -43,29 +53,41 @@ export async function purgeUnacked(redis: Redis, t: Transport, queue: string | n
   return r;
 
   async function purgeEntries(): Promise<void> {
-  for await (const u of readUnacked(redis, t)) {
-    if (o.signal?.aborted) break;
-    if (queue !== null && u.routingKey !== queue) continue;
-    r.scanned++;
-    if (!u.payload) {
-      r.matched++; // reported, so that matched = done + vanished + failed
-      r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
-      continue;
+    for await (const u of readUnacked(redis, t)) {
+      if (o.signal?.aborted) break;
+      if (queue !== null && u.routingKey !== queue) continue;
+      r.scanned++;
+      if (!u.payload) {
+        r.matched++; // reported, so that matched = done + vanished + failed
+        r.failed.push({ position: r.scanned - 1, reason: `unacked entry ${u.tag}: ${u.error}` });
+        continue;
+      }
+      const m = await decode(u.payload);
+      if (o.filter && !o.filter(m, u.payload)) continue;
+      r.matched++;
+      if (!o.dryRun) {
+        batch.push({
+          tag: u.tag,
+          value: u.value,
+          sha: createHash('sha1').update(u.payload).digest('hex'),
+          record: {
+            v: 1,
+            source: 'unacked',
+            queue: queue ?? u.routingKey ?? '',
+            bucket: bucketOf(t, m.priority),
+            position: null,
+            delivery_tag: m.deliveryTag,
+            unacked_tag: u.tag,
+            unacked_since: u.since,
+            message_b64: u.payload.toString('base64'),
+            unacked_value_b64: u.value.toString('base64'),
+            summary: summarize(m),
+          },
+        });
+        if (batch.length >= 200) await flush();
+      }
+      if (r.matched >= limit) break;
     }
-    const m = await decode(u.payload);
-    if (o.filter && !o.filter(m, u.payload)) continue;
-    r.matched++;
-    if (!o.dryRun) {
-      batch.push({
-        tag: u.tag,
-        value: u.value,
-        sha: createHash('sha1').update(u.payload).digest('hex'),
-        record: { v: 1, source: 'unacked', queue: queue ?? u.routingKey ?? '', bucket: bucketOf(t, m.priority), position: null, delivery_tag: m.deliveryTag, unacked_tag: u.tag, unacked_since: u.since, message_b64: u.payload.toString('base64'), unacked_value_b64: u.value.toString('base64'), summary: summarize(m) },
-      });
-      if (batch.length >= 200) await flush();
-    }
-    if (r.matched >= limit) break;
-  }
-  await flush();
+    await flush();
   }
 }

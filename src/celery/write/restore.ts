@@ -3,7 +3,15 @@ import { NotFoundError, ProblemFound } from '../../core/errors.js';
 import { decode } from '../decode.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked, type UnackedEntry } from '../read.js';
-import { bindingPrefix, bucketKey, bucketOf, isKombuKeyName, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import {
+  bindingPrefix,
+  bucketKey,
+  bucketOf,
+  isKombuKeyName,
+  unackedIndexKey,
+  unackedKey,
+  type Transport,
+} from '../transport.js';
 import { redisFailure } from '../../redis/errors.js';
 import { markRedelivered } from './routing.js';
 import { RESTORE_UNACKED } from './scripts.js';
@@ -56,11 +64,18 @@ export interface RestoreResult {
 }
 
 /** Queues an entry goes back to: its routing key on the default exchange, else the exchange's bindings. */
-async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: Map<string, string[]>): Promise<string[]> {
+async function targetQueues(
+  redis: Redis,
+  t: Transport,
+  u: UnackedEntry,
+  cache: Map<string, string[]>,
+): Promise<string[]> {
   if (!u.exchange) return u.routingKey ? [u.routingKey] : [];
   const key = `${u.exchange}\u0000${u.routingKey}`;
   if (!cache.has(key)) {
-    const members = (await redis.smembersBuffer(Buffer.concat([bindingPrefix(t), Buffer.from(u.exchange)]))) as Buffer[];
+    const members = (await redis.smembersBuffer(
+      Buffer.concat([bindingPrefix(t), Buffer.from(u.exchange)]),
+    )) as Buffer[];
     const sep = t.sep.toString('latin1');
     const queues = members
       .map((m) => m.toString('latin1').split(sep))
@@ -77,14 +92,28 @@ async function targetQueues(redis: Redis, t: Transport, u: UnackedEntry, cache: 
  * unchanged. The caller holds `unacked_mutex`.
  */
 export async function restoreUnacked(redis: Redis, t: Transport, o: RestoreOptions): Promise<RestoreResult> {
-  const res: RestoreResult = { matched: 0, restored: 0, young: 0, youngItems: [], etaFuture: [], failed: [], vanished: 0, vanishedItems: [], items: [] };
+  const res: RestoreResult = {
+    matched: 0,
+    restored: 0,
+    young: 0,
+    youngItems: [],
+    etaFuture: [],
+    failed: [],
+    vanished: 0,
+    vanishedItems: [],
+    items: [],
+  };
   try {
     await restoreInto(redis, t, o, res);
   } catch (e) {
     // A failover or a dropped connection mid-batch: say the batch in flight may or may not have applied
     // (each entry is atomic: nothing lost or doubled) and that a rerun finishes the job.
     const soFar = `restored ${res.restored} of ${res.matched} matched before that`;
-    const cut = interrupted(e, `${soFar}; the batch in flight may or may not have been applied`, 'run the same command again');
+    const cut = interrupted(
+      e,
+      `${soFar}; the batch in flight may or may not have been applied`,
+      'run the same command again',
+    );
     throw cut === e ? redisFailure(e, soFar) : cut;
   }
   return res;
@@ -122,7 +151,8 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     if (o.tags && !o.tags.has(u.tag)) continue;
     if (!u.payload) {
       // An unreadable entry may be this queue's: report it (never by task id, which it cannot show).
-      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue)) fail(u.tag, null, u.error ?? 'unreadable');
+      if (o.ids === undefined && (o.queue === undefined || u.routingKey === null || u.routingKey === o.queue))
+        fail(u.tag, null, u.error ?? 'unreadable');
       continue;
     }
     if (o.queue !== undefined && u.routingKey !== o.queue) continue;
@@ -130,7 +160,15 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     if (o.ids && !(m.id !== null && o.ids.has(m.id))) continue;
     if (o.filter && !o.filter(m, u.payload)) continue;
     const age = u.since === null ? null : o.now - u.since;
-    const item: RestoreItem = { tag: u.tag, id: m.id, task: m.task, queue: u.routingKey, bucket: bucketOf(t, m.priority), age, eta: m.eta };
+    const item: RestoreItem = {
+      tag: u.tag,
+      id: m.id,
+      task: m.task,
+      queue: u.routingKey,
+      bucket: bucketOf(t, m.priority),
+      age,
+      eta: m.eta,
+    };
     if (o.olderThanS > 0 && (age === null || age < o.olderThanS)) {
       res.young++;
       res.youngItems.push(item);
@@ -142,7 +180,13 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     }
     const queues = await targetQueues(redis, t, u, cache);
     if (queues.length !== 1) {
-      fail(u.tag, m.id, queues.length ? `exchange '${u.exchange}' routes it to ${queues.length} queues` : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'`);
+      fail(
+        u.tag,
+        m.id,
+        queues.length
+          ? `exchange '${u.exchange}' routes it to ${queues.length} queues`
+          : `no queue bound for exchange '${u.exchange}' routing key '${u.routingKey}'`,
+      );
       continue;
     }
     if (isKombuKeyName(queues[0]!)) {
@@ -154,7 +198,12 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
       res.items.push(item);
       continue;
     }
-    batch.push({ item, key: bucketKey(t, queues[0]!, item.bucket), value: u.value, bytes: o.keepBytes ? u.payload : markRedelivered(u.payload) });
+    batch.push({
+      item,
+      key: bucketKey(t, queues[0]!, item.bucket),
+      value: u.value,
+      bytes: o.keepBytes ? u.payload : markRedelivered(u.payload),
+    });
     if (batch.length >= 200) await flush();
   }
   await flush();
@@ -184,7 +233,11 @@ export function requeueIdOutcomes(ids: string[], r: RestoreResult, olderThanS: n
   const note = (id: string | null, reason: string) => {
     if (id !== null && !why.has(id)) why.set(id, reason);
   };
-  for (const i of r.youngItems) note(i.id, `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: a live worker may hold it (--older-than 0 to include it)`);
+  for (const i of r.youngItems)
+    note(
+      i.id,
+      `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: a live worker may hold it (--older-than 0 to include it)`,
+    );
   for (const i of r.etaFuture) note(i.id, `ETA ${i.eta} is still ahead (--include-eta to restore it)`);
   for (const f of r.failed) note(f.id, f.reason);
   for (const i of r.vanishedItems) note(i.id, 'acked or restored by someone else meanwhile');
@@ -199,7 +252,11 @@ export function requeueIdOutcomes(ids: string[], r: RestoreResult, olderThanS: n
 /** Throws unless every id was restored: NotFoundError (3) when one has no unacked entry, else ProblemFound (1). */
 export function assertAllRequeued(outcomes: IdOutcome[]): void {
   const missing = outcomes.filter((o) => o.outcome === 'not found').map((o) => o.id);
-  if (missing.length) throw new NotFoundError(`no unacked entry for ${missing.join(', ')}`, 'loonctl queue show <id> says where a task is');
+  if (missing.length)
+    throw new NotFoundError(
+      `no unacked entry for ${missing.join(', ')}`,
+      'loonctl queue show <id> says where a task is',
+    );
   const refused = outcomes.filter((o) => o.outcome === 'refused');
   if (refused.length) throw new ProblemFound(`not restored: ${refused.map((o) => `${o.id}: ${o.reason}`).join('; ')}`);
 }

@@ -17,7 +17,10 @@ export function rewriteRoutingKey(raw: Buffer, queue: string): Buffer | null {
 /** Sets `"redelivered": true` in one object: the value replaced in place, or the member appended. */
 function markObject(text: string, obj: JsonObjectSpan): Splice | null {
   const existing = obj.members.get('redelivered');
-  if (existing) return text.slice(existing.start, existing.end) === 'true' ? null : { start: existing.start, end: existing.end, insert: 'true' };
+  if (existing)
+    return text.slice(existing.start, existing.end) === 'true'
+      ? null
+      : { start: existing.start, end: existing.end, insert: 'true' };
   return { start: obj.close, end: obj.close, insert: `${obj.members.size ? ', ' : ''}"redelivered": true` };
 }
 

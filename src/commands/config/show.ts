@@ -6,7 +6,11 @@ import { defineCommand } from '../spec.js';
 export const configShow = defineCommand<Record<string, never>>({
   path: ['config', 'show'],
   summary: 'every effective setting with its source (flag, env var, file, default); passwords masked',
-  examples: ['loonctl config show', 'loonctl --profile prod config show --json', 'REDIS_HOST=redis loonctl config show'],
+  examples: [
+    'loonctl config show',
+    'loonctl --profile prod config show --json',
+    'REDIS_HOST=redis loonctl config show',
+  ],
   async run(ctx) {
     const c = ctx.config;
     // Opening the database only to name the line would slow every `config show`: probe only when the
@@ -20,7 +24,11 @@ export const configShow = defineCommand<Record<string, never>>({
       { setting: 'tz', value: c.tz.value, source: c.tz.source },
       { setting: 'zone', value: c.zone.value ?? null, source: c.zone.source },
       { setting: 'sentinel-master', value: c.sentinelMaster.value ?? null, source: c.sentinelMaster.source },
-      { setting: 'sentinel-password', value: c.sentinelPassword.value ? '****' : null, source: c.sentinelPassword.source },
+      {
+        setting: 'sentinel-password',
+        value: c.sentinelPassword.value ? '****' : null,
+        source: c.sentinelPassword.source,
+      },
       { setting: 'tls-ca', value: c.tlsCa.value ?? null, source: c.tlsCa.source },
       { setting: 'tls-cert', value: c.tlsCert.value ?? null, source: c.tlsCert.source },
       { setting: 'tls-key', value: c.tlsKey.value ?? null, source: c.tlsKey.source },
@@ -35,15 +43,24 @@ export const configShow = defineCommand<Record<string, never>>({
       { header: 'VALUE', min: 20, value: (r) => r.value ?? '-' },
       { header: 'SOURCE', min: 12, value: (r) => r.source, tone: () => 'dim' },
     ]);
-    return { views: [view], json: Object.fromEntries(rows.map((r) => [r.setting, { value: r.value, source: r.source }])) };
+    return {
+      views: [view],
+      json: Object.fromEntries(rows.map((r) => [r.setting, { value: r.value, source: r.source }])),
+    };
   },
 });
 
 /** Redis from LoonFlow's container and the database from a profile (or the reverse) is rarely meant. */
 function warnMixedSources(ctx: Context): void {
   const c = ctx.config;
-  const kind = (source: string) => (source.startsWith('env ') && !source.startsWith('env LOONCTL_') ? 'LoonFlow variables' : source.startsWith('file ') ? 'the config file' : null);
+  const kind = (source: string) =>
+    source.startsWith('env ') && !source.startsWith('env LOONCTL_')
+      ? 'LoonFlow variables'
+      : source.startsWith('file ')
+        ? 'the config file'
+        : null;
   const redis = kind(c.redisUrl.source);
   const db = kind(c.databaseUrl.source);
-  if (redis && db && redis !== db) ctx.out.warn(`Redis comes from ${redis} but the database from ${db}: check both point at one deployment`);
+  if (redis && db && redis !== db)
+    ctx.out.warn(`Redis comes from ${redis} but the database from ${db}: check both point at one deployment`);
 }

@@ -7,12 +7,25 @@ const TONES: Record<string, Tone> = { ok: 'ok', warn: 'warn', fail: 'fail', skip
 
 export const doctor = defineCommand<{ primeBy: string; maxTaskRuntime: number }>({
   path: ['doctor'],
-  summary: "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
+  summary:
+    "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
   options: [
-    { name: 'prime-by', type: 'string', placeholder: 'HH:MM', default: '22:00', config: 'primeBy',
-      description: "warn after this local time when tomorrow's serial counter is not primed" },
-    { name: 'max-task-runtime', type: 'duration', default: '30m', min: '1s', config: 'maxTaskRuntime',
-      description: 'warn about tasks running longer than this' },
+    {
+      name: 'prime-by',
+      type: 'string',
+      placeholder: 'HH:MM',
+      default: '22:00',
+      config: 'primeBy',
+      description: "warn after this local time when tomorrow's serial counter is not primed",
+    },
+    {
+      name: 'max-task-runtime',
+      type: 'duration',
+      default: '30m',
+      min: '1s',
+      config: 'maxTaskRuntime',
+      description: 'warn about tasks running longer than this',
+    },
   ],
   examples: [
     'loonctl doctor',
@@ -32,6 +45,10 @@ export const doctor = defineCommand<{ primeBy: string; maxTaskRuntime: number }>
       { header: 'STATUS', value: (r) => r.status, tone: (r) => TONES[r.status] },
       { header: 'DETAIL', min: 20, value: (r) => r.detail },
     ]);
-    return { views: [view], json: report, after: report.ok ? undefined : new ProblemFound('doctor found failing checks', true) };
+    return {
+      views: [view],
+      json: report,
+      after: report.ok ? undefined : new ProblemFound('doctor found failing checks', true),
+    };
   },
 });

@@ -18,12 +18,21 @@ export const lockExtend = defineCommand<Input>({
   args: [NAME_ARG],
   options: [
     { name: 'token', type: 'string', placeholder: 'token', description: 'the holder token (required)' },
-    { name: 'ttl', type: 'duration', min: '1ms', max: '366d', description: 'time to add, or the new TTL with --replace (required)' },
+    {
+      name: 'ttl',
+      type: 'duration',
+      min: '1ms',
+      max: '366d',
+      description: 'time to add, or the new TTL with --replace (required)',
+    },
     { name: 'replace', type: 'boolean', description: 'set the TTL instead of adding to it' },
     ALLOW_LONG_TTL,
     PREFIX,
   ],
-  examples: ['loonctl lock extend nightly --token "$TOKEN" --ttl 5m', 'loonctl lock extend nightly --token "$TOKEN" --ttl 30s --replace'],
+  examples: [
+    'loonctl lock extend nightly --token "$TOKEN" --ttl 5m',
+    'loonctl lock extend nightly --token "$TOKEN" --ttl 30s --replace',
+  ],
   async run(ctx, o) {
     const { requireOptions } = await import('../required.js');
     requireOptions(o, ['token', 'ttl']);
@@ -36,6 +45,9 @@ export const lockExtend = defineCommand<Input>({
       if (r.reason === 'taken') throw new ProblemFound(`not the holder of ${name}: held by token ${r.holder}`);
       throw new ProblemFound(`lock ${name} has no expiry; it cannot be extended`);
     }
-    return { views: [{ kind: 'summary', text: `${name}: ${formatDuration(r.pttl / 1000)} left` }], json: { name, ttl_ms: r.pttl } };
+    return {
+      views: [{ kind: 'summary', text: `${name}: ${formatDuration(r.pttl / 1000)} left` }],
+      json: { name, ttl_ms: r.pttl },
+    };
   },
 });

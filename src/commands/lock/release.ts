@@ -18,25 +18,36 @@ export const lockRelease = defineCommand<Input>({
   options: [
     { name: 'token', type: 'string', placeholder: 'token', description: 'the token acquire printed' },
     { name: 'force', type: 'boolean', description: 'delete the lock whatever its token (asks first)' },
-    { name: 'expect-token', type: 'string', placeholder: 'token', description: 'with --force: only if it still holds this token' },
+    {
+      name: 'expect-token',
+      type: 'string',
+      placeholder: 'token',
+      description: 'with --force: only if it still holds this token',
+    },
     DRY_RUN,
     YES,
     PREFIX,
   ],
-  examples: ['loonctl lock release nightly --token "$TOKEN"', 'loonctl lock release --force nightly --expect-token 3f2a... --yes'],
+  examples: [
+    'loonctl lock release nightly --token "$TOKEN"',
+    'loonctl lock release --force nightly --expect-token 3f2a... --yes',
+  ],
   async run(ctx, o) {
     const name = lockName(o.name, o.prefix);
     const locks = await import('../../lock/locks.js');
     const redis = await ctx.redis();
     if (!o.force) {
-      if (o.token === undefined) throw new UsageError('lock release needs --token', 'or --force to delete a stale lock');
+      if (o.token === undefined)
+        throw new UsageError('lock release needs --token', 'or --force to delete a stale lock');
       const r = await locks.release(redis, name, o.token);
       if (r.released) {
         ctx.out.info(`released ${name}`);
         return undefined;
       }
       if (r.holder === null) throw new NotFoundError(`lock ${name} is not held`);
-      throw new ProblemFound(`not the holder of ${name}: held by ${describeHolder(await locks.inspectLock(redis, name))}`);
+      throw new ProblemFound(
+        `not the holder of ${name}: held by ${describeHolder(await locks.inspectLock(redis, name))}`,
+      );
     }
     const h = await locks.inspectLock(redis, name);
     if (h.pttl === -2) throw new NotFoundError(`lock ${name} is not held`);
@@ -54,9 +65,14 @@ export const lockRelease = defineCommand<Input>({
         json: { dry_run: true, would_delete: holderJson(h) },
       };
     }
-    if (!(await ctx.out.confirm(`Delete lock ${name} held by ${describeHolder(h)}?`, o.yes))) throw new ProblemFound('not deleted');
+    if (!(await ctx.out.confirm(`Delete lock ${name} held by ${describeHolder(h)}?`, o.yes)))
+      throw new ProblemFound('not deleted');
     const r = await locks.forceRelease(redis, name, o.expectToken ?? h.token);
-    if (!r.deleted) throw new ProblemFound(`lock ${name} changed hands while deleting (now ${r.holder ?? 'free'}); not deleted`);
-    return { views: [{ kind: 'summary', text: `deleted ${name} (was held by ${describeHolder(h)})` }], json: { deleted: holderJson(h) } };
+    if (!r.deleted)
+      throw new ProblemFound(`lock ${name} changed hands while deleting (now ${r.holder ?? 'free'}); not deleted`);
+    return {
+      views: [{ kind: 'summary', text: `deleted ${name} (was held by ${describeHolder(h)})` }],
+      json: { deleted: holderJson(h) },
+    };
   },
 });

@@ -32,12 +32,24 @@ export const lockRun = defineCommand<Input>({
     WAIT,
     { name: 'conflict-exit-code', type: 'int', min: 0, max: 255, description: 'exit code when busy (default 75)' },
     { name: 'busy-ok', type: 'boolean', description: 'exit 0 when busy (cron on several hosts)' },
-    { name: 'on-lost', type: 'string', choices: ['term', 'kill', 'ignore'], default: 'term',
-      description: 'when the lock is lost: term (then kill), kill, ignore' },
+    {
+      name: 'on-lost',
+      type: 'string',
+      choices: ['term', 'kill', 'ignore'],
+      default: 'term',
+      description: 'when the lock is lost: term (then kill), kill, ignore',
+    },
     { name: 'kill-after', type: 'duration', default: '10s', description: 'KILL this long after TERM' },
-    { name: 'max-runtime', type: 'duration', description: 'stop the command (TERM, then KILL after --kill-after) after this long: exit 124' },
-    { name: 'record-command', type: 'boolean',
-      description: 'store the arguments (secrets masked) in the lock metadata, not only the program name' },
+    {
+      name: 'max-runtime',
+      type: 'duration',
+      description: 'stop the command (TERM, then KILL after --kill-after) after this long: exit 124',
+    },
+    {
+      name: 'record-command',
+      type: 'boolean',
+      description: 'store the arguments (secrets masked) in the lock metadata, not only the program name',
+    },
     ALLOW_LONG_TTL,
     PREFIX,
   ],
@@ -50,7 +62,10 @@ export const lockRun = defineCommand<Input>({
     if (o.command.length === 0) throw new UsageError('lock run needs a command after --');
     const name = lockName(o.name, o.prefix);
     const ttlMs = checkTtl(o.ttl, o.allowLongTtl);
-    const [locks, { LockRunner, checkRunOptions }] = await Promise.all([import('../../lock/locks.js'), import('../../lock/run.js')]);
+    const [locks, { LockRunner, checkRunOptions }] = await Promise.all([
+      import('../../lock/locks.js'),
+      import('../../lock/run.js'),
+    ]);
     checkRunOptions({ ttlMs, maxRuntimeMs: o.maxRuntime });
     const redis = await ctx.redis();
     const owner = locks.currentOwner(o.command, { recordCommand: !!o.recordCommand });

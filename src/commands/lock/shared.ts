@@ -7,19 +7,47 @@ import type { OptionSpec } from '../spec.js';
 const MAX_TTL_MS = 24 * 3600_000;
 
 export const PREFIX: OptionSpec = {
-  name: 'prefix', type: 'string', placeholder: 'prefix', env: 'LOONCTL_LOCK_PREFIX', config: 'lockPrefix',
+  name: 'prefix',
+  type: 'string',
+  placeholder: 'prefix',
+  env: 'LOONCTL_LOCK_PREFIX',
+  config: 'lockPrefix',
   description: "prepended to the name (Django cache locks: ':1:')",
 };
-export const TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', max: '366d', description: 'expiry' };
+export const TTL: OptionSpec = {
+  name: 'ttl',
+  type: 'duration',
+  default: '30s',
+  min: '1ms',
+  max: '366d',
+  description: 'expiry',
+};
 /** lock run renews every ttl/3 on a Node timer: the timer's bound applies. */
-export const RUN_TTL: OptionSpec = { name: 'ttl', type: 'duration', default: '30s', min: '1ms', description: 'expiry, renewed every ttl/3' };
-export const ALLOW_LONG_TTL: OptionSpec = { name: 'allow-long-ttl', type: 'boolean', description: 'allow a TTL over 24h' };
-export const WAIT: OptionSpec = { name: 'wait', type: 'duration', description: 'keep trying this long (default: one attempt)' };
+export const RUN_TTL: OptionSpec = {
+  name: 'ttl',
+  type: 'duration',
+  default: '30s',
+  min: '1ms',
+  description: 'expiry, renewed every ttl/3',
+};
+export const ALLOW_LONG_TTL: OptionSpec = {
+  name: 'allow-long-ttl',
+  type: 'boolean',
+  description: 'allow a TTL over 24h',
+};
+export const WAIT: OptionSpec = {
+  name: 'wait',
+  type: 'duration',
+  description: 'keep trying this long (default: one attempt)',
+};
 export const NAME_ARG = { name: 'name', required: true, complete: 'locks' } as const;
 
 export function checkTtl(ms: number, allowLong: boolean | undefined): number {
   if (ms > MAX_TTL_MS && !allowLong) {
-    throw new UsageError(`--ttl of ${formatDuration(ms / 1000)} is over 24h`, 'a lock that outlives its holder blocks everyone; add --allow-long-ttl if you mean it');
+    throw new UsageError(
+      `--ttl of ${formatDuration(ms / 1000)} is over 24h`,
+      'a lock that outlives its holder blocks everyone; add --allow-long-ttl if you mean it',
+    );
   }
   return ms;
 }
@@ -35,7 +63,10 @@ export function ttlText(pttl: number): string {
 
 export function describeHolder(h: Holder): string {
   if (h.pttl === -2) return 'nobody';
-  const parts = [`token ${h.token || '(empty)'}`, h.pttl === -1 ? 'never expires' : `${formatDuration(h.pttl / 1000)} left`];
+  const parts = [
+    `token ${h.token || '(empty)'}`,
+    h.pttl === -1 ? 'never expires' : `${formatDuration(h.pttl / 1000)} left`,
+  ];
   if (h.meta) parts.push(`${h.meta.user ? `${h.meta.user}@` : ''}${h.meta.host} pid ${h.meta.pid}: ${h.meta.command}`);
   if (h.uuid1) parts.push(`redis-py token made ${h.uuid1.time} on node ${h.uuid1.node}`);
   if (h.kind !== 'loonctl' && h.kind !== 'redis-py') parts.push(h.kind);

@@ -18,7 +18,9 @@ export const lockShow = defineCommand<{ name: string; prefix?: string }>({
       : h.uuid1
         ? `redis-py on node ${h.uuid1.node}`
         : '-';
-    const acquired = h.meta?.acquired_at_us ? new Date(Number(h.meta.acquired_at_us) / 1000).toISOString() : (h.uuid1?.time ?? '-');
+    const acquired = h.meta?.acquired_at_us
+      ? new Date(Number(h.meta.acquired_at_us) / 1000).toISOString()
+      : (h.uuid1?.time ?? '-');
     const fields = {
       name: h.name,
       kind: h.kind,
@@ -29,6 +31,9 @@ export const lockShow = defineCommand<{ name: string; prefix?: string }>({
       command: h.meta?.command ?? '-',
       acquired,
     };
-    return { views: [{ kind: 'record', fields, tones: { ttl: h.pttl === -1 ? 'warn' : undefined } }], json: holderJson(h) };
+    return {
+      views: [{ kind: 'record', fields, tones: { ttl: h.pttl === -1 ? 'warn' : undefined } }],
+      json: holderJson(h),
+    };
   },
 });

@@ -2,7 +2,10 @@ import type { ExportRecord } from '../../celery/export-format.js';
 
 /** The backup file: records are written and flushed before the messages they hold are removed. */
 export async function backupWriter(path: string) {
-  const [{ openOutputFile }, { exportLine }] = await Promise.all([import('../../core/files.js'), import('../../celery/export-format.js')]);
+  const [{ openOutputFile }, { exportLine }] = await Promise.all([
+    import('../../core/files.js'),
+    import('../../celery/export-format.js'),
+  ]);
   const file = await openOutputFile(path, { existing: 'refuse', refuseHint: 'name a new file' });
   return {
     records: async (records: ExportRecord[]) => {

@@ -18,16 +18,35 @@ export const queueExport = defineCommand<Input>({
   summary: 'JSON lines, one per message: the exact stored bytes (base64), where each was, and a decoded summary',
   args: [{ name: 'queue', required: true, complete: 'queues' }],
   options: [
-    { name: 'file', short: 'f', type: 'string', placeholder: 'file', complete: 'file', description: 'write here instead of stdout' },
+    {
+      name: 'file',
+      short: 'f',
+      type: 'string',
+      placeholder: 'file',
+      complete: 'file',
+      description: 'write here instead of stdout',
+    },
     { name: 'force', type: 'boolean', description: 'replace FILE if it exists (the default refuses)' },
-    { name: 'unacked', type: 'boolean', description: "export this queue's unacked entries instead of its ready messages" },
+    {
+      name: 'unacked',
+      type: 'boolean',
+      description: "export this queue's unacked entries instead of its ready messages",
+    },
     LIMIT,
-    { name: 'summary', type: 'boolean', negatable: true, default: true,
-      description: 'leave out the decoded summary (no decoding: fastest; import needs only the bytes)' },
+    {
+      name: 'summary',
+      type: 'boolean',
+      negatable: true,
+      default: true,
+      description: 'leave out the decoded summary (no decoding: fastest; import needs only the bytes)',
+    },
     ...FILTER_OPTIONS,
     ...TRANSPORT_OPTIONS,
   ],
-  examples: ['loonctl queue export loonflow -f loonflow.jsonl', 'loonctl queue export loonflow --task tasks.flow_hook_task | gzip > hooks.jsonl.gz'],
+  examples: [
+    'loonctl queue export loonflow -f loonflow.jsonl',
+    'loonctl queue export loonflow --task tasks.flow_hook_task | gzip > hooks.jsonl.gz',
+  ],
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
     const [{ makeFilter }, { exportQueue }, { openOutputFile }, { bucketLengths }] = await Promise.all([
@@ -43,7 +62,13 @@ export const queueExport = defineCommand<Input>({
     const total = o.unacked ? undefined : (await bucketLengths(broker, t, name)).reduce((n, b) => n + b.length, 0);
     const progress = ctx.out.progress('exporting', filter ? undefined : total && Math.min(total, o.limit ?? total));
     // Written to FILE.partial and renamed only when complete: a cut-short export never looks whole.
-    const file = o.file ? await openOutputFile(o.file, { partial: true, existing: o.force ? 'overwrite' : 'refuse', refuseHint: 'pass --force to replace it' }) : undefined;
+    const file = o.file
+      ? await openOutputFile(o.file, {
+          partial: true,
+          existing: o.force ? 'overwrite' : 'refuse',
+          refuseHint: 'pass --force to replace it',
+        })
+      : undefined;
     const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
     let written = 0;
     let n = 0;

@@ -17,12 +17,18 @@ export const queueImport = defineCommand<Input>({
   args: [{ name: 'file', required: true, complete: 'file' }],
   options: [
     { name: 'to', type: 'string', placeholder: 'queue', complete: 'queues', description: 'into this queue instead' },
-    { name: 'allow-duplicates', type: 'boolean',
-      description: 'push messages whose delivery tag or task id is already in the broker (skipped by default)' },
+    {
+      name: 'allow-duplicates',
+      type: 'boolean',
+      description: 'push messages whose delivery tag or task id is already in the broker (skipped by default)',
+    },
     DRY_RUN,
     ...TRANSPORT_OPTIONS,
   ],
-  examples: ['loonctl queue import loonflow.jsonl   # twice is harmless', 'loonctl queue import notices.jsonl --to loonflow-replay'],
+  examples: [
+    'loonctl queue import loonflow.jsonl   # twice is harmless',
+    'loonctl queue import notices.jsonl --to loonflow-replay',
+  ],
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
     const { importFile } = await import('../../celery/write/import.js');
@@ -47,7 +53,10 @@ export const queueImport = defineCommand<Input>({
       `${o.dryRun ? 'dry run: ' : ''}imported ${r.imported}, skipped ${r.skipped} already in the broker, ` +
       `${r.retracted} retracted, ${r.uncommitted} never removed by an interrupted purge`;
     const after = r.error
-      ? new DataError(`${o.file}: line ${r.error.line}: ${r.error.reason}`, `imported ${r.imported} message(s) from the lines before it`)
+      ? new DataError(
+          `${o.file}: line ${r.error.line}: ${r.error.reason}`,
+          `imported ${r.imported} message(s) from the lines before it`,
+        )
       : undefined;
     return { views: [{ kind: 'summary', text }], json, after };
   },

@@ -11,8 +11,13 @@ export const queueList = defineCommand<ControlInput & { all?: boolean; workers: 
   summary: 'every queue: ready messages per priority bucket, unacked, age of the oldest unacked',
   options: [
     { name: 'all', type: 'boolean', description: 'include internal queues (pidbox, celeryev)' },
-    { name: 'workers', type: 'boolean', negatable: true, default: true,
-      description: 'do not ask the live workers which queues they consume (no CONSUMERS column)' },
+    {
+      name: 'workers',
+      type: 'boolean',
+      negatable: true,
+      default: true,
+      description: 'do not ask the live workers which queues they consume (no CONSUMERS column)',
+    },
     ...CONTROL_OPTIONS,
   ],
   examples: ['loonctl queue list', 'loonctl queue list --all --json'],
@@ -33,9 +38,12 @@ export const queueList = defineCommand<ControlInput & { all?: boolean; workers: 
     const columns: Column<Row>[] = [
       { header: 'QUEUE', min: 12, value: (q) => q.name },
       { header: 'READY', value: (q) => q.ready, align: 'right' },
-      ...t.prioritySteps.map(
-        (s): Column<Row> => ({ header: `P${s}`, value: (q) => q.buckets[String(s)], align: 'right', priority: 3 }),
-      ),
+      ...t.prioritySteps.map((s): Column<Row> => ({
+        header: `P${s}`,
+        value: (q) => q.buckets[String(s)],
+        align: 'right',
+        priority: 3,
+      })),
       { header: 'UNACKED', value: (q) => q.unacked, align: 'right', tone: (q) => (q.unacked ? 'warn' : undefined) },
       {
         header: 'OLDEST UNACKED',
@@ -52,7 +60,10 @@ export const queueList = defineCommand<ControlInput & { all?: boolean; workers: 
         tone: (q) => (idle(q) ? 'fail' : undefined),
       },
     ];
-    const json = queues.map(({ oldest_unacked_age, ...q }) => ({ ...q, oldest_unacked_age_seconds: oldest_unacked_age }));
+    const json = queues.map(({ oldest_unacked_age, ...q }) => ({
+      ...q,
+      oldest_unacked_age_seconds: oldest_unacked_age,
+    }));
     return { views: [table(queues, columns, { empty: 'no queues' })], json };
   },
 });

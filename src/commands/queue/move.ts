@@ -14,7 +14,8 @@ interface Input extends TransportInput, FilterInput, WriteInput {
 
 export const queueMove = defineCommand<Input>({
   path: ['queue', 'move'],
-  summary: 'move matching messages to another queue, keeping bucket and order; rewrites delivery_info.routing_key unless --keep-routing',
+  summary:
+    'move matching messages to another queue, keeping bucket and order; rewrites delivery_info.routing_key unless --keep-routing',
   args: [
     { name: 'src', required: true, complete: 'queues' },
     { name: 'dst', required: true, complete: 'queues' },
@@ -36,7 +37,9 @@ export const queueMove = defineCommand<Input>({
     const t = await transportOf(ctx, o);
     if (!(await queueExists(ctx, t, o.src)).exists) throw new NotFoundError(`no queue '${o.src}' in the broker`);
     if (!(await queueExists(ctx, t, o.dst)).declared) {
-      ctx.out.warn(`'${o.dst}' has no binding: no worker or producer has declared it, so nothing may consume what is moved there`);
+      ctx.out.warn(
+        `'${o.dst}' has no binding: no worker or producer has declared it, so nothing may consume what is moved there`,
+      );
     }
     const [{ makeFilter }, { bulkTake }, { bucketLengths }] = await Promise.all([
       import('../../celery/filter.js'),

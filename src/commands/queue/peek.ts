@@ -57,7 +57,12 @@ export const queuePeek = defineCommand<Input>({
       const view = table<PeekedUnacked>(
         rows,
         [
-          { header: 'AGE', value: (r) => (r.age === null ? '?' : formatDuration(r.age)), align: 'right', tone: (r) => (overdue(r) ? 'fail' : undefined) },
+          {
+            header: 'AGE',
+            value: (r) => (r.age === null ? '?' : formatDuration(r.age)),
+            align: 'right',
+            tone: (r) => (overdue(r) ? 'fail' : undefined),
+          },
           ...messageColumns<PeekedUnacked>((r) => r.message, tz),
           { header: 'UNACKED TAG', wide: true, value: (r) => r.tag },
         ],
@@ -85,9 +90,15 @@ export const queuePeek = defineCommand<Input>({
         { header: 'BUCKET', value: (r) => r.bucket, align: 'right', wide: true },
         ...messageColumns<PeekedMessage>((r) => r.message, tz),
       ],
-      { empty: `no messages in '${o.queue}'${filter ? ' match' : ''}`, limited: maybeMore(rows.length, o.limit, total, o.offset) },
+      {
+        empty: `no messages in '${o.queue}'${filter ? ' match' : ''}`,
+        limited: maybeMore(rows.length, o.limit, total, o.offset),
+      },
     );
-    return { views: [view], json: rows.map((r) => ({ position: r.position, bucket: r.bucket, ...summarize(r.message) })) };
+    return {
+      views: [view],
+      json: rows.map((r) => ({ position: r.position, bucket: r.bucket, ...summarize(r.message) })),
+    };
   },
 });
 

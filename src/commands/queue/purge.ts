@@ -18,12 +18,18 @@ interface Input extends TransportInput, FilterInput, WriteInput {
 
 export const queuePurge = defineCommand<Input>({
   path: ['queue', 'purge'],
-  summary: 'delete only the matching messages (ready, or --unacked entries); --backup writes and flushes them to a file first',
+  summary:
+    'delete only the matching messages (ready, or --unacked entries); --backup writes and flushes them to a file first',
   args: [{ name: 'queue', required: true, complete: 'queues' }],
   options: [
     { name: 'unacked', type: 'boolean', description: "purge this queue's unacked entries instead of ready messages" },
-    { name: 'backup', type: 'string', placeholder: 'file', complete: 'file',
-      description: 'write the messages here (export format) before removing them; only those written are removed' },
+    {
+      name: 'backup',
+      type: 'string',
+      placeholder: 'file',
+      complete: 'file',
+      description: 'write the messages here (export format) before removing them; only those written are removed',
+    },
     { name: 'append', type: 'boolean', description: 'add to an existing --backup file (the default refuses)' },
     LIMIT,
     DRY_RUN,
@@ -38,13 +44,15 @@ export const queuePurge = defineCommand<Input>({
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
     if (!(await queueExists(ctx, t, o.queue)).exists) throw new NotFoundError(`no queue '${o.queue}' in the broker`);
-    const [{ makeFilter }, { bulkTake }, { purgeUnacked }, { withUnackedMutex }, { bucketLengths }] = await Promise.all([
-      import('../../celery/filter.js'),
-      import('../../celery/write/bulk.js'),
-      import('../../celery/write/purge-unacked.js'),
-      import('../../celery/write/mutex.js'),
-      import('../../celery/read.js'),
-    ]);
+    const [{ makeFilter }, { bulkTake }, { purgeUnacked }, { withUnackedMutex }, { bucketLengths }] = await Promise.all(
+      [
+        import('../../celery/filter.js'),
+        import('../../celery/write/bulk.js'),
+        import('../../celery/write/purge-unacked.js'),
+        import('../../celery/write/mutex.js'),
+        import('../../celery/read.js'),
+      ],
+    );
     const filter = makeFilter(filterSpec(o));
     const question = `Delete ${filter ? 'matching' : 'ALL'} messages of '${o.queue}'?`;
     if (!o.dryRun && !(await ctx.out.confirm(question, o.yes))) throw new ProblemFound('nothing deleted');
@@ -53,7 +61,10 @@ export const queuePurge = defineCommand<Input>({
     // of it run a message twice.
     const backupTo =
       o.backup && !o.dryRun
-        ? await openOutputFile(o.backup, { existing: o.append ? 'append' : 'refuse', refuseHint: 'pass --append to add to it' })
+        ? await openOutputFile(o.backup, {
+            existing: o.append ? 'append' : 'refuse',
+            refuseHint: 'pass --append to add to it',
+          })
         : undefined;
     const broker = await ctx.broker();
     // Ctrl-C or TERM: let the window in flight finish (its records and commit line are written), then stop.
@@ -86,7 +97,10 @@ export const queuePurge = defineCommand<Input>({
 function interrupted(result: CommandResult, sig: SignalName | undefined): CommandResult {
   if (!sig) return result;
   const code = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 }[sig];
-  return { ...result, after: new LoonError('interrupted: the window in flight was finished, the rest left in place', code) };
+  return {
+    ...result,
+    after: new LoonError('interrupted: the window in flight was finished, the rest left in place', code),
+  };
 }
 
 function warnUnacked(ctx: Context, queue: string): void {

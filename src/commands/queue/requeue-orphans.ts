@@ -24,9 +24,13 @@ export async function requeueOrphans(
   const r = await restoreOrphans(broker, t, { census, queue: o.queue, ids: o.ids, filter, dryRun: !!o.dryRun });
   const c = r.classification;
   if (c.rule === 'visibility-timeout') {
-    ctx.out.warn(`census not trusted (${c.distrust.join('; ')}): only entries older than the visibility timeout (${formatDuration(t.visibilityTimeoutS)}) count as orphans`);
+    ctx.out.warn(
+      `census not trusted (${c.distrust.join('; ')}): only entries older than the visibility timeout (${formatDuration(t.visibilityTimeoutS)}) count as orphans`,
+    );
   }
-  ctx.out.info(`${census.workers.length} live worker(s); unacked: ${c.counts.held} held, ${c.counts.orphan} orphaned, ${c.counts.unknown} undecided`);
+  ctx.out.info(
+    `${census.workers.length} live worker(s); unacked: ${c.counts.held} held, ${c.counts.orphan} orphaned, ${c.counts.unknown} undecided`,
+  );
   const res = r.restore;
   const restored = o.dryRun ? 0 : res.restored;
   const unreadable = c.entries.filter((e) => e.status === 'unknown' && e.id === null);

@@ -22,15 +22,35 @@ export const queueRequeue = defineCommand<RequeueInput>({
     "put unacked messages back on their queue as kombu's restore does (atomically, under unacked_mutex, into their priority bucket, to run next)",
   args: [{ name: 'task-ids', variadic: true, description: 'restore these tasks (from unacked)' }],
   options: [
-    { name: 'unacked', type: 'boolean',
-      description: 'restore the unacked entries no live worker holds (asks the workers; any age)' },
-    { name: 'queue', type: 'string', placeholder: 'queue', complete: 'queues', description: 'only entries routed to this queue' },
-    { name: 'older-than', type: 'duration', max: '366d',
-      description: 'instead of asking the workers: entries a worker took at least this long ago' },
-    { name: 'all-ages', type: 'boolean', description: 'instead of asking the workers: any age, also what a live worker holds (needs --yes)' },
+    {
+      name: 'unacked',
+      type: 'boolean',
+      description: 'restore the unacked entries no live worker holds (asks the workers; any age)',
+    },
+    {
+      name: 'queue',
+      type: 'string',
+      placeholder: 'queue',
+      complete: 'queues',
+      description: 'only entries routed to this queue',
+    },
+    {
+      name: 'older-than',
+      type: 'duration',
+      max: '366d',
+      description: 'instead of asking the workers: entries a worker took at least this long ago',
+    },
+    {
+      name: 'all-ages',
+      type: 'boolean',
+      description: 'instead of asking the workers: any age, also what a live worker holds (needs --yes)',
+    },
     { name: 'include-eta', type: 'boolean', description: 'also ETA tasks whose ETA is still in the future' },
-    { name: 'keep-bytes', type: 'boolean',
-      description: "push the stored bytes unchanged (default: marked redelivered, as kombu's restore does)" },
+    {
+      name: 'keep-bytes',
+      type: 'boolean',
+      description: "push the stored bytes unchanged (default: marked redelivered, as kombu's restore does)",
+    },
     DRY_RUN,
     YES,
     ...FILTER_OPTIONS_NO_ETA,
@@ -44,7 +64,10 @@ export const queueRequeue = defineCommand<RequeueInput>({
   async run(ctx, o) {
     const ids = o.taskIds;
     if (!o.unacked && ids.length === 0) {
-      throw new UsageError('say what to requeue: --unacked, or task ids', 'loonctl queue requeue --unacked --queue loonflow');
+      throw new UsageError(
+        'say what to requeue: --unacked, or task ids',
+        'loonctl queue requeue --unacked --queue loonflow',
+      );
     }
     if (o.unacked && ids.length) throw new UsageError('use --unacked or task ids, not both');
     if (o.allAges && o.olderThan !== undefined) throw new UsageError('use --older-than or --all-ages, not both');

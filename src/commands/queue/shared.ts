@@ -15,7 +15,11 @@ export async function queueName(text: string): Promise<Buffer> {
 }
 
 /** Whether a queue has messages or is named by a binding, and whether it is declared (bound). */
-export async function queueExists(ctx: Context, t: Transport, queue: string): Promise<{ exists: boolean; declared: boolean }> {
+export async function queueExists(
+  ctx: Context,
+  t: Transport,
+  queue: string,
+): Promise<{ exists: boolean; declared: boolean }> {
   const { queueExists: exists } = await import('../../celery/list.js');
   return exists(await ctx.broker(), t, await queueName(queue));
 }
@@ -35,6 +39,14 @@ export function bulkResult(ctx: Context, verb: string, r: BulkResult, dryRun: bo
     `skipped ${r.vanished} (taken by a worker first), failed ${r.failed.length}`;
   return {
     views: [{ kind: 'summary', text }],
-    json: { dry_run: dryRun, scanned: r.scanned, matched: r.matched, [verb]: done, skipped: r.vanished, failed: r.failed.length, failures: r.failed },
+    json: {
+      dry_run: dryRun,
+      scanned: r.scanned,
+      matched: r.matched,
+      [verb]: done,
+      skipped: r.vanished,
+      failed: r.failed.length,
+      failures: r.failed,
+    },
   };
 }

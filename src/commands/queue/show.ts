@@ -31,7 +31,14 @@ export const queueShow = defineCommand<TransportInput & { taskId: string }>({
             age_seconds: f.since === null ? null : Math.round(now - f.since),
           };
     const m = f.message;
-    const json = { ...where, ...summarize(m), headers: m.headers, properties: m.properties, body: m.body ?? null, embed: m.embed };
+    const json = {
+      ...where,
+      ...summarize(m),
+      headers: m.headers,
+      properties: m.properties,
+      body: m.body ?? null,
+      embed: m.embed,
+    };
     const flat: Record<string, unknown> = { ...where, ...summarize(m) };
     for (const [k, v] of Object.entries(m.headers ?? {})) flat[`headers.${k}`] = v;
     for (const [k, v] of Object.entries(m.properties ?? {})) flat[`properties.${k}`] = v;

@@ -15,11 +15,21 @@ export const queueStats = defineCommand<Input>({
   summary: 'counts by task and priority, ETA due vs future, unacked by age',
   args: [{ name: 'queue', complete: 'queues' }],
   options: [
-    { name: 'watch', type: 'optional-int', placeholder: 'seconds', min: 1, max: 86400,
-      description: 'refresh every N seconds (default 2); one JSON line per interval when not on a terminal' },
+    {
+      name: 'watch',
+      type: 'optional-int',
+      placeholder: 'seconds',
+      min: 1,
+      max: 86400,
+      description: 'refresh every N seconds (default 2); one JSON line per interval when not on a terminal',
+    },
     ...TRANSPORT_OPTIONS,
   ],
-  examples: ['loonctl queue stats', 'loonctl queue stats loonflow --watch 5', 'loonctl queue stats loonflow --watch 60 >> backlog.jsonl'],
+  examples: [
+    'loonctl queue stats',
+    'loonctl queue stats loonflow --watch 5',
+    'loonctl queue stats loonflow --watch 60 >> backlog.jsonl',
+  ],
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
     const { queueStats: collect } = await import('../../celery/stats.js');

@@ -3,7 +3,12 @@ import { snakeKeys } from '../../core/json-keys.js';
 import { type View, table } from '../../core/view.js';
 import type { AuditReport } from '../../serial/audit.js';
 import { DAY_OPTIONS, type DayInput } from '../options/days.js';
-import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import {
+  SERIAL_FORMAT_OPTIONS,
+  type SerialFormatInput,
+  TICKET_TABLE_OPTIONS,
+  type TicketTableInput,
+} from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
 import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
@@ -11,7 +16,8 @@ const MALFORMED_SHOWN = 100;
 
 export const serialAudit = defineCommand<DayInput & SerialFormatInput & TicketTableInput>({
   path: ['serial', 'audit'],
-  summary: 'duplicate serials (with ticket ids), gaps, malformed serials, counters behind; exit 1 on duplicates or a counter behind',
+  summary:
+    'duplicate serials (with ticket ids), gaps, malformed serials, counters behind; exit 1 on duplicates or a counter behind',
   options: [...DAY_OPTIONS, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
   examples: ['loonctl serial audit', 'loonctl serial audit --from 2025-01-01 --to 2025-03-31 --json'],
   async run(ctx, o) {
@@ -24,7 +30,11 @@ export const serialAudit = defineCommand<DayInput & SerialFormatInput & TicketTa
     const report = await auditSerials(await ctx.redis(), db, tickets, dates, { prefix: o.prefix, zone });
     ctx.out.info(`${report.tickets} tickets created ${report.from}..${report.to}`);
     const problem = `${report.duplicates.length} duplicate serial(s), ${report.behind.length} counter(s) behind`;
-    return { views: auditViews(report), json: snakeKeys(report), after: report.problems ? new ProblemFound(problem, true) : undefined };
+    return {
+      views: auditViews(report),
+      json: snakeKeys(report),
+      after: report.problems ? new ProblemFound(problem, true) : undefined,
+    };
   },
 });
 
@@ -53,9 +63,18 @@ function auditViews(r: AuditReport): View[] {
       { header: 'FIRST MISSING', value: (g) => g.missing.slice(0, 10).join(' ') + (g.missingCount > 10 ? ' ...' : '') },
     ]),
     section('malformed serials', r.malformed.length, 'warn'),
-    table(r.malformed.slice(0, MALFORMED_SHOWN), [
-      { header: 'TICKET ID', value: (m) => m.id },
-      { header: 'SERIAL', value: (m) => m.sn ?? '(null)' },
-    ], { limited: r.malformed.length > MALFORMED_SHOWN ? { shown: MALFORMED_SHOWN, total: r.malformed.length, hint: '--json for all' } : undefined }),
+    table(
+      r.malformed.slice(0, MALFORMED_SHOWN),
+      [
+        { header: 'TICKET ID', value: (m) => m.id },
+        { header: 'SERIAL', value: (m) => m.sn ?? '(null)' },
+      ],
+      {
+        limited:
+          r.malformed.length > MALFORMED_SHOWN
+            ? { shown: MALFORMED_SHOWN, total: r.malformed.length, hint: '--json for all' }
+            : undefined,
+      },
+    ),
   ];
 }

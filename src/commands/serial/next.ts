@@ -1,6 +1,11 @@
 import { snakeKeys } from '../../core/json-keys.js';
 import { DAY_OPTIONS } from '../options/days.js';
-import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import {
+  SERIAL_FORMAT_OPTIONS,
+  type SerialFormatInput,
+  TICKET_TABLE_OPTIONS,
+  type TicketTableInput,
+} from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
 import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
@@ -14,10 +19,21 @@ export const serialNext = defineCommand<Input>({
   path: ['serial', 'next'],
   summary: 'reserve serials for a day, exactly as LoonFlow formats them, without ever repeating one',
   options: [
-    { name: 'count', type: 'int', min: 1, max: 10_000_000, default: 1, description: 'how many serials to reserve (one round trip)' },
+    {
+      name: 'count',
+      type: 'int',
+      min: 1,
+      max: 10_000_000,
+      default: 1,
+      description: 'how many serials to reserve (one round trip)',
+    },
     DAY_OPTIONS[0]!,
-    { name: 'init-from', type: 'int', min: 0,
-      description: "where to start when the day's counter is absent and the database is unreachable" },
+    {
+      name: 'init-from',
+      type: 'int',
+      min: 0,
+      description: "where to start when the day's counter is absent and the database is unreachable",
+    },
     ...SERIAL_FORMAT_OPTIONS,
     ...TICKET_TABLE_OPTIONS,
   ],
@@ -30,7 +46,10 @@ export const serialNext = defineCommand<Input>({
     await requireSerials(ctx, false);
     const [date] = selectedDays(ctx, { date: o.date });
     const fmt = await serialFormat(ctx, o);
-    const [{ nextSerials }, { highestUsed }] = await Promise.all([import('../../serial/next.js'), import('../../serial/used.js')]);
+    const [{ nextSerials }, { highestUsed }] = await Promise.all([
+      import('../../serial/next.js'),
+      import('../../serial/used.js'),
+    ]);
     const r = await nextSerials(await ctx.redis(), {
       date: date!,
       count: o.count,

@@ -6,7 +6,9 @@ export const serialParse = defineCommand<{ sn: string[]; prefix?: string }>({
   path: ['serial', 'parse'],
   summary: 'split serials into prefix, zone, date and sequence; exit 65 if one is not a serial',
   args: [{ name: 'sn', description: 'serials', required: true, variadic: true }],
-  options: [{ name: 'prefix', type: 'string', placeholder: 'prefix', description: 'the expected prefix, when it contains _' }],
+  options: [
+    { name: 'prefix', type: 'string', placeholder: 'prefix', description: 'the expected prefix, when it contains _' },
+  ],
   examples: ['loonctl serial parse loonflow_sh_202501010042', 'loonctl serial parse --json $(cat serials.txt)'],
   async run(_ctx, o) {
     const { parseSerial } = await import('../../serial/format.js');
@@ -21,6 +23,10 @@ export const serialParse = defineCommand<{ sn: string[]; prefix?: string }>({
     ]);
     const json = rows.map((r) => (r.parts ? { sn: r.sn, ...r.parts } : { sn: r.sn, error: 'not a serial' }));
     const message = `not a serial: ${bad.map((r) => `'${r.sn}'`).join(', ')}`;
-    return { views: [view], json, after: bad.length ? new DataError(message, 'expected prefix_[zone_]YYYYMMDDNNNN') : undefined };
+    return {
+      views: [view],
+      json,
+      after: bad.length ? new DataError(message, 'expected prefix_[zone_]YYYYMMDDNNNN') : undefined,
+    };
   },
 });

@@ -21,10 +21,23 @@ export const serialReseed = defineCommand<Input>({
   path: ['serial', 'reseed'],
   summary: 'set day counters from the database; never lowers one unless --allow-lower; safe to run from cron',
   options: [
-    { name: 'strategy', type: 'string', choices: ['safe', 'count', 'max-serial'], default: 'safe',
-      description: 'safe = max(rows, highest sequence); count = rows; max-serial = highest sequence' },
-    { name: 'allow-lower', type: 'boolean', description: 'lower a counter that is above the target (serials may repeat)' },
-    { name: 'skip-invalid', type: 'boolean', description: 'report counters that are not integers and reseed the other days' },
+    {
+      name: 'strategy',
+      type: 'string',
+      choices: ['safe', 'count', 'max-serial'],
+      default: 'safe',
+      description: 'safe = max(rows, highest sequence); count = rows; max-serial = highest sequence',
+    },
+    {
+      name: 'allow-lower',
+      type: 'boolean',
+      description: 'lower a counter that is above the target (serials may repeat)',
+    },
+    {
+      name: 'skip-invalid',
+      type: 'boolean',
+      description: 'report counters that are not integers and reseed the other days',
+    },
     { name: 'replace-invalid', type: 'boolean', description: 'overwrite counters that are not integers (needs --yes)' },
     DRY_RUN,
     YES,
@@ -53,7 +66,9 @@ export const serialReseed = defineCommand<Input>({
       const preview = (await run(true, true)).filter((d) => d.action === 'lowered');
       const repeats = preview.reduce((n, d) => n + d.mayRepeat, 0);
       if (preview.length) {
-        ctx.out.warn(`lowering ${preview.length} counter(s): up to ${repeats} serial(s) already handed out may be handed out again`);
+        ctx.out.warn(
+          `lowering ${preview.length} counter(s): up to ${repeats} serial(s) already handed out may be handed out again`,
+        );
         allowLower = await ctx.out.confirm('Lower these counters?', o.yes);
         if (!allowLower) ctx.out.info('not lowering; raising where needed only');
       }

@@ -33,7 +33,10 @@ export function selectedDays(ctx: Context, f: DayInput): string[] {
 }
 
 /** Prefix and zone as LoonFlow writes them into serials, checked. */
-export async function serialFormat(ctx: Context, f: SerialFormatInput): Promise<{ prefix: string; zone: string | null }> {
+export async function serialFormat(
+  ctx: Context,
+  f: SerialFormatInput,
+): Promise<{ prefix: string; zone: string | null }> {
   const { checkSerialPart, DEFAULT_PREFIX } = await import('../../serial/format.js');
   const prefix = f.prefix ?? DEFAULT_PREFIX;
   const zone = ctx.config.zone.value ?? null;
@@ -51,6 +54,9 @@ export async function serialFormat(ctx: Context, f: SerialFormatInput): Promise<
 export async function requireSerials(ctx: Context, probe = true): Promise<void> {
   const [d, { LINE_FACTS }] = await Promise.all([ctx.deployment({ probe }), import('../../loonflow/lines.js')]);
   if (!LINE_FACTS[d.line].serials) {
-    throw new UsageError(`LoonFlow ${d.line} has no ticket serials (${d.detail})`, 'serials exist in LoonFlow 0.x-2.x only');
+    throw new UsageError(
+      `LoonFlow ${d.line} has no ticket serials (${d.detail})`,
+      'serials exist in LoonFlow 0.x-2.x only',
+    );
   }
 }

@@ -4,7 +4,12 @@ import { formatDuration } from '../../core/time-format.js';
 import { type Tone, table } from '../../core/view.js';
 import type { DayInspection } from '../../serial/inspect.js';
 import { DAY_OPTIONS_WITH_LAST, type DayInput } from '../options/days.js';
-import { SERIAL_FORMAT_OPTIONS, type SerialFormatInput, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import {
+  SERIAL_FORMAT_OPTIONS,
+  type SerialFormatInput,
+  TICKET_TABLE_OPTIONS,
+  type TicketTableInput,
+} from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
 import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
 
@@ -14,7 +19,11 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
   path: ['serial', 'show'],
   summary: 'day counters against the database: value, TTL, rows, highest sequence, next serial, status',
   options: [...DAY_OPTIONS_WITH_LAST, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
-  examples: ['loonctl serial show', 'loonctl serial show --days 30 --json', 'loonctl serial show --from 2025-01-01 --to 2025-01-31'],
+  examples: [
+    'loonctl serial show',
+    'loonctl serial show --days 30 --json',
+    'loonctl serial show --from 2025-01-01 --to 2025-01-31',
+  ],
   async run(ctx, o) {
     await requireSerials(ctx);
     const dates = selectedDays(ctx, o);
@@ -25,7 +34,11 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
     const bad = days.filter((d) => d.status === 'behind' || d.status === 'invalid');
     const view = table<DayInspection>(days, [
       { header: 'DATE', value: (d) => d.date },
-      { header: 'COUNTER', value: (d) => d.counter ?? (d.invalidValue !== null ? `'${d.invalidValue}'` : '-'), align: 'right' },
+      {
+        header: 'COUNTER',
+        value: (d) => d.counter ?? (d.invalidValue !== null ? `'${d.invalidValue}'` : '-'),
+        align: 'right',
+      },
       { header: 'TTL', value: (d) => ttlText(d.ttl), align: 'right', priority: 3 },
       { header: 'ROWS', value: (d) => d.rows, align: 'right', priority: 2 },
       { header: 'MAX SEQ', value: (d) => d.maxSeq, align: 'right', priority: 2 },

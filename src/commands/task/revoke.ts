@@ -20,13 +20,21 @@ export const taskRevoke = defineCommand<Input>({
   options: [
     { name: 'terminate', type: 'boolean', description: 'also signal the process running it' },
     { name: 'signal', type: 'string', placeholder: 'sig', description: 'signal for --terminate (default TERM)' },
-    { name: 'backup', type: 'string', placeholder: 'file', complete: 'file',
-      description: 'write the removed messages here (export format) first' },
+    {
+      name: 'backup',
+      type: 'string',
+      placeholder: 'file',
+      complete: 'file',
+      description: 'write the removed messages here (export format) first',
+    },
     DRY_RUN,
     YES,
     ...CONTROL_OPTIONS,
   ],
-  examples: ['loonctl task revoke $ID --backup revoked.jsonl --yes', 'loonctl task revoke $ID --terminate --signal KILL --yes'],
+  examples: [
+    'loonctl task revoke $ID --backup revoked.jsonl --yes',
+    'loonctl task revoke $ID --terminate --signal KILL --yes',
+  ],
   async run(ctx, o) {
     const { broker, m, t } = await mailboxOf(ctx, o);
     const [{ revokeTasks }, { signalName }] = await Promise.all([
@@ -48,10 +56,15 @@ export const taskRevoke = defineCommand<Input>({
         idleTimeoutMs: replyWaitMs(ctx),
         signal: ctx.signal,
       });
-      if (!o.dryRun) ctx.out.info('Celery keeps revokes in worker memory only: a worker started later runs a copy it finds');
-      const removed = [...r.fromQueues.map((q) => ({ where: q.queue, n: q.removed })), { where: 'unacked', n: r.fromUnacked }];
+      if (!o.dryRun)
+        ctx.out.info('Celery keeps revokes in worker memory only: a worker started later runs a copy it finds');
+      const removed = [
+        ...r.fromQueues.map((q) => ({ where: q.queue, n: q.removed })),
+        { where: 'unacked', n: r.fromUnacked },
+      ];
       const acks = r.revoke?.acks.map((a) => a.hostname) ?? [];
-      const text = `${o.dryRun ? 'dry run: ' : ''}revoke ${o.dryRun ? 'not sent' : `acknowledged by ${acks.length} worker(s)`}; ` +
+      const text =
+        `${o.dryRun ? 'dry run: ' : ''}revoke ${o.dryRun ? 'not sent' : `acknowledged by ${acks.length} worker(s)`}; ` +
         `${removed.reduce((s, x) => s + x.n, 0)} message(s) ${o.dryRun ? 'found' : 'removed'}; not in Redis: ${r.notFound.length}`;
       const json = {
         dry_run: !!o.dryRun,
@@ -61,7 +74,16 @@ export const taskRevoke = defineCommand<Input>({
         vanished: r.vanished,
         not_found: r.notFound,
       };
-      return { views: [table(removed, [{ header: 'WHERE', value: (x) => x.where }, { header: 'MESSAGES', value: (x) => x.n, align: 'right' }]), { kind: 'summary', text }], json };
+      return {
+        views: [
+          table(removed, [
+            { header: 'WHERE', value: (x) => x.where },
+            { header: 'MESSAGES', value: (x) => x.n, align: 'right' },
+          ]),
+          { kind: 'summary', text },
+        ],
+        json,
+      };
     } finally {
       await backup?.close();
     }

@@ -11,7 +11,12 @@ export interface ConsumerInput extends ControlInput {
 }
 
 export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
-  { name: 'worker', type: 'string', placeholder: 'name', description: 'only this worker (exact hostname, e.g. celery@host)' },
+  {
+    name: 'worker',
+    type: 'string',
+    placeholder: 'name',
+    description: 'only this worker (exact hostname, e.g. celery@host)',
+  },
   ...CONTROL_OPTIONS,
 ];
 
@@ -27,12 +32,15 @@ export async function consumerCall(ctx: Context, o: ConsumerInput, what: 'pause'
   });
   warnMissing(ctx, r.missing);
   const ok = r.acks.filter((a) => a.error === null);
-  if (what === 'pause' && ok.length) ctx.out.info('a worker that restarts consumes the queue again: pause again after a restart');
+  if (what === 'pause' && ok.length)
+    ctx.out.info('a worker that restarts consumes the queue again: pause again after a restart');
   const view = table<Ack>(r.acks, [
     { header: 'WORKER', min: 16, value: (a) => a.hostname },
     { header: 'REPLY', min: 20, value: (a) => a.error ?? a.ok, tone: (a) => (a.error ? 'fail' : 'ok') },
   ]);
   const json = { queue: o.queue, action: what, acks: r.acks, missing: r.missing, receivers: r.receivers };
-  const after = ok.length ? undefined : new ProblemFound(`no worker acknowledged ${what} of '${o.queue}'`, ctx.out.isJson);
+  const after = ok.length
+    ? undefined
+    : new ProblemFound(`no worker acknowledged ${what} of '${o.queue}'`, ctx.out.isJson);
   return { views: [view], json, after };
 }

@@ -32,7 +32,8 @@ export const workerInspect = defineCommand<Input>({
   ],
   async run(ctx, o) {
     const method = o.args[o.args.length - 1]!;
-    if (!METHODS.includes(method)) throw new UsageError(`cannot inspect '${method}'`, `the last word is one of: ${METHODS.join(', ')}`);
+    if (!METHODS.includes(method))
+      throw new UsageError(`cannot inspect '${method}'`, `the last word is one of: ${METHODS.join(', ')}`);
     const workers = o.args.slice(0, -1);
     const { broker, m } = await mailboxOf(ctx, o);
     const { inspectWorkers } = await import('../../celery/control/calls.js');
@@ -49,15 +50,24 @@ export const workerInspect = defineCommand<Input>({
     const rows: Row[] = r.replies
       .flatMap((x) => (x.tasks ?? []).map((t) => ({ ...t, worker: x.hostname })))
       .filter((t) => minS === undefined || (t.runningS !== null && t.runningS >= minS));
-    const view = table<Row>(rows, [
-      { header: 'WORKER', min: 12, value: (t) => t.worker, priority: 2 },
-      { header: 'ID', min: 9, value: (t) => t.id },
-      { header: 'TASK', min: 16, value: (t) => t.name },
-      { header: 'RUNNING', value: (t) => (t.runningS === null ? '' : formatDuration(t.runningS)), align: 'right' },
-      { header: 'ETA', value: (t) => t.eta, priority: 3 },
-      { header: 'ARGS', min: 10, value: (t) => (typeof t.args === 'string' ? t.args : JSON.stringify(t.args)), priority: 4 },
-      { header: 'PID', value: (t) => t.workerPid, align: 'right', priority: 5 },
-    ], { empty: `no ${method} tasks` });
+    const view = table<Row>(
+      rows,
+      [
+        { header: 'WORKER', min: 12, value: (t) => t.worker, priority: 2 },
+        { header: 'ID', min: 9, value: (t) => t.id },
+        { header: 'TASK', min: 16, value: (t) => t.name },
+        { header: 'RUNNING', value: (t) => (t.runningS === null ? '' : formatDuration(t.runningS)), align: 'right' },
+        { header: 'ETA', value: (t) => t.eta, priority: 3 },
+        {
+          header: 'ARGS',
+          min: 10,
+          value: (t) => (typeof t.args === 'string' ? t.args : JSON.stringify(t.args)),
+          priority: 4,
+        },
+        { header: 'PID', value: (t) => t.workerPid, align: 'right', priority: 5 },
+      ],
+      { empty: `no ${method} tasks` },
+    );
     const json = rows.map(({ runningS, timeStart, workerPid, ...t }) => ({
       ...t,
       running_seconds: runningS,
@@ -73,5 +83,8 @@ function rawReplies(replies: InspectReply[]): CommandResult {
     { header: 'WORKER', min: 16, value: (x) => x.hostname },
     { header: 'REPLY', min: 20, value: (x) => x.error ?? x.result },
   ]);
-  return { views: [view], json: Object.fromEntries(replies.map((x) => [x.hostname, x.error ? { error: x.error } : x.result])) };
+  return {
+    views: [view],
+    json: Object.fromEntries(replies.map((x) => [x.hostname, x.error ? { error: x.error } : x.result])),
+  };
 }

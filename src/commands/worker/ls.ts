@@ -8,7 +8,11 @@ export const workerLs = defineCommand<ControlInput>({
   path: ['worker', 'ls'],
   summary: 'every live worker (those that answer a ping within --timeout, default 1s): pid, concurrency, queues, tasks',
   options: CONTROL_OPTIONS,
-  examples: ['loonctl worker ls', 'loonctl worker ls --json | jq ".[].hostname"', 'loonctl worker ls --timeout 5s   # busy workers'],
+  examples: [
+    'loonctl worker ls',
+    'loonctl worker ls --json | jq ".[].hostname"',
+    'loonctl worker ls --timeout 5s   # busy workers',
+  ],
   async run(ctx, o) {
     const { broker, m } = await mailboxOf(ctx, o);
     const { census } = await import('../../celery/control/census.js');
@@ -24,7 +28,12 @@ export const workerLs = defineCommand<ControlInput>({
       { header: 'ACTIVE', value: (w) => w.counts.active, align: 'right' },
       { header: 'RESERVED', value: (w) => w.counts.reserved, align: 'right' },
       { header: 'SCHEDULED', value: (w) => w.counts.scheduled, align: 'right', priority: 2 },
-      { header: 'UP', value: (w) => (w.uptimeS === null ? '' : formatDuration(w.uptimeS)), align: 'right', priority: 3 },
+      {
+        header: 'UP',
+        value: (w) => (w.uptimeS === null ? '' : formatDuration(w.uptimeS)),
+        align: 'right',
+        priority: 3,
+      },
       { header: 'VERSION', value: (w) => w.version, priority: 5 },
     ]);
     const json = c.workers.map((w) => ({

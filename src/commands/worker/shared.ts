@@ -8,8 +8,14 @@ import type { OptionSpec } from '../spec.js';
 const DEFAULT_REPLY_WAIT_MS = 1000;
 
 export const CONTROL_OPTIONS: readonly OptionSpec[] = [
-  { name: 'control-exchange', type: 'string', placeholder: 'name', env: 'LOONCTL_CONTROL_EXCHANGE',
-    config: 'controlExchange', description: "Celery's control_exchange (default celery)" },
+  {
+    name: 'control-exchange',
+    type: 'string',
+    placeholder: 'name',
+    env: 'LOONCTL_CONTROL_EXCHANGE',
+    config: 'controlExchange',
+    description: "Celery's control_exchange (default celery)",
+  },
   ...TRANSPORT_OPTIONS,
 ];
 
@@ -23,9 +29,16 @@ export function replyWaitMs(ctx: Context): number {
 }
 
 /** The broker, its kombu layout and Celery's mailbox in it (the broker db is part of the channel name). */
-export async function mailboxOf(ctx: Context, o: ControlInput): Promise<{ t: Transport; m: Mailbox; broker: Awaited<ReturnType<Context['broker']>> }> {
+export async function mailboxOf(
+  ctx: Context,
+  o: ControlInput,
+): Promise<{ t: Transport; m: Mailbox; broker: Awaited<ReturnType<Context['broker']>> }> {
   const { makeMailbox } = await import('../../celery/control/names.js');
-  const t = await ctx.transport({ sep: o.sep, prioritySteps: o.prioritySteps, visibilityTimeoutMs: o.visibilityTimeout });
+  const t = await ctx.transport({
+    sep: o.sep,
+    prioritySteps: o.prioritySteps,
+    visibilityTimeoutMs: o.visibilityTimeout,
+  });
   const broker = await ctx.broker();
   return { t, m: makeMailbox(t, broker.options.db ?? 0, o.controlExchange), broker };
 }
