@@ -62,7 +62,7 @@ const running: Running = {};
 
 /** Resolves a command's input, runs it in a fresh Context that is always closed, and renders its result. */
 async function runSpec(spec: CommandSpec<never>, cmd: Command): Promise<void> {
-  const opts = cmd.optsWithGlobals() as GlobalOptions;
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
   const format: Format | undefined = opts.json ? 'json' : opts.output;
   const out = await Output.create({ format, color: opts.color, quiet: opts.quiet, verbose: opts.verbose });
   running.out = out;

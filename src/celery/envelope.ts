@@ -98,7 +98,7 @@ export function jsonTooDeep(text: Buffer, limit = MAX_DEPTH): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;

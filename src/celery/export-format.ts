@@ -41,7 +41,7 @@ export function parseExportLine(line: string): ExportRecord {
   try {
     r = JSON.parse(line);
   } catch (e) {
-    throw new Error(`not JSON (${(e as Error).message})`);
+    throw new Error(`not JSON (${(e as Error).message})`, { cause: e });
   }
   const o = r as Partial<ExportRecord>;
   if (typeof o !== 'object' || o === null || o.v !== 1) throw new Error('not a loonctl export record (v: 1)');

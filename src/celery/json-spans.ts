@@ -67,7 +67,7 @@ function parseValue(s: string, i: number, depth: number): { end: number; object?
     return end === -1 ? null : { end };
   }
   let j = i;
-  while (j < s.length && !',}] \t\r\n'.includes(s[j]!)) j++;
+  while (j < s.length && !',}] \t\r\n'.includes(s[j])) j++;
   return j > i ? { end: j } : null;
 }
 

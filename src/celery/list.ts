@@ -120,13 +120,13 @@ export async function unackedByQueue(redis: Redis, t: Transport): Promise<Unacke
   let cursor = '0';
   do {
     const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', PAGE);
-    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
+    const [next, flat] = await expectingType(redis, unackedKey(t), 'hash', scan);
     cursor = next.toString();
     const tags: Buffer[] = [];
     const queues: (string | null)[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      tags.push(flat[i]!);
-      queues.push(routingKeyOf(flat[i + 1]!));
+      tags.push(flat[i]);
+      queues.push(routingKeyOf(flat[i + 1]));
     }
     if (tags.length === 0) continue;
     const score = () => redis.call('ZMSCORE', unackedIndexKey(t), ...tags);
@@ -161,7 +161,7 @@ export async function listQueues(redis: Redis, t: Transport, all: boolean): Prom
     const buckets: Record<string, number> = {};
     let ready = 0;
     for (const step of t.prioritySteps) {
-      const len = Number(lens[i++]![1] ?? 0);
+      const len = Number(lens[i++][1] ?? 0);
       buckets[String(step)] = len;
       ready += len;
     }

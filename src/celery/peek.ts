@@ -79,12 +79,12 @@ export async function peekUnacked(
     const entry: PeekedUnacked = { tag: u.tag, since: u.since, age, bucket, raw, value: u.value, message };
     if (u.error) entry.error = u.error;
     // Insert after every entry at least as old (a stable order), and drop what falls past `keep`.
-    if (oldest.length >= keep && sinceOf(entry) >= sinceOf(oldest[oldest.length - 1]!)) continue;
+    if (oldest.length >= keep && sinceOf(entry) >= sinceOf(oldest[oldest.length - 1])) continue;
     let lo = 0;
     let hi = oldest.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sinceOf(oldest[mid]!) <= sinceOf(entry)) lo = mid + 1;
+      if (sinceOf(oldest[mid]) <= sinceOf(entry)) lo = mid + 1;
       else hi = mid;
     }
     oldest.splice(lo, 0, entry);

@@ -26,7 +26,7 @@ export async function bucketLengths(
   const p = redis.pipeline();
   for (const b of buckets) p.llen(b.key);
   const res = (await p.exec()) ?? [];
-  return buckets.map((b, i) => ({ ...b, length: Number(res[i]![1] ?? 0) }));
+  return buckets.map((b, i) => ({ ...b, length: Number(res[i][1] ?? 0) }));
 }
 
 /** What one page of LRANGE or HSCAN may bring back, roughly: messages can be 50 MB each. */
@@ -64,7 +64,7 @@ export async function* readQueuePages(
     // Ask for the next page before handing out this one, so Redis works while we decode.
     const fetch = (from: number, n: number): Promise<Buffer[]> => {
       if (from >= b.length) return Promise.resolve([]);
-      const p = redis.lrangeBuffer(b.key, -(from + n), -(from + 1)) as Promise<Buffer[]>;
+      const p = redis.lrangeBuffer(b.key, -(from + n), -(from + 1));
       p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
       return p;
     };
@@ -76,7 +76,7 @@ export async function* readQueuePages(
       for (const e of page) bytes += e.length;
       size = nextPageSize(size, page.length, bytes, pageSize);
       next = fetch(i + page.length, size);
-      const out: QueueMessage[] = new Array(page.length);
+      const out = new Array<QueueMessage>(page.length);
       for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
         out[k] = {
           source: 'queue',
@@ -84,7 +84,7 @@ export async function* readQueuePages(
           key: b.key,
           position: position + i + k,
           fromTail: i + k,
-          raw: page[j]!,
+          raw: page[j],
         };
       }
       i += page.length;
@@ -164,18 +164,18 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
   let count = FIRST_PAGE;
   do {
     const scan = () => redis.hscanBuffer(unackedKey(t), cursor, 'COUNT', count);
-    const [next, flat] = (await expectingType(redis, unackedKey(t), 'hash', scan)) as unknown as [Buffer, Buffer[]];
+    const [next, flat] = await expectingType(redis, unackedKey(t), 'hash', scan);
     cursor = next.toString();
     const tags: Buffer[] = [];
     const values: Buffer[] = [];
     let bytes = 0;
     for (let i = 0; i < flat.length; i += 2) {
-      const tag = flat[i]!.toString('latin1');
+      const tag = flat[i].toString('latin1');
       if (seen.has(tag)) continue;
       seen.add(tag);
-      tags.push(flat[i]!);
-      values.push(flat[i + 1]!);
-      bytes += flat[i + 1]!.length;
+      tags.push(flat[i]);
+      values.push(flat[i + 1]);
+      bytes += flat[i + 1].length;
     }
     count = nextPageSize(count, tags.length, bytes, PAGE);
     if (tags.length === 0) continue;
@@ -184,10 +184,10 @@ export async function* readUnacked(redis: Redis, t: Transport): AsyncGenerator<U
     for (let i = 0; i < tags.length; i++) {
       yield {
         source: 'unacked',
-        tag: tags[i]!.toString('utf8'),
-        value: values[i]!,
+        tag: tags[i].toString('utf8'),
+        value: values[i],
         since: scores[i] === null ? null : Number(scores[i]),
-        ...parseUnackedValue(values[i]!),
+        ...parseUnackedValue(values[i]),
       };
     }
   } while (cursor !== '0');

@@ -30,9 +30,9 @@ export interface TransportOptions {
 export function unescapeBytes(text: string): Buffer {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '\\' && i + 1 < text.length) {
-      const n = text[i + 1]!;
+      const n = text[i + 1];
       if (n === 'x' && /^[0-9a-f]{2}$/i.test(text.slice(i + 2, i + 4))) {
         out.push(parseInt(text.slice(i + 2, i + 4), 16));
         i += 3;
@@ -40,7 +40,7 @@ export function unescapeBytes(text: string): Buffer {
       }
       const simple: Record<string, number> = { n: 10, t: 9, r: 13, '\\': 92 };
       if (n in simple) {
-        out.push(simple[n]!);
+        out.push(simple[n]);
         i += 1;
         continue;
       }
@@ -85,7 +85,7 @@ export function makeTransport(opts: TransportOptions = {}): Transport {
     if (
       steps.length === 0 ||
       steps.some((n) => !Number.isInteger(n) || n < 0 || n > 255) ||
-      steps.some((n, i) => i > 0 && n <= steps[i - 1]!)
+      steps.some((n, i) => i > 0 && n <= steps[i - 1])
     ) {
       throw new UsageError(
         `--priority-steps: '${opts.prioritySteps}' is not an ascending list of whole numbers`,
@@ -102,7 +102,7 @@ export function makeTransport(opts: TransportOptions = {}): Transport {
 /** The step a priority falls into: the largest step <= priority (kombu `priority()`). */
 export function bucketOf(t: Transport, priority: number | null | undefined): number {
   const p = typeof priority === 'number' && Number.isFinite(priority) ? priority : 0;
-  let chosen = t.prioritySteps[0]!;
+  let chosen = t.prioritySteps[0];
   for (const s of t.prioritySteps) if (s <= p) chosen = s;
   return chosen;
 }

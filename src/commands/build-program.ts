@@ -1,4 +1,4 @@
-import { Argument, Command, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import { helpFooter, optionHelp } from './help-text.js';
 import type { ArgSpec, CommandSpec, GroupSpec, OptionSpec } from './spec.js';
 
@@ -31,7 +31,7 @@ function toArgument(a: ArgSpec): Argument {
 
 /** Adds one command spec under its group (created with .command() so program settings carry over). */
 function addCommand(parent: Command, spec: CommandSpec<never>, runner: Runner): void {
-  const name = spec.path[spec.path.length - 1]!;
+  const name = spec.path[spec.path.length - 1];
   const cmd = parent.command(name, { hidden: !!spec.hidden }).description(spec.summary);
   for (const a of spec.args ?? []) cmd.addArgument(toArgument(a));
   if (spec.looseArgs) cmd.allowUnknownOption().allowExcessArguments();
@@ -56,7 +56,7 @@ export function buildCommandTree(
     groupCommands.set(g.name, c);
   }
   for (const spec of specs) {
-    const parent = spec.path.length > 1 ? groupCommands.get(spec.path[0]!) : program;
+    const parent = spec.path.length > 1 ? groupCommands.get(spec.path[0]) : program;
     if (!parent) throw new Error(`command ${spec.path.join(' ')} has no group`);
     addCommand(parent, spec, runner);
   }

@@ -35,7 +35,7 @@ function usage(c: CommandSpec<never>): string {
     return a.required ? name : `[${name}]`;
   };
   const args = (c.args ?? []).map(arg);
-  if (c.passThrough && args.length) args[args.length - 1] = `-- ${args[args.length - 1]!.replace(/^\[|\]$/g, '')}`;
+  if (c.passThrough && args.length) args[args.length - 1] = `-- ${args[args.length - 1].replace(/^\[|\]$/g, '')}`;
   return ['loonctl', ...c.path, '[options]', ...args].join(' ');
 }
 

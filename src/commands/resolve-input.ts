@@ -22,29 +22,31 @@ function parseBoolean(text: string, flag: string): boolean {
 export function parseOptionValue(o: OptionSpec, raw: unknown): unknown {
   const flag = `--${o.name}`;
   if (raw === undefined) return undefined;
+  // Values come from commander (strings, booleans), the environment or the config file (strings).
+  const text = typeof raw === 'string' ? raw : String(raw);
   switch (o.type) {
     case 'boolean':
-      return typeof raw === 'boolean' ? raw : parseBoolean(String(raw), flag);
+      return typeof raw === 'boolean' ? raw : parseBoolean(text, flag);
     case 'string': {
-      const s = String(raw);
+      const s = text;
       if (o.choices && !o.choices.includes(s)) {
         throw new UsageError(`${flag}: '${s}' is not one of ${o.choices.join(', ')}`);
       }
       return s;
     }
     case 'int':
-      return parseIntOption(String(raw), flag, o.min ?? 0, o.max);
+      return parseIntOption(text, flag, o.min ?? 0, o.max);
     case 'duration': {
       // Node's timers overflow past ~24.8 days: that is the bound unless the option names its own.
       const max = o.max === undefined ? MAX_TIMER_MS : parseDuration(o.max, flag, MAX_DURATION_MS);
-      const ms = parseDuration(String(raw), flag, MAX_DURATION_MS);
+      const ms = parseDuration(text, flag, MAX_DURATION_MS);
       const min = o.min === undefined ? 0 : parseDuration(o.min, flag);
-      if (ms < min) throw new UsageError(`${flag}: ${raw} is below the minimum of ${o.min}`);
-      if (ms > max) throw new UsageError(`${flag}: ${raw} is above the maximum of ${o.max ?? '24d'}`);
+      if (ms < min) throw new UsageError(`${flag}: ${text} is below the minimum of ${o.min}`);
+      if (ms > max) throw new UsageError(`${flag}: ${text} is above the maximum of ${o.max ?? '24d'}`);
       return ms;
     }
     case 'optional-int':
-      return raw === true ? true : parseIntOption(String(raw), flag, o.min ?? 0, o.max);
+      return raw === true ? true : parseIntOption(text, flag, o.min ?? 0, o.max);
   }
 }
 
@@ -62,7 +64,7 @@ export function resolveInput(
 ): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   args.forEach((a, i) => {
-    input[inputKey(a.name)] = a.variadic ? ((given.args[i] as string[] | undefined) ?? []) : given.args[i];
+    input[inputKey(a.name)] = a.variadic ? (given.args[i] ?? []) : given.args[i];
   });
   for (const o of options) {
     const key = inputKey(o.name);

@@ -17,7 +17,7 @@ export async function runComplete(args: string[], budgetMs: number, given: Confi
   const flags: ConfigFlags = { ...given };
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     const key = FLAG_NAMES[name];

@@ -1,4 +1,3 @@
-import { encodeValue } from './encode.js';
 import { allCommands, CONNECTION_OPTIONS, valueOptions, type CommandSpec, type ValueKind } from './tree.js';
 
 function fishQuote(s: string): string {

@@ -218,13 +218,13 @@ export function resolveConfig(
   const section = profile.value === undefined ? {} : profileSection(file, profile.value, env);
   const fromProfile = (key: string): Setting<string> | undefined =>
     file && section[key] !== undefined
-      ? { value: section[key]!, source: `file ${file.path} (profile ${profile.value})` }
+      ? { value: section[key], source: `file ${file.path} (profile ${profile.value})` }
       : undefined;
   const fromFile = (key: string): Setting<string> | undefined => {
     if (!file) return undefined;
     return (
       fromProfile(key) ??
-      (file.values[key] !== undefined ? { value: file.values[key]!, source: `file ${file.path}` } : undefined)
+      (file.values[key] !== undefined ? { value: file.values[key], source: `file ${file.path}` } : undefined)
     );
   };
   // An explicit profile is a choice; LoonFlow's variables are only ambient: the choice wins.
@@ -243,7 +243,7 @@ export function resolveConfig(
 
   const lfDb = lf?.database;
   const dbEnv = lfDb && {
-    value: lfDb.candidates[0]!,
+    value: lfDb.candidates[0],
     source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed on first use)' : ''}`,
   };
   const databaseUrl = pick('databaseUrl', dbEnv) ?? { value: DEFAULTS.databaseUrl, source: 'default (LoonFlow 2.x)' };

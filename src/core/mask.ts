@@ -116,7 +116,7 @@ function maskQuery(tail: string): string {
 function queryPairs(tail: string): [string, string, string][] {
   const q = tail.indexOf('?');
   if (q === -1) return [];
-  return [...tail.slice(q).matchAll(/[?&;]([^=&;#]*)=([^&;#]*)/g)].map((m) => [m[0], m[1]!, m[2]!]);
+  return [...tail.slice(q).matchAll(/[?&;]([^=&;#]*)=([^&;#]*)/g)].map((m) => [m[0], m[1], m[2]]);
 }
 
 function addSecret(out: Set<string>, raw: string): void {

@@ -198,19 +198,19 @@ export class Output {
     );
     const Table = loadTable();
     const t = new Table({
-      head: fitted.keep.map((i, j) => this.paint(truncate(cols[i]!.header, fitted.widths[j]!), 'bold')),
+      head: fitted.keep.map((i, j) => this.paint(truncate(cols[i].header, fitted.widths[j]), 'bold')),
       style: { head: [], border: [] },
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-      colAligns: fitted.keep.map((i) => cols[i]!.align ?? 'left'),
+      colAligns: fitted.keep.map((i) => cols[i].align ?? 'left'),
       colWidths: fitted.widths.map((w) => w + 2),
       wordWrap: false,
     });
     rows.forEach((r, n) => {
       t.push(
         fitted.keep.map((i, j) => {
-          const w = fitted.widths[j]!;
-          const text = pad(truncate(cells[n]![i]!, w), w, cols[i]!.align);
-          return this.paint(text, cols[i]!.tone?.(r));
+          const w = fitted.widths[j];
+          const text = pad(truncate(cells[n][i], w), w, cols[i].align);
+          return this.paint(text, cols[i].tone?.(r));
         }),
       );
     });

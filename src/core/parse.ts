@@ -33,7 +33,7 @@ function parseDurationText(text: string, what: string): number {
   let pos = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) {
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    total += Number(m[1]) * UNIT_MS[m[2]];
     pos = re.lastIndex;
   }
   if (pos === 0 || pos !== s.length) {

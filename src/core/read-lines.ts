@@ -27,7 +27,7 @@ export async function* readLines(
   let line = 0;
   let skipping = false;
   const take = (): Buffer => {
-    let b = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    let b = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
     if (b.length && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
     parts = [];
     size = 0;
@@ -50,11 +50,11 @@ export async function* readLines(
       }
       if (nl === -1) break;
       if (skipping) {
-        line++;
+        line += 1;
         skipping = false;
       } else yield { line: ++line, bytes: take() };
       at = nl + 1;
     }
   }
-  if (size > 0 && !skipping) yield { line: ++line, bytes: take() };
+  if (size > 0 && !skipping) yield { line: line + 1, bytes: take() };
 }

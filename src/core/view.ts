@@ -48,5 +48,5 @@ export function table<T>(
   columns: readonly Column<T>[],
   opts: { empty?: string; limited?: Limited } = {},
 ): View {
-  return { kind: 'table', rows, columns: columns as readonly Column<never>[], ...opts };
+  return { kind: 'table', rows, columns: columns, ...opts };
 }

@@ -43,7 +43,7 @@ export function makeTicketTable(opts: Partial<TicketTable> & { tz: string }): Ti
   checkIdentifier(t.createdColumn, '--created-column');
   if (t.deletedColumn !== '') checkIdentifier(t.deletedColumn, '--deleted-column');
   if (t.timestamps !== 'naive' && t.timestamps !== 'utc')
-    throw new UsageError(`--db-timestamps must be naive or utc, not '${t.timestamps}'`);
+    throw new UsageError(`--db-timestamps must be naive or utc, not '${String(t.timestamps)}'`);
   return t;
 }
 

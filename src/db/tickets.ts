@@ -46,7 +46,7 @@ export async function requireTicketTable(db: Database, t: TicketTable): Promise<
   if (!check.tableExists)
     throw new UsageError(`table '${t.table}' does not exist in the database`, 'set --ticket-table');
   if (check.missingColumns.length) {
-    const c = check.missingColumns[0]!;
+    const c = check.missingColumns[0];
     const flag =
       c === t.serialColumn
         ? '--serial-column'

@@ -1,5 +1,5 @@
 import type { Context } from '../app/context.js';
-import { LoonError, UsageError } from '../core/errors.js';
+import { type LoonError, UsageError } from '../core/errors.js';
 import { maskUrl } from '../core/mask.js';
 import { check, type CheckResult } from './check.js';
 import { brokerCheck, redisChecks } from './redis-checks.js';
@@ -27,7 +27,7 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
   const checks: CheckResult[] = [];
   const redis = await redisChecks(() => ctx.redis(), c.redisUrl.value);
   checks.push(...redis);
-  const redisOk = redis[0]!.status === 'ok';
+  const redisOk = redis[0].status === 'ok';
   const broker = await brokerCheck(
     () => ctx.broker(),
     c.brokerUrl.value,
@@ -140,7 +140,7 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
   } catch (e) {
     return [...results, check('serial counter', 'fail', (await asFinding(e)).message)];
   }
-  const d = day!;
+  const d = day;
   const data = { date: d.date, counter: d.counter, rows: d.rows, max_seq: d.maxSeq, status: d.status };
   if (d.status === 'behind' || d.status === 'invalid') {
     results.push(

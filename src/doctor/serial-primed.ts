@@ -39,7 +39,7 @@ export async function serialPrimedCheck(
   const late = minutesIntoDay(o.tz, now) >= parseClockTime(after);
   const tomorrow = addDays(dateIn(o.tz, now), 1);
   const [c] = await readCounters(redis, [tomorrow]);
-  const { key, value, raw, ttl } = c!;
+  const { key, value, raw, ttl } = c;
   const mustLiveUntil = primeExpiry(tomorrow, o.tz, 0);
   const expiresAt = ttl === null || ttl < 0 ? null : Math.floor(Date.now() / 1000) + ttl;
   const lapses = expiresAt !== null && expiresAt < mustLiveUntil;

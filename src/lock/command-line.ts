@@ -20,7 +20,7 @@ const MAX_LENGTH = 1000;
  */
 export function commandForMetadata(argv: readonly string[], record = false): string {
   if (argv.length === 0) return '';
-  const shown = record ? maskArgs(argv) : [hideKnownSecrets(maskUrlsIn(argv[0]!))];
+  const shown = record ? maskArgs(argv) : [hideKnownSecrets(maskUrlsIn(argv[0]))];
   const text = shown.map(quote).join(' ');
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}...` : text;
 }

@@ -50,7 +50,7 @@ export interface Owner {
  * with `recordCommand` the masked argument list); as a string it is masked token by token.
  */
 export function currentOwner(command: string | readonly string[], opts: { recordCommand?: boolean } = {}): Owner {
-  let user = '';
+  let user: string;
   try {
     user = userInfo().username;
   } catch {
@@ -187,7 +187,7 @@ export async function inspectLock(redis: Redis, name: string): Promise<Holder> {
     .get(fenceKey(name))
     .exec()) as [[unknown, string | null], [unknown, number], [unknown, string | null], [unknown, string | null]];
   const t = token ?? '';
-  let meta: Record<string, string> | null = null;
+  let meta: Record<string, string> | null;
   try {
     meta = metaText ? (JSON.parse(metaText) as Record<string, string>) : null;
   } catch {

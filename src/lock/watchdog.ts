@@ -91,7 +91,7 @@ function main(): void {
     validUntil = performance.now() + m.validForMs;
     started = true;
     if (early || stopping) return send({ type: 'exit', code: null, signal: early ?? 'SIGTERM' }, () => process.exit(0));
-    const child = spawn(m.argv[0]!, m.argv.slice(1), { stdio: 'inherit', env: m.env });
+    const child = spawn(m.argv[0], m.argv.slice(1), { stdio: 'inherit', env: m.env });
     child.once('spawn', () => send({ type: 'started', pid: child.pid! }));
     const leave = () => process.exit(0);
     child.once('error', (e: NodeJS.ErrnoException) => {

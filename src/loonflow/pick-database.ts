@@ -15,8 +15,7 @@ export interface PickedDatabase {
  * the one that answered.
  */
 export async function pickDatabase(candidates: string[], timeoutMs: number, tz: string): Promise<PickedDatabase> {
-  if (candidates.length === 1)
-    return { db: await connectDatabase(candidates[0]!, timeoutMs, tz), reason: 'configured' };
+  if (candidates.length === 1) return { db: await connectDatabase(candidates[0], timeoutMs, tz), reason: 'configured' };
   const tries = await Promise.allSettled(candidates.map((url) => connectDatabase(url, timeoutMs, tz)));
   const open = tries.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
   let chosen: Database | undefined;

@@ -64,12 +64,12 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
   client.on('error', (e: unknown) => {
     lastError = e;
   });
-  let info: Record<string, string> = {};
+  let info: Record<string, string>;
   try {
     await withTimeout(client.connect(), opts.timeoutMs + 250);
     // Without ioredis' ready check: a missing password shows only on the first command. One round trip
     // of PING and INFO settles it and tells cluster mode and replicas (INFO may be denied by an ACL: fine).
-    if (lastError) throw lastError;
+    if (lastError) throw lastError as Error;
     const [[pingErr], [, infoText]] = ((await withTimeout(
       client.pipeline().ping().info().exec(),
       opts.timeoutMs + 250,

@@ -108,7 +108,7 @@ export async function expectingType<T>(
 }
 
 function oneLine(s: string): string {
-  return s.split('\n')[0]!.slice(0, 300);
+  return s.split('\n')[0].slice(0, 300);
 }
 
 function keyOf(err: unknown): string | undefined {

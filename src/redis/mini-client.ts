@@ -119,7 +119,7 @@ export class MiniRedis {
 function parseReply(b: Buffer, at: number): { value: Reply; end: number } | undefined {
   const eol = b.indexOf('\r\n', at);
   if (eol === -1) return undefined;
-  const type = String.fromCharCode(b[at]!);
+  const type = String.fromCharCode(b[at]);
   const line = b.subarray(at + 1, eol).toString();
   switch (type) {
     case '+':

@@ -48,6 +48,6 @@ export async function tlsPingError(
     const timer = setTimeout(() => done(undefined), ms);
     s.once('secureConnect', () => s.write('PING\r\n'));
     s.once('data', () => done(undefined));
-    s.once('error', (e) => done(e));
+    s.once('error', (e: Error) => done(e));
   });
 }

@@ -4,7 +4,7 @@ const DOWN = /s_down|o_down|disconnected/;
 
 function fields(flat: string[]): Map<string, string> {
   const m = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i]!, flat[i + 1]!);
+  for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i], flat[i + 1]);
   return m;
 }
 

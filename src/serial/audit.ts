@@ -47,8 +47,8 @@ export async function auditSerials(
   dates: string[],
   serial: { prefix?: string; zone?: string | null },
 ): Promise<AuditReport> {
-  const from = dates[0]!;
-  const to = dates[dates.length - 1]!;
+  const from = dates[0];
+  const to = dates[dates.length - 1];
   const tickets = await ticketsInRange(db, table, from, to);
   const bySn = new Map<string, Duplicate>();
   const seqs = new Map<string, Set<number>>();

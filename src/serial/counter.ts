@@ -125,8 +125,8 @@ export async function readCounters(redis: Redis, dates: string[]): Promise<Count
   for (const d of dates) p.get(counterKey(d)).ttl(counterKey(d));
   const replies = (await p.exec()) ?? [];
   return dates.map((date, i) => {
-    const [getErr, raw] = replies[2 * i]!;
-    const [, ttl] = replies[2 * i + 1]!;
+    const [getErr, raw] = replies[2 * i];
+    const [, ttl] = replies[2 * i + 1];
     if (getErr && /^WRONGTYPE/.test(getErr.message)) {
       throw new WrongTypeError(counterKey(date), 'value of another type', 'string (a counter)');
     }

@@ -35,7 +35,7 @@ export async function inspectDays(
 ): Promise<DayInspection[]> {
   const [counters, stats] = await Promise.all([
     readCounters(redis, dates),
-    dayStats(db, table, dates[0]!, dates[dates.length - 1]!),
+    dayStats(db, table, dates[0], dates[dates.length - 1]),
   ]);
   return counters.map((c) => {
     const s = stats.get(c.date) ?? { rows: 0, maxSeq: 0 };

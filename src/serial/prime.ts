@@ -84,7 +84,7 @@ async function primeOne(
     reply = (await PRIME.run(redis, [key], [target, mustLiveUntil, dryRun ? '1' : '0'])) as Reply;
   } catch (e) {
     const m = /NOTINT (.*)/s.exec(String((e as Error)?.message));
-    if (m) throw notAnInteger(key, m[1]!);
+    if (m) throw notAnInteger(key, m[1]);
     if (/PASTDAY/.test(String((e as Error)?.message))) {
       throw new DataError(`${key}: the day is over by Redis's clock`, 'check the clocks of this host and Redis');
     }

@@ -58,7 +58,7 @@ export async function reseedDays(
   dates: string[],
   o: ReseedOptions,
 ): Promise<ReseedDay[]> {
-  const stats = await dayStats(db, table, dates[0]!, dates[dates.length - 1]!);
+  const stats = await dayStats(db, table, dates[0], dates[dates.length - 1]);
   const current = await readCounters(redis, dates);
   const invalid = current.filter((c) => c.raw !== null && c.value === null);
   if (invalid.length && !o.skipInvalid && !o.replaceInvalid) {

@@ -3,7 +3,6 @@
 // writes for seconds and will then be resynced from the new one. Afterwards every id is on the new master
 // exactly once, and loonctl never reported as done what the new master does not have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import { waitFor } from '../helpers/celery.js';
 import { countIds, fillQueue, startCli, startSentinelGroup, type SentinelGroup } from '../helpers/ha.js';
 import { envelope, unackedValue } from '../helpers/kombu.js';

@@ -3,7 +3,7 @@
 // children too, as an OOM kill of a container does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import { type Redis } from 'ioredis';
 import { makeMailbox, type Mailbox } from '../../src/celery/control/names.js';
 import { makeTransport } from '../../src/celery/transport.js';
 import { CELERY_DIR, type Published } from './celery.js';

@@ -34,6 +34,7 @@ async function checkRedis(): Promise<void> {
   } catch (e) {
     throw new Error(
       `Redis at ${TEST_REDIS_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.redis}`,
+      { cause: e },
     );
   } finally {
     r.disconnect();
@@ -47,6 +48,7 @@ async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   } catch (e) {
     throw new Error(
       `PostgreSQL at ${TEST_PG_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.pg}`,
+      { cause: e },
     );
   }
   try {
@@ -63,6 +65,7 @@ async function mysqlAdmin<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T
   } catch (e) {
     throw new Error(
       `MariaDB at ${TEST_MYSQL_ADMIN_URL} is not answering (${(e as Error).message}). Start it: ${HOW_TO_START.mysql}`,
+      { cause: e },
     );
   }
   try {

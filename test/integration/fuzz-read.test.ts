@@ -39,7 +39,7 @@ async function read<T>(what: string, fn: () => Promise<T>): Promise<T | LoonErro
     return r;
   } catch (e) {
     if (e instanceof LoonError && e.exitCode !== 70) return e;
-    throw new Error(`${what}: ${(e as Error)?.stack ?? String(e)}`);
+    throw new Error(`${what}: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
   }
 }
 

@@ -64,7 +64,7 @@ async function popReply(
 ): Promise<Buffer | null> {
   const seconds = state.wholeSeconds ? Math.max(1, Math.ceil(ms / 1000)) : Math.max(0.01, Math.round(ms) / 1000);
   try {
-    const r = (await conn.brpopBuffer(key, seconds)) as [Buffer, Buffer] | null;
+    const r = await conn.brpopBuffer(key, seconds);
     return r ? r[1] : null;
   } catch (e) {
     if (!state.wholeSeconds && /not an integer|out of range|not a float/i.test(String((e as Error).message))) {
@@ -162,7 +162,7 @@ export async function broadcast(
       const reply = decodeControlReply(raw);
       const call = reply.ticket === null ? undefined : byTicket.get(reply.ticket);
       if (call === undefined) res.foreign++;
-      else if (reply.ok) res.replies[call]!.push({ hostname: reply.hostname, result: reply.result });
+      else if (reply.ok) res.replies[call].push({ hostname: reply.hostname, result: reply.result });
       else res.unreadable.push({ call, reason: reply.reason });
     }
     return res;

@@ -69,7 +69,7 @@ export async function inspectWorkers(
   if (!(INSPECT_METHODS as readonly string[]).includes(name))
     throw new UsageError(`cannot inspect '${method}'`, `one of: ${INSPECT_METHODS.join(', ')}, queues`);
   const res = await run(redis, m, name, {}, o);
-  const replies = res.replies[0]!.map((r): InspectReply => {
+  const replies = res.replies[0].map((r): InspectReply => {
     const error = replyError(r.result);
     const tasks = error
       ? null
@@ -116,7 +116,7 @@ async function acknowledged(
   o: CallOptions,
 ): Promise<AckResult> {
   const res = await run(redis, m, method, args, o);
-  const acks = res.replies[0]!.map((r): Ack => {
+  const acks = res.replies[0].map((r): Ack => {
     const v = r.result as Record<string, unknown> | null;
     const ok = v && typeof v === 'object' && typeof v.ok === 'string' ? v.ok : null;
     return {

@@ -53,7 +53,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : n
 
 function byHost(res: BroadcastResult, call: CallName): Map<string, unknown> {
   const m = new Map<string, unknown>();
-  for (const r of res.replies[CALLS.indexOf(call)]!) if (!m.has(r.hostname)) m.set(r.hostname, r.result);
+  for (const r of res.replies[CALLS.indexOf(call)]) if (!m.has(r.hostname)) m.set(r.hostname, r.result);
   return m;
 }
 
@@ -115,9 +115,9 @@ export async function census(redis: Redis, m: Mailbox, o: CensusOptions = {}): P
       CALLS.map((method) => ({ method, arguments: ARGUMENTS[method] })),
       { idleTimeoutMs, deadlineMs: o.deadlineMs ?? idleTimeoutMs, signal: o.signal },
     ),
-    redis.smembersBuffer(workerBindingKey(m)) as Promise<Buffer[]>,
+    redis.smembersBuffer(workerBindingKey(m)),
   ]);
-  const pings = res.replies[0]!.map((r) => r.hostname);
+  const pings = res.replies[0].map((r) => r.hostname);
   const hostnames = [...new Set(pings)].sort();
   const workers = hostnames.map((h) => buildWorker(h, res, res.startedAt));
   const distrust: string[] = [];

@@ -106,5 +106,5 @@ export function decodeControlReply(raw: Buffer): ControlReply {
   if (!isObject(body)) return { ok: false, ticket, reason: 'reply body is not {hostname: result}' };
   const entries = Object.entries(body);
   if (entries.length !== 1) return { ok: false, ticket, reason: 'reply body is not {hostname: result}' };
-  return { ok: true, ticket, hostname: entries[0]![0], result: entries[0]![1] };
+  return { ok: true, ticket, hostname: entries[0][0], result: entries[0][1] };
 }

@@ -17,7 +17,7 @@ export interface SweepResult {
  */
 export async function sweepReplyLeftovers(redis: Redis, m: Mailbox, nowS?: number): Promise<SweepResult> {
   const key = replyBindingKey(m);
-  const [members, now] = await Promise.all([redis.smembersBuffer(key) as Promise<Buffer[]>, nowS ?? redisNow(redis)]);
+  const [members, now] = await Promise.all([redis.smembersBuffer(key), nowS ?? redisNow(redis)]);
   const sep = m.transport.sep;
   const stale = members.filter((member) => {
     if (!member.subarray(0, OID_PREFIX.length).equals(Buffer.from(OID_PREFIX))) return false;

@@ -58,7 +58,7 @@ export async function assertListKeys(redis: Redis, keys: Buffer[], what: string)
   types.forEach((type, i) => {
     if (type !== 'list' && type !== 'none') {
       // A key of another type is a finding (exit 1), as everywhere else (see WrongTypeError).
-      const why = `${what}: key '${keys[i]!.toString('latin1')}' holds a ${type}, not a list`;
+      const why = `${what}: key '${keys[i].toString('latin1')}' holds a ${type}, not a list`;
       throw new LoonError(why, ExitCode.problem, 'nothing was changed; rename or remove that key first');
     }
   });
@@ -131,7 +131,7 @@ async function walkBuckets(
     let window = await firstWindow(redis, b.key);
     while (r.matched < limit && !o.signal?.aborted) {
       const asked = window;
-      const page = (await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1))) as Buffer[];
+      const page = await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1));
       if (page.length === 0) break;
       window = nextPageSize(
         asked,
@@ -142,7 +142,7 @@ async function walkBuckets(
       page.reverse(); // oldest first
       const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
       for (let i = 0; i < page.length && r.matched < limit; i++) {
-        const raw = page[i]!;
+        const raw = page[i];
         const position = r.scanned + i;
         const m = o.filter || backedUp ? await decode(raw) : undefined;
         if (o.filter && !o.filter(m!, raw)) continue;
@@ -251,7 +251,7 @@ async function takeAll(
 
 /** The first window of a bucket, from the sizes of its oldest few messages (read only). */
 async function firstWindow(redis: Redis, key: Buffer): Promise<number> {
-  const sample = (await redis.lrangeBuffer(key, -8, -1)) as Buffer[];
+  const sample = await redis.lrangeBuffer(key, -8, -1);
   if (sample.length === 0) return WINDOW;
   const perMessage = Math.max(1, sample.reduce((n, e) => n + e.length, 0) / sample.length);
   return Math.max(1, Math.min(WINDOW, Math.floor(PAGE_BYTES / perMessage)));

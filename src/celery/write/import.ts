@@ -57,7 +57,7 @@ interface Planned {
 function messageB64(text: string): string {
   const m = /"message_b64":"([A-Za-z0-9+/=]*)"/.exec(text);
   return m && text.indexOf('"message_b64"') === text.lastIndexOf('"message_b64"')
-    ? m[1]!
+    ? m[1]
     : parseExportLine(text).message_b64;
 }
 
@@ -126,12 +126,12 @@ async function plan(
     if (l.text.trim() === '') continue;
     const retract = /^\{"v":1,"retract":"([0-9a-f]{40})"\}$/.exec(l.text);
     if (retract) {
-      retractions.set(retract[1]!, (retractions.get(retract[1]!) ?? 0) + 1);
+      retractions.set(retract[1], (retractions.get(retract[1]) ?? 0) + 1);
       continue;
     }
     const commit = /^\{"v":1,"commit":"([0-9a-f]+)"\}$/.exec(l.text);
     if (commit) {
-      commits.add(commit[1]!);
+      commits.add(commit[1]);
       continue;
     }
     if (res.error) continue;
@@ -281,7 +281,7 @@ export async function importFile(redis: Redis, t: Transport, file: string, o: Im
       if (failed) throw redisFailure(failed, `imported ${res.imported} message(s) from ${file} before that`);
     };
     for (let i = planned.length - 1; i >= 0; i--) {
-      const p = planned[i]!;
+      const p = planned[i];
       if (p.offset < chunkStart || p.offset + p.length > chunkStart + chunk.length) {
         const end = p.offset + p.length;
         chunkStart = Math.max(0, end - Math.max(4 << 20, p.length));

@@ -27,7 +27,7 @@ export async function brokerIdentities(redis: Redis, t: Transport): Promise<{ ta
   };
   for (const key of await scanAll(redis, Buffer.concat([globEscape(t.keyPrefix), Buffer.from('*')]), 'list')) {
     for (let i = 0; ; i += PAGE) {
-      const page = (await redis.lrangeBuffer(key, i, i + PAGE - 1)) as Buffer[];
+      const page = await redis.lrangeBuffer(key, i, i + PAGE - 1);
       for (const raw of page) add(raw);
       if (page.length < PAGE) break;
     }

@@ -73,14 +73,12 @@ async function targetQueues(
   if (!u.exchange) return u.routingKey ? [u.routingKey] : [];
   const key = `${u.exchange}\u0000${u.routingKey}`;
   if (!cache.has(key)) {
-    const members = (await redis.smembersBuffer(
-      Buffer.concat([bindingPrefix(t), Buffer.from(u.exchange)]),
-    )) as Buffer[];
+    const members = await redis.smembersBuffer(Buffer.concat([bindingPrefix(t), Buffer.from(u.exchange)]));
     const sep = t.sep.toString('latin1');
     const queues = members
       .map((m) => m.toString('latin1').split(sep))
       .filter(([rk]) => rk === u.routingKey || rk === '')
-      .map((f) => Buffer.from(f[f.length - 1]!, 'latin1').toString('utf8'));
+      .map((f) => Buffer.from(f[f.length - 1], 'latin1').toString('utf8'));
     cache.set(key, [...new Set(queues)]);
   }
   return cache.get(key)!;
@@ -189,7 +187,7 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
       );
       continue;
     }
-    if (isKombuKeyName(queues[0]!)) {
+    if (isKombuKeyName(queues[0])) {
       fail(u.tag, m.id, `routed to '${queues[0]}', one of kombu's own keys`);
       continue;
     }
@@ -200,7 +198,7 @@ async function restoreInto(redis: Redis, t: Transport, o: RestoreOptions, res: R
     }
     batch.push({
       item,
-      key: bucketKey(t, queues[0]!, item.bucket),
+      key: bucketKey(t, queues[0], item.bucket),
       value: u.value,
       bytes: o.keepBytes ? u.payload : markRedelivered(u.payload),
     });

@@ -71,7 +71,7 @@ export const queueExport = defineCommand<Input>({
       : undefined;
     const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
     let written = 0;
-    let n = 0;
+    let n: number;
     try {
       const opts = { filter, unacked: !!o.unacked, limit: o.limit, summary: o.summary };
       n = await exportQueue(broker, t, name, opts, (lines, count) => {

@@ -27,7 +27,7 @@ export const serialNext = defineCommand<Input>({
       default: 1,
       description: 'how many serials to reserve (one round trip)',
     },
-    DAY_OPTIONS[0]!,
+    DAY_OPTIONS[0],
     {
       name: 'init-from',
       type: 'int',
@@ -51,13 +51,13 @@ export const serialNext = defineCommand<Input>({
       import('../../serial/used.js'),
     ]);
     const r = await nextSerials(await ctx.redis(), {
-      date: date!,
+      date: date,
       count: o.count,
       ...fmt,
       initFrom: o.initFrom,
       loadInit: async () => {
         const { db, table } = await ticketsOf(ctx, o);
-        return highestUsed(db, table, date!);
+        return highestUsed(db, table, date);
       },
     });
     if (r.initialisedFrom !== null) ctx.out.debug(`${r.key} was absent: started after ${r.initialisedFrom}`);

@@ -31,7 +31,7 @@ export const workerInspect = defineCommand<Input>({
     'loonctl worker inspect stats --json',
   ],
   async run(ctx, o) {
-    const method = o.args[o.args.length - 1]!;
+    const method = o.args[o.args.length - 1];
     if (!METHODS.includes(method))
       throw new UsageError(`cannot inspect '${method}'`, `the last word is one of: ${METHODS.join(', ')}`);
     const workers = o.args.slice(0, -1);
