@@ -83,7 +83,7 @@ complete -c loonctl -n '__loonctl_at \'\'' -f -a 'worker' -d 'live Celery worker
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks by id: revoke (broadcast to live workers and removed from Redis)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
-complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the Celery broker, the database, the ticket table, today\'s serial counter and the Celery backlog; exit 1 if any check fails'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'next' -d 'reserve serials for a day, exactly as LoonFlow formats them, without ever repeating one'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'show' -d 'day counters against the database: value, TTL, rows, highest sequence, next serial, status'

@@ -31,7 +31,8 @@ export function exportLine(r: ExportRecord): string {
   // The base64 fields need no escaping: splice them in rather than have JSON.stringify scan them.
   const { message_b64, unacked_value_b64, summary, ...rest } = r;
   const head = JSON.stringify(rest);
-  const b64 = `"message_b64":"${message_b64}"${unacked_value_b64 === undefined ? '' : `,"unacked_value_b64":"${unacked_value_b64}"`}`;
+  const unackedPart = unacked_value_b64 === undefined ? '' : `,"unacked_value_b64":"${unacked_value_b64}"`;
+  const b64 = `"message_b64":"${message_b64}"${unackedPart}`;
   return `${head.slice(0, -1)},${b64}${summary === undefined ? '' : `,"summary":${JSON.stringify(summary)}`}}\n`;
 }
 

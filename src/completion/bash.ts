@@ -79,7 +79,8 @@ _loonctl_complete_value() {
       COMPREPLY=($(compgen -W "\${kind#choices:}" -- "$cur")) ;;
     dynamic:*)
       local IFS=$'\\n'
-      COMPREPLY=($("\${_loonctl_bin:-loonctl}" __complete "\${kind#dynamic:}" "$cur" "\${_loonctl_conn[@]}" 2>/dev/null)) ;;
+      COMPREPLY=($("\${_loonctl_bin:-loonctl}" __complete "\${kind#dynamic:}" "$cur" \\
+        "\${_loonctl_conn[@]}" 2>/dev/null)) ;;
   esac
 }
 

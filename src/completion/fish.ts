@@ -32,10 +32,10 @@ export function fishScript(root: CommandSpec): string {
   const lines: string[] = [];
   const subcommandCases = cmds
     .filter((c) => c.commands.length)
-    .map(
-      (c) =>
-        `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${c.commands.map((x) => fishQuote(x.name)).join(' ')}`,
-    )
+    .map((c) => {
+      const names = c.commands.map((x) => fishQuote(x.name)).join(' ');
+      return `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${names}`;
+    })
     .join('\n');
   for (const c of cmds) {
     const at = fishQuote(`__loonctl_at ${fishQuote(c.path.join(' '))}`);
@@ -44,10 +44,9 @@ export function fishScript(root: CommandSpec): string {
     if (c !== root) {
       for (const o of c.options)
         lines.push(
-          `complete -c loonctl -n ${at} ${optionFlags(o.flags)} ${valueArgs(o.value)} -d ${fishQuote(o.description)}`.replace(
-            / {2,}/g,
-            ' ',
-          ),
+          [`complete -c loonctl -n ${at}`, optionFlags(o.flags), valueArgs(o.value), `-d ${fishQuote(o.description)}`]
+            .join(' ')
+            .replace(/ {2,}/g, ' '),
         );
     }
     c.args.forEach((a, i) => {

@@ -244,7 +244,7 @@ export function resolveConfig(
   const lfDb = lf?.database;
   const dbEnv = lfDb && {
     value: lfDb.candidates[0],
-    source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed on first use)' : ''}`,
+    source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed)' : ''}`,
   };
   const databaseUrl = pick('databaseUrl', dbEnv) ?? { value: DEFAULTS.databaseUrl, source: 'default (LoonFlow 2.x)' };
   const databaseCandidates = databaseUrl === dbEnv && lfDb ? lfDb.candidates : [databaseUrl.value];

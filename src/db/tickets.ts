@@ -139,7 +139,8 @@ async function maxSeqPerDay(
   // counter: it is counted as out of range, and the cast is never evaluated for it.
   const longest = sql.lit(8 + MAX_SEQ_DIGITS);
   const q = sql<{ d: string; m: string | number | null; bad: string | number }>`select left(t, 8) as d,
-    max(case when length(t) <= ${longest} then ${seq} end) as m, sum(case when length(t) > ${longest} then 1 else 0 end) as bad
+    max(case when length(t) <= ${longest} then ${seq} end) as m,
+    sum(case when length(t) > ${longest} then 1 else 0 end) as bad
     from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
     where length(t) >= 12 and ${digitsOnly} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
@@ -181,8 +182,7 @@ async function readTickets(db: Database, t: TicketTable, from: string, to: strin
     sn: string | null;
     del: unknown;
   }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del
-    from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))} order by ${sql.ref(t.idColumn)}`.execute(
-    db.kysely,
-  );
+    from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))}
+    order by ${sql.ref(t.idColumn)}`.execute(db.kysely);
   return r.rows.map((row) => ({ id: String(row.id), sn: row.sn, deleted: row.del === true || Number(row.del) === 1 }));
 }

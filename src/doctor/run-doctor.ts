@@ -147,7 +147,8 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
       check(
         'serial counter',
         'fail',
-        `${d.key} = ${d.counter ?? d.invalidValue}, but serials up to ${d.maxSeq} exist: the next serial would repeat (loonctl serial reseed)`,
+        `${d.key} = ${d.counter ?? d.invalidValue}, but serials up to ${d.maxSeq} exist: ` +
+          'the next serial would repeat (loonctl serial reseed)',
         data,
       ),
     );
@@ -183,7 +184,8 @@ async function backlogCheck(ctx: Context, brokerOk: boolean): Promise<CheckResul
     const failure = await asFinding(e);
     return check('celery backlog', 'fail', failure.message);
   }
-  const detail = `${b.ready} ready in ${b.queues} queue(s), ${b.unacked} unacked${b.oldest_unacked_age !== null ? ` (oldest ${b.oldest_unacked_age}s)` : ''}`;
+  const oldest = b.oldest_unacked_age !== null ? ` (oldest ${b.oldest_unacked_age}s)` : '';
+  const detail = `${b.ready} ready in ${b.queues} queue(s), ${b.unacked} unacked${oldest}`;
   if (b.oldest_unacked_age !== null && b.oldest_unacked_age > t.visibilityTimeoutS) {
     return check(
       'celery backlog',

@@ -27,7 +27,8 @@ export async function workerChecks(ctx: Context, brokerOk: boolean, maxRuntimeS:
     ? check(
         'queue consumers',
         'fail',
-        `${h.unconsumed.map((u) => `${u.queue} (${u.ready} ready)`).join(', ')}: no live worker consumes it (${workers})`,
+        `${h.unconsumed.map((u) => `${u.queue} (${u.ready} ready)`).join(', ')}: ` +
+          `no live worker consumes it (${workers})`,
         { unconsumed: h.unconsumed, workers: c.workers.map((w) => w.hostname) },
       )
     : check('queue consumers', 'ok', `every queue with ready messages has a consumer (${workers})`);

@@ -7,7 +7,8 @@ const SECRET_FLAG = /^--?[a-z0-9_-]*(pass|pwd|secret|token|auth|credential|api[-
 const SECRET_SHORT = /^-[pa]$/;
 const SECRET_ENV = /^(?=[A-Za-z0-9_]*(?:PASS|PWD|SECRET|TOKEN|AUTH|KEY))[A-Za-z_][A-Za-z0-9_]*=/i;
 /** A header or `key: value` / `key=value` text inside one argument (curl -H, -d, --data). */
-const SECRET_WORD = String.raw`\b(?:authorization|x-api-key|api[-_]?key|token|password|passwd|pwd|secret)["']?\s*[:=]\s*`;
+const SECRET_NAMES = 'authorization|x-api-key|api[-_]?key|token|password|passwd|pwd|secret';
+const SECRET_WORD = String.raw`\b(?:` + SECRET_NAMES + String.raw`)["']?\s*[:=]\s*`;
 const SECRET_IN_TEXT = new RegExp(String.raw`^(.*?${SECRET_WORD})\S.*$`, 'i');
 /** The same within a whole command line: the value runs to the next space (after a Bearer/Basic scheme). */
 const SECRET_IN_LINE = new RegExp(String.raw`(${SECRET_WORD})(?:(?:bearer|basic)\s+)?[^\s,;}]+`, 'gi');

@@ -1,4 +1,7 @@
-/** loonctl's companions of a lock: metadata (a JSON string: host, pid, ...) and the fencing counter, beside the lock key. */
+/**
+ * loonctl's companions of a lock: metadata (a JSON string: host, pid, ...) and the fencing counter,
+ * beside the lock key.
+ */
 export function metaKey(lock: string): string {
   return `loonctl:lock-meta:${lock}`;
 }

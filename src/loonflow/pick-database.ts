@@ -35,6 +35,7 @@ export async function pickDatabase(candidates: string[], timeoutMs: number, tz: 
     if (first.reason instanceof UnavailableError) throw first.reason;
     throw new UnavailableError(`no LoonFlow database answered at ${candidates.map(maskUrl).join(' or ')}`);
   }
-  const reason = `probed ${candidates.length} candidates: ${chosen.dialect} ${open.length > 1 ? 'holds the ticket table' : 'answered'}`;
+  const why = open.length > 1 ? 'holds the ticket table' : 'answered';
+  const reason = `probed ${candidates.length} candidates: ${chosen.dialect} ${why}`;
   return { db: chosen, reason };
 }

@@ -9,7 +9,10 @@ import { counterKey } from './format.js';
 export const STRATEGIES = ['safe', 'count', 'max-serial'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** `invalid`: the counter is not an integer and was left alone (skipInvalid); `replaced`: overwritten (replaceInvalid). */
+/**
+ * `invalid`: the counter is not an integer and was left alone (skipInvalid); `replaced`: overwritten
+ * (replaceInvalid).
+ */
 export type ReseedAction = 'created' | 'raised' | 'lowered' | 'unchanged' | 'skipped' | 'invalid' | 'replaced';
 
 export interface ReseedDay {

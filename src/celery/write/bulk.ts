@@ -25,7 +25,10 @@ export interface BulkOptions {
   dryRun: boolean;
   /** For a move: the destination queue, and whether to keep the old routing key. */
   dst?: { queue: string; keepRouting: boolean };
-  /** For a purge with --backup: called with the records before they are removed; must have flushed them when it resolves. */
+  /**
+   * For a purge with --backup: called with the records before they are removed; must have flushed them
+   * when it resolves.
+   */
   backup?: (records: ExportRecord[]) => Promise<void>;
   /** Called with records that were backed up but not removed (a worker took them first). */
   retract?: (sha1s: string[]) => Promise<void>;

@@ -234,7 +234,8 @@ export function requeueIdOutcomes(ids: string[], r: RestoreResult, olderThanS: n
   for (const i of r.youngItems)
     note(
       i.id,
-      `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: a live worker may hold it (--older-than 0 to include it)`,
+      `taken ${i.age === null ? 'at an unknown time' : `${Math.round(i.age)}s ago`}, younger than ${olderThanS}s: ` +
+        'a live worker may hold it (--older-than 0 to include it)',
     );
   for (const i of r.etaFuture) note(i.id, `ETA ${i.eta} is still ahead (--include-eta to restore it)`);
   for (const f of r.failed) note(f.id, f.reason);

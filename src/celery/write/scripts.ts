@@ -216,7 +216,8 @@ local function plain_span(s)
   local d = once(s, '"delivery_info"')
   local r = once(s, '"routing_key"')
   if not (p and d and r and p < d and d < r) then return nil end
-  if string.sub(s, p, p + 14) ~= '"properties": {' or string.sub(s, d, d + 17) ~= '"delivery_info": {' then return nil end
+  if string.sub(s, p, p + 14) ~= '"properties": {' then return nil end
+  if string.sub(s, d, d + 17) ~= '"delivery_info": {' then return nil end
   if string.sub(s, r, r + 15) ~= '"routing_key": "' then return nil end
   if (string.find(s, '[{}]', p + 15) or 0) < d or (string.find(s, '[{}]', d + 18) or 0) < r then return nil end
   local q = str_close(s, r + 15)

@@ -8,7 +8,8 @@ const TONES: Record<string, Tone> = { ok: 'ok', warn: 'warn', fail: 'fail', skip
 export const doctor = defineCommand<{ primeBy: string; maxTaskRuntime: number }>({
   path: ['doctor'],
   summary:
-    "check Redis, the Celery broker, the database, the ticket table, today's serial counter and the Celery backlog; exit 1 if any check fails",
+    'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; ' +
+    'exit 1 if any check fails',
   options: [
     {
       name: 'prime-by',

@@ -6,7 +6,8 @@ import { holderJson, ttlText } from './shared.js';
 export const lockList = defineCommand<{ match: string }>({
   path: ['lock', 'list'],
   summary:
-    'lock-like keys (SCAN): loonctl, redis-py, kombu unacked_mutex, celery-once qo_*, python-redis-lock lock:*, Django :1:*',
+    'lock-like keys (SCAN): loonctl, redis-py, kombu unacked_mutex, celery-once qo_*, ' +
+    'python-redis-lock lock:*, Django :1:*',
   options: [
     { name: 'match', type: 'string', placeholder: 'glob', default: '*', description: 'only names matching this glob' },
   ],

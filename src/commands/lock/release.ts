@@ -53,7 +53,8 @@ export const lockRelease = defineCommand<Input>({
     if (h.pttl === -2) throw new NotFoundError(`lock ${name} is not held`);
     if (h.kind === 'kombu-unacked-mutex') {
       ctx.out.warn(
-        `${name} is kombu's unacked_mutex: a worker is restoring unacknowledged messages under it right now; deleting it can make two restorers put the same task back twice`,
+        `${name} is kombu's unacked_mutex: a worker is restoring unacknowledged messages under it right now; ` +
+          'deleting it can make two restorers put the same task back twice',
       );
     }
     if (o.expectToken !== undefined && h.token !== o.expectToken) {

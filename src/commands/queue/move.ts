@@ -15,7 +15,8 @@ interface Input extends TransportInput, FilterInput, WriteInput {
 export const queueMove = defineCommand<Input>({
   path: ['queue', 'move'],
   summary:
-    'move matching messages to another queue, keeping bucket and order; rewrites delivery_info.routing_key unless --keep-routing',
+    'move matching messages to another queue, keeping bucket and order; ' +
+    'rewrites delivery_info.routing_key unless --keep-routing',
   args: [
     { name: 'src', required: true, complete: 'queues' },
     { name: 'dst', required: true, complete: 'queues' },

@@ -105,6 +105,7 @@ function interrupted(result: CommandResult, sig: SignalName | undefined): Comman
 
 function warnUnacked(ctx: Context, queue: string): void {
   ctx.out.warn(
-    `deleting unacked entries of '${queue}': a live worker holding one will still run it, but it can no longer be restored if the worker dies`,
+    `deleting unacked entries of '${queue}': a live worker holding one will still run it, ` +
+      'but it can no longer be restored if the worker dies',
   );
 }

@@ -43,7 +43,8 @@ export async function requeueByAge(ctx: Context, o: RequeueInput, ids: string[])
   const preview = await restoreUnacked(broker, t, { ...base, dryRun: true, now: await redisNow(broker) });
   if (preview.young) {
     ctx.out.warn(
-      `${preview.young} entr${preview.young === 1 ? 'y is' : 'ies are'} younger than ${formatDuration(olderThanS)} and probably held by a live worker: left alone (--older-than 0 or --all-ages to include them)`,
+      `${preview.young} entr${preview.young === 1 ? 'y is' : 'ies are'} younger than ${formatDuration(olderThanS)} ` +
+        'and probably held by a live worker: left alone (--older-than 0 or --all-ages to include them)',
     );
   }
   for (const e of preview.etaFuture)
@@ -70,7 +71,9 @@ export async function requeueByAge(ctx: Context, o: RequeueInput, ids: string[])
     { header: 'AGE', value: (i) => (i.age === null ? '?' : formatDuration(i.age)), align: 'right', priority: 2 },
     { header: 'TAG', value: (i) => i.tag, priority: 4 },
   ]);
-  const text = `${o.dryRun ? 'dry run: ' : ''}matched ${result.matched}, restored ${restored}, skipped ${skipped}, failed ${result.failed.length}`;
+  const text =
+    `${o.dryRun ? 'dry run: ' : ''}matched ${result.matched}, restored ${restored}, ` +
+    `skipped ${skipped}, failed ${result.failed.length}`;
   const json = {
     dry_run: !!o.dryRun,
     matched: result.matched,

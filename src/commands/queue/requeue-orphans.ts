@@ -25,11 +25,13 @@ export async function requeueOrphans(
   const c = r.classification;
   if (c.rule === 'visibility-timeout') {
     ctx.out.warn(
-      `census not trusted (${c.distrust.join('; ')}): only entries older than the visibility timeout (${formatDuration(t.visibilityTimeoutS)}) count as orphans`,
+      `census not trusted (${c.distrust.join('; ')}): only entries older than the visibility timeout ` +
+        `(${formatDuration(t.visibilityTimeoutS)}) count as orphans`,
     );
   }
   ctx.out.info(
-    `${census.workers.length} live worker(s); unacked: ${c.counts.held} held, ${c.counts.orphan} orphaned, ${c.counts.unknown} undecided`,
+    `${census.workers.length} live worker(s); unacked: ${c.counts.held} held, ` +
+      `${c.counts.orphan} orphaned, ${c.counts.unknown} undecided`,
   );
   const res = r.restore;
   const restored = o.dryRun ? 0 : res.restored;
@@ -44,7 +46,9 @@ export async function requeueOrphans(
     { header: 'TAG', value: (i) => i.tag, priority: 4 },
   ]);
   const matched = res.matched + unreadable.length;
-  const text = `${o.dryRun ? 'dry run: ' : ''}orphans ${matched}, restored ${restored}, held by live workers ${c.counts.held}, failed ${failures.length}`;
+  const text =
+    `${o.dryRun ? 'dry run: ' : ''}orphans ${matched}, restored ${restored}, ` +
+    `held by live workers ${c.counts.held}, failed ${failures.length}`;
   const json = {
     dry_run: !!o.dryRun,
     rule: c.rule,

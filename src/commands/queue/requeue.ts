@@ -19,7 +19,8 @@ export interface RequeueInput extends ControlInput, FilterInput, WriteInput {
 export const queueRequeue = defineCommand<RequeueInput>({
   path: ['queue', 'requeue'],
   summary:
-    "put unacked messages back on their queue as kombu's restore does (atomically, under unacked_mutex, into their priority bucket, to run next)",
+    "put unacked messages back on their queue as kombu's restore does (atomically, under unacked_mutex, " +
+    'into their priority bucket, to run next)',
   args: [{ name: 'task-ids', variadic: true, description: 'restore these tasks (from unacked)' }],
   options: [
     {

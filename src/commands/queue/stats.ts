@@ -69,7 +69,8 @@ function statsViews(s: QueueStats): View[] {
     { group: 'eta', key: 'future', n: s.eta.future },
     ...Object.entries(s.unacked_by_age).map(([k, v]) => ({ group: 'unacked age', key: k, n: v })),
   ];
-  const heading = `${s.at}  ${s.queues.join(', ') || '(no queues)'}: ${s.ready} ready, ${s.unacked} unacked, ${s.broken} broken`;
+  const queues = s.queues.join(', ') || '(no queues)';
+  const heading = `${s.at}  ${queues}: ${s.ready} ready, ${s.unacked} unacked, ${s.broken} broken`;
   return [
     { kind: 'heading', text: heading },
     table(rows, [

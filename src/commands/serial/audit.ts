@@ -17,7 +17,8 @@ const MALFORMED_SHOWN = 100;
 export const serialAudit = defineCommand<DayInput & SerialFormatInput & TicketTableInput>({
   path: ['serial', 'audit'],
   summary:
-    'duplicate serials (with ticket ids), gaps, malformed serials, counters behind; exit 1 on duplicates or a counter behind',
+    'duplicate serials (with ticket ids), gaps, malformed serials, counters behind; ' +
+    'exit 1 on duplicates or a counter behind',
   options: [...DAY_OPTIONS, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
   examples: ['loonctl serial audit', 'loonctl serial audit --from 2025-01-01 --to 2025-03-31 --json'],
   async run(ctx, o) {

@@ -67,7 +67,8 @@ export const serialReseed = defineCommand<Input>({
       const repeats = preview.reduce((n, d) => n + d.mayRepeat, 0);
       if (preview.length) {
         ctx.out.warn(
-          `lowering ${preview.length} counter(s): up to ${repeats} serial(s) already handed out may be handed out again`,
+          `lowering ${preview.length} counter(s): ` +
+            `up to ${repeats} serial(s) already handed out may be handed out again`,
         );
         allowLower = await ctx.out.confirm('Lower these counters?', o.yes);
         if (!allowLower) ctx.out.info('not lowering; raising where needed only');

@@ -45,7 +45,9 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
       { header: 'NEXT SERIAL', value: (d) => d.nextSerial, priority: 4, min: 12 },
       { header: 'STATUS', value: (d) => d.status, tone: (d) => STATUS_TONE[d.status] },
     ]);
-    const problem = `${bad.length} day counter(s) behind the database: the next serial would repeat one in use (run loonctl serial reseed)`;
+    const problem =
+      `${bad.length} day counter(s) behind the database: ` +
+      'the next serial would repeat one in use (run loonctl serial reseed)';
     return {
       views: [view],
       json: snakeKeys(days.map(({ ttl, ...d }) => ({ ...d, ttlSeconds: ttl }))),

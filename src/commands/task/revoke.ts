@@ -15,7 +15,8 @@ interface Input extends ControlInput, WriteInput {
 export const taskRevoke = defineCommand<Input>({
   path: ['task', 'revoke'],
   summary:
-    "Celery's revoke to every live worker (prefetched and ETA copies are skipped), and the messages removed from Redis wherever they sit",
+    "Celery's revoke to every live worker (prefetched and ETA copies are skipped), " +
+    'and the messages removed from Redis wherever they sit',
   args: [{ name: 'ids', required: true, variadic: true, description: 'task ids' }],
   options: [
     { name: 'terminate', type: 'boolean', description: 'also signal the process running it' },
@@ -65,7 +66,8 @@ export const taskRevoke = defineCommand<Input>({
       const acks = r.revoke?.acks.map((a) => a.hostname) ?? [];
       const text =
         `${o.dryRun ? 'dry run: ' : ''}revoke ${o.dryRun ? 'not sent' : `acknowledged by ${acks.length} worker(s)`}; ` +
-        `${removed.reduce((s, x) => s + x.n, 0)} message(s) ${o.dryRun ? 'found' : 'removed'}; not in Redis: ${r.notFound.length}`;
+        `${removed.reduce((s, x) => s + x.n, 0)} message(s) ${o.dryRun ? 'found' : 'removed'}; ` +
+        `not in Redis: ${r.notFound.length}`;
       const json = {
         dry_run: !!o.dryRun,
         acknowledged_by: acks,
