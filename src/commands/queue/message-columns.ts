@@ -1,6 +1,6 @@
 import type { DecodedMessage } from '../../celery/envelope.js';
 import { formatLocal, formatRelative, parseInstant } from '../../core/time-format.js';
-import type { Column } from '../../core/view.js';
+import type { Column, Limited } from '../../core/view.js';
 
 const shown = (v: unknown, repr: string | null) => (v !== null && v !== undefined ? JSON.stringify(v) : (repr ?? ''));
 
@@ -42,4 +42,11 @@ export function messageColumns<T>(get: (row: T) => DecodedMessage, tz: string, n
 function taskText(m: DecodedMessage): string | null {
   if (m.ok) return m.task;
   return `(broken: ${m.error})${m.task ? ` ${m.task}` : ''}`;
+}
+
+/** Says "20 of 300 shown" when the listing stopped at --limit with more behind it. */
+export function maybeMore(shown: number, limit: number, total: number | null, offset = 0): Limited | undefined {
+  if (shown < limit) return undefined;
+  if (total !== null && total <= offset + shown) return undefined;
+  return { shown, total, hint: '--limit, --offset' };
 }

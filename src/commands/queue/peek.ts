@@ -1,10 +1,10 @@
 import type { PeekedMessage, PeekedUnacked } from '../../celery/peek.js';
 import { formatDuration } from '../../core/time-format.js';
-import { type CommandResult, type Limited, table } from '../../core/view.js';
+import { type CommandResult, table } from '../../core/view.js';
 import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { defineCommand } from '../spec.js';
-import { messageColumns } from './message-columns.js';
+import { maybeMore, messageColumns } from './message-columns.js';
 import { queueName, requireQueue, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput {
@@ -101,10 +101,3 @@ export const queuePeek = defineCommand<Input>({
     };
   },
 });
-
-/** Says "20 of 300 shown" when the listing stopped at --limit with more behind it. */
-function maybeMore(shown: number, limit: number, total: number | null, offset = 0): Limited | undefined {
-  if (shown < limit) return undefined;
-  if (total !== null && total <= offset + shown) return undefined;
-  return { shown, total, hint: '--limit, --offset' };
-}

@@ -1,11 +1,10 @@
-import type { Context } from '../../app/context.js';
 import type { SignalName } from '../../app/context.js';
-import { LoonError, NotFoundError, ProblemFound } from '../../core/errors.js';
-import type { CommandResult } from '../../core/view.js';
+import { NotFoundError, ProblemFound } from '../../core/errors.js';
 import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
+import { interrupted, warnUnacked } from './purge-notes.js';
 import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
@@ -92,20 +91,3 @@ export const queuePurge = defineCommand<Input>({
     }
   },
 });
-
-/** After a signal, the counts so far are printed and the command ends with the signal's code. */
-function interrupted(result: CommandResult, sig: SignalName | undefined): CommandResult {
-  if (!sig) return result;
-  const code = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 }[sig];
-  return {
-    ...result,
-    after: new LoonError('interrupted: the window in flight was finished, the rest left in place', code),
-  };
-}
-
-function warnUnacked(ctx: Context, queue: string): void {
-  ctx.out.warn(
-    `deleting unacked entries of '${queue}': a live worker holding one will still run it, ` +
-      'but it can no longer be restored if the worker dies',
-  );
-}
