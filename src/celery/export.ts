@@ -3,11 +3,12 @@ import { withSoFar } from '../core/errors.js';
 import { redisFailure } from '../redis/errors.js';
 import { decode, prepareDecode } from './decode.js';
 import { decodeMessage, needsYaml } from './envelope.js';
-import { exportLine, type ExportRecord } from './export-format.js';
+import { exportLine } from './export-format.js';
 import type { MessageFilter } from './filter.js';
 import { readQueuePages, readUnacked } from './read.js';
+import { unackedRecord } from './unacked-record.js';
 import { nameOf, summarize } from './summary.js';
-import { bucketOf, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** Lines go to `write` in chunks of about this many characters (a page of big messages would not fit a string). */
 const WRITE_CHARS = 1024 * 1024;
@@ -52,18 +53,7 @@ async function exportMessages(
       if (u.routingKey !== qn.name || !u.payload) continue;
       const m = await decode(u.payload);
       if (o.filter && !o.filter(m, u.payload)) continue;
-      const rec: ExportRecord = {
-        ...base,
-        source: 'unacked',
-        bucket: bucketOf(t, m.priority),
-        position: null,
-        delivery_tag: m.deliveryTag,
-        unacked_tag: u.tag,
-        unacked_since: u.since,
-        message_b64: u.payload.toString('base64'),
-        unacked_value_b64: u.value.toString('base64'),
-        summary: summarize(m),
-      };
+      const rec = unackedRecord(t, { ...u, payload: u.payload }, m, base);
       await write(exportLine(rec), 1);
       if (++n >= limit) break;
     }

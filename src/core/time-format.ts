@@ -1,3 +1,5 @@
+import { wallClock } from './timezone.js';
+
 /**
  * Durations and times as people read them in tables. JSON output never uses these: it keeps
  * ISO-8601 strings and plain numbers with the unit in the key name.
@@ -39,18 +41,8 @@ export function formatRelative(atMs: number, nowMs: number): string {
 
 /** An instant as local wall-clock time in `tz`, to the second: `2026-11-24 14:03:07`. */
 export function formatLocal(atMs: number, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(atMs));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  const w = wallClock(tz, atMs);
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
 }
 
 /** Parses an ISO time from message data; null when absent or not a time. */

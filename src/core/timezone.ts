@@ -1,6 +1,9 @@
-/** Offset of a time zone from UTC at an instant, in milliseconds (east positive). */
-export function tzOffsetMs(tz: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+/** The wall-clock fields (year, month, day, hour, minute, second) of an instant in a time zone, as text. */
+export function wallClock(
+  tz: string,
+  at: number,
+): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: tz,
     hourCycle: 'h23',
     year: 'numeric',
@@ -10,7 +13,21 @@ export function tzOffsetMs(tz: string, at: number): number {
     minute: '2-digit',
     second: '2-digit',
   }).formatToParts(new Date(at));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+/** Offset of a time zone from UTC at an instant, in milliseconds (east positive). */
+export function tzOffsetMs(tz: string, at: number): number {
+  const w = wallClock(tz, at);
+  const get = (k: keyof typeof w) => Number(w[k]);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(at / 1000) * 1000;
 }

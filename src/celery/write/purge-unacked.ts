@@ -4,10 +4,10 @@ import { decode } from '../decode.js';
 import type { ExportRecord } from '../export-format.js';
 import type { MessageFilter } from '../filter.js';
 import { readUnacked } from '../read.js';
-import { summarize } from '../summary.js';
-import { bucketOf, unackedIndexKey, unackedKey, type Transport } from '../transport.js';
+import { unackedIndexKey, unackedKey, type Transport } from '../transport.js';
 import type { BulkOptions, BulkResult } from './bulk.js';
 import { redisFailure } from '../../redis/errors.js';
+import { unackedRecord } from '../unacked-record.js';
 import { DELETE_UNACKED } from './scripts.js';
 import { BackupJournal, JOURNAL_TTL_S } from './backup-journal.js';
 
@@ -70,19 +70,7 @@ export async function purgeUnacked(
           tag: u.tag,
           value: u.value,
           sha: createHash('sha1').update(u.payload).digest('hex'),
-          record: {
-            v: 1,
-            source: 'unacked',
-            queue: queue ?? u.routingKey ?? '',
-            bucket: bucketOf(t, m.priority),
-            position: null,
-            delivery_tag: m.deliveryTag,
-            unacked_tag: u.tag,
-            unacked_since: u.since,
-            message_b64: u.payload.toString('base64'),
-            unacked_value_b64: u.value.toString('base64'),
-            summary: summarize(m),
-          },
+          record: unackedRecord(t, { ...u, payload: u.payload }, m, { queue: queue ?? u.routingKey ?? '' }),
         });
         if (batch.length >= 200) await flush();
       }

@@ -17,14 +17,8 @@ export const FILTER_OPTIONS: readonly OptionSpec[] = [...BASE, ...ETA];
 /** Filters without ETA bounds (requeue has its own ETA rule). */
 export const FILTER_OPTIONS_NO_ETA = BASE;
 
-export interface FilterInput {
-  task?: string;
-  id?: string;
-  grep?: string;
-  priority?: number;
-  etaBefore?: string;
-  etaAfter?: string;
-}
+/** The filter options as a command's input: the same fields as the domain's FilterSpec. */
+export type FilterInput = FilterSpec;
 
 export function filterSpec(f: FilterInput): FilterSpec {
   return { task: f.task, id: f.id, grep: f.grep, priority: f.priority, etaBefore: f.etaBefore, etaAfter: f.etaAfter };
