@@ -343,8 +343,12 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   return signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 0);
 }
 
-/** The compiled watchdog beside this module; under the test runner (TypeScript sources) the built one. */
+/**
+ * The compiled watchdog: beside this module (dist/lock/), under dist/lock/ when this module is a chunk of
+ * the bundled CLI (dist/), or the built one when the test runner runs the TypeScript sources.
+ */
 function watchdogScript(): string {
-  const here = fileURLToPath(new URL('./watchdog.js', import.meta.url));
-  return existsSync(here) ? here : fileURLToPath(new URL('../../dist/lock/watchdog.js', import.meta.url));
+  const candidates = ['./watchdog.js', './lock/watchdog.js', '../../dist/lock/watchdog.js'];
+  const paths = candidates.map((c) => fileURLToPath(new URL(c, import.meta.url)));
+  return paths.find((p) => existsSync(p)) ?? paths[0]!;
 }
