@@ -350,5 +350,5 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 function watchdogScript(): string {
   const candidates = ['./watchdog.js', './lock/watchdog.js', '../../dist/lock/watchdog.js'];
   const paths = candidates.map((c) => fileURLToPath(new URL(c, import.meta.url)));
-  return paths.find((p) => existsSync(p)) ?? paths[0]!;
+  return paths.find((p) => existsSync(p)) ?? paths[0];
 }
