@@ -227,13 +227,13 @@ _loonctl_option_value() {
     'worker inspect|--sep') echo 'none' ;;
     'worker inspect|--priority-steps') echo 'none' ;;
     'worker inspect|--visibility-timeout') echo 'none' ;;
-    'worker pause|--worker') echo 'none' ;;
+    'worker pause|--worker') echo 'dynamic:workers' ;;
     'worker pause|--control-exchange') echo 'none' ;;
     'worker pause|--key-prefix') echo 'none' ;;
     'worker pause|--sep') echo 'none' ;;
     'worker pause|--priority-steps') echo 'none' ;;
     'worker pause|--visibility-timeout') echo 'none' ;;
-    'worker resume|--worker') echo 'none' ;;
+    'worker resume|--worker') echo 'dynamic:workers' ;;
     'worker resume|--control-exchange') echo 'none' ;;
     'worker resume|--key-prefix') echo 'none' ;;
     'worker resume|--sep') echo 'none' ;;
@@ -319,7 +319,7 @@ _loonctl_positional() {
     'queue move|1') echo 'dynamic:queues' ;;
     'queue purge|0') echo 'dynamic:queues' ;;
     'queue import|0') echo 'file' ;;
-    'worker inspect|'*) echo 'none' ;;
+    'worker inspect|'*) echo 'dynamic:workers' ;;
     'worker pause|0') echo 'dynamic:queues' ;;
     'worker resume|0') echo 'dynamic:queues' ;;
     'task revoke|'*) echo 'none' ;;

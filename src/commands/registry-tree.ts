@@ -19,6 +19,7 @@ function kindOf(complete: Completion | undefined, choices: readonly string[] | u
     case 'queues':
     case 'locks':
     case 'profiles':
+    case 'workers':
       return { kind: 'dynamic', name: complete };
     default:
       return { kind: 'none' };

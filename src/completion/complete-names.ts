@@ -23,11 +23,15 @@ export async function completeNames(
       const { profileNames } = await import('./profiles.js');
       return profileNames(config.configFile.value).filter((p) => p.startsWith(prefix));
     }
-    if (kind !== 'queues' && kind !== 'locks') return [];
-    const url = kind === 'queues' ? config.brokerUrl.value : config.redisUrl.value;
+    if (kind !== 'queues' && kind !== 'locks' && kind !== 'workers') return [];
+    const url = kind === 'locks' ? config.redisUrl.value : config.brokerUrl.value;
     const call = await openCaller(url, config.sentinelMaster.value, Math.max(20, deadline - Date.now() - 20), closers);
-    if (kind === 'queues')
-      return queueNames(call, makeTransport({ keyPrefix: config.keyPrefix.value }), prefix, deadline);
+    const t = makeTransport({ keyPrefix: config.keyPrefix.value });
+    if (kind === 'queues') return queueNames(call, t, prefix, deadline);
+    if (kind === 'workers') {
+      const { workerNames } = await import('./worker-names.js');
+      return workerNames(call, t, redisOptionsFromUrl(url, config.sentinelMaster.value).db ?? 0, prefix, deadline);
+    }
     return lockNames(call, prefix, deadline);
   })();
   const late = new Promise<string[]>((resolve) => {

@@ -5,7 +5,7 @@ export type ValueKind =
   | { kind: 'file' }
   | { kind: 'date' }
   | { kind: 'choices'; choices: string[] }
-  | { kind: 'dynamic'; name: 'queues' | 'locks' | 'profiles' };
+  | { kind: 'dynamic'; name: 'queues' | 'locks' | 'profiles' | 'workers' };
 
 export interface OptionSpec {
   flags: string[];

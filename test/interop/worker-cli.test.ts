@@ -84,6 +84,18 @@ describe('worker and task commands against real workers', () => {
     expect(ran.sort()).toEqual([...held].sort());
   });
 
+  it('shell completion offers the live workers', async () => {
+    const r = await runCli(['__complete', 'workers', '', '--broker-url', redis.url]);
+    expect(r.stderr).toBe('');
+    expect(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['w2@cli']);
+    expect(await redis.client.keys('*loonctl-*')).toEqual([]); // its reply list is gone
+  });
+
   it('pause stops consumption while producers push; resume starts it again', async () => {
     const paused = await json('worker', 'pause', 'loonflow');
     expect(paused.code).toBe(0);

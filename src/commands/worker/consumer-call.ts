@@ -15,6 +15,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     name: 'worker',
     type: 'string',
     placeholder: 'name',
+    complete: 'workers',
     description: 'only this worker (exact hostname, e.g. celery@host)',
   },
   ...CONTROL_OPTIONS,

@@ -19,7 +19,7 @@ type Row = WorkerTask & { worker: string };
 export const workerInspect = defineCommand<Input>({
   path: ['worker', 'inspect'],
   summary: `ask live workers (all, or those named) one of: ${METHODS.join(', ')}; tasks with how long each has run`,
-  args: [{ name: 'args', variadic: true, required: true, description: '[worker...] method' }],
+  args: [{ name: 'args', variadic: true, required: true, complete: 'workers', description: '[worker...] method' }],
   options: [
     { name: 'longer-than', type: 'duration', description: 'only tasks running at least this long (hung ones)' },
     ...CONTROL_OPTIONS,
