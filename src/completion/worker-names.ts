@@ -36,7 +36,7 @@ export async function workerNames(
       if (leftS <= 0.01) break;
       const got = (await call('BRPOP', list, leftS.toFixed(2))) as Buffer[] | null;
       if (!got) break;
-      const reply = decodeControlReply(got[1]!);
+      const reply = decodeControlReply(got[1]);
       if (reply.ok && reply.ticket === request.ticket) names.push(reply.hostname);
     }
   } finally {
