@@ -54,7 +54,9 @@ if (redis) {
     for (const w of workers) {
       try {
         process.kill(-w.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
     await redis.client.flushdb();
     redis.client.disconnect();
