@@ -30,9 +30,9 @@ _loonctl_options() {
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --mutex-wait --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue purge') echo '--unacked --backup --append --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue purge') echo '--unacked --backup --append --mutex-wait --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue import') echo '--to --allow-duplicates --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker ls') echo '--control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -40,7 +40,7 @@ _loonctl_options() {
     'worker pause') echo '--worker --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker resume') echo '--worker --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'task') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'task revoke') echo '--terminate --signal --backup --dry-run --yes --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'task revoke') echo '--terminate --signal --backup --mutex-wait --dry-run --yes --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock acquire') echo '--ttl --wait --token --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock release') echo '--token --force --expect-token --dry-run --yes --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -168,6 +168,7 @@ _loonctl_option_value() {
     'queue requeue|--all-ages') echo 'flag' ;;
     'queue requeue|--include-eta') echo 'flag' ;;
     'queue requeue|--keep-bytes') echo 'flag' ;;
+    'queue requeue|--mutex-wait') echo 'none' ;;
     'queue requeue|--dry-run') echo 'flag' ;;
     'queue requeue|--yes') echo 'flag' ;;
     'queue requeue|--task') echo 'none' ;;
@@ -196,6 +197,7 @@ _loonctl_option_value() {
     'queue purge|--unacked') echo 'flag' ;;
     'queue purge|--backup') echo 'file' ;;
     'queue purge|--append') echo 'flag' ;;
+    'queue purge|--mutex-wait') echo 'none' ;;
     'queue purge|--limit') echo 'none' ;;
     'queue purge|--dry-run') echo 'flag' ;;
     'queue purge|--yes') echo 'flag' ;;
@@ -242,6 +244,7 @@ _loonctl_option_value() {
     'task revoke|--terminate') echo 'flag' ;;
     'task revoke|--signal') echo 'none' ;;
     'task revoke|--backup') echo 'file' ;;
+    'task revoke|--mutex-wait') echo 'none' ;;
     'task revoke|--dry-run') echo 'flag' ;;
     'task revoke|--yes') echo 'flag' ;;
     'task revoke|--control-exchange') echo 'none' ;;

@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -212,6 +212,7 @@ complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l older-than -x -d 'ins
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l all-ages -d 'instead of asking the workers: any age, also what a live worker holds (needs --yes)'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l include-eta -d 'also ETA tasks whose ETA is still in the future'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l keep-bytes -d 'push the stored bytes unchanged (default: marked redelivered, as kombu\'s restore does)'
+complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l mutex-wait -x -d 'wait this long for kombu\'s unacked_mutex held by a worker (kombu 4.6.7 holds it 300 s)'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l dry-run -d 'show what would change, change nothing'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l yes -d 'do not ask (needed off a terminal)'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l task -x -d 'task name glob, e.g. "tasks.flow_*"'
@@ -242,6 +243,7 @@ complete -c loonctl -n '__loonctl_at \'queue move\'; and __loonctl_npos -eq 1' -
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l unacked -d 'purge this queue\'s unacked entries instead of ready messages'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l backup -r -F -d 'write the messages here (export format) before removing them; only those written are removed'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l append -d 'add to an existing --backup file (the default refuses)'
+complete -c loonctl -n '__loonctl_at \'queue purge\'' -l mutex-wait -x -d 'wait this long for kombu\'s unacked_mutex held by a worker (kombu 4.6.7 holds it 300 s)'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l limit -x -d 'at most this many'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l dry-run -d 'show what would change, change nothing'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l yes -d 'do not ask (needed off a terminal)'
@@ -298,6 +300,7 @@ complete -c loonctl -n '__loonctl_at \'task\'' -f -a 'revoke' -d 'Celery\'s revo
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l terminate -d 'also signal the process running it'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l signal -x -d 'signal for --terminate (default TERM)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l backup -r -F -d 'write the removed messages here (export format) first'
+complete -c loonctl -n '__loonctl_at \'task revoke\'' -l mutex-wait -x -d 'wait this long for kombu\'s unacked_mutex held by a worker (kombu 4.6.7 holds it 300 s)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l dry-run -d 'show what would change, change nothing'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l yes -d 'do not ask (needed off a terminal)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'

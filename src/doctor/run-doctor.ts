@@ -64,6 +64,7 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
     checks.push(await primedCheck(ctx, redisOk, o.primeBy));
   }
   checks.push(await backlogCheck(ctx, broker.status === 'ok'));
+  checks.push(await mutexCheck(ctx, broker.status === 'ok'));
   const { workerChecks } = await import('./worker-checks.js');
   try {
     checks.push(...(await workerChecks(ctx, broker.status === 'ok', o.maxTaskRuntimeS ?? 1800)));
@@ -167,6 +168,20 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
     );
   }
   return results;
+}
+
+/** kombu's unacked_mutex in the broker: one with no TTL (kombu 4.6.7) blocks every restore for ever. */
+async function mutexCheck(ctx: Context, brokerOk: boolean): Promise<CheckResult> {
+  if (!brokerOk) return check('unacked mutex', 'skip', 'broker unreachable');
+  const [{ unackedMutexCheck }, { makeTransport }] = await Promise.all([
+    import('./unacked-mutex-check.js'),
+    import('../celery/transport.js'),
+  ]);
+  try {
+    return await unackedMutexCheck(await ctx.broker(), makeTransport({ keyPrefix: ctx.config.keyPrefix.value }));
+  } catch (e) {
+    return check('unacked mutex', 'fail', (await asFinding(e)).message);
+  }
 }
 
 /** Ready and unacked Celery messages; unacked older than the visibility timeout are orphans: warn. */

@@ -80,7 +80,15 @@ describe('kombu 4.6.7 unacked_mutex', () => {
     await redis.client.set('unacked_mutex', KOMBU_467, 'EX', 300);
     await redis.client.sadd('_kombu.binding.celery', 'celery\x06\x16\x06\x16celery');
     const r = await runCli([
-      'queue', 'purge', 'celery', '--unacked', '--yes', '--mutex-wait', '200ms', '--redis-url', redis.url,
+      'queue',
+      'purge',
+      'celery',
+      '--unacked',
+      '--yes',
+      '--mutex-wait',
+      '200ms',
+      '--redis-url',
+      redis.url,
     ]);
     expect(r.stderr).toContain('kombu 4.6.7');
     expect(r.code).toBe(75);

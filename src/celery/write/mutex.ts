@@ -3,12 +3,7 @@ import type { Redis } from 'ioredis';
 import { LockBusyError } from '../../core/errors.js';
 import { metaKey } from '../../lock/keys.js';
 import { currentOwner, forceRelease, type Holder, inspectLock } from '../../lock/locks.js';
-import {
-  clearMutexCommand,
-  describeUnackedMutex,
-  mutexTtlText,
-  unackedMutexForm,
-} from '../../lock/unacked-mutex.js';
+import { clearMutexCommand, describeUnackedMutex, mutexTtlText, unackedMutexForm } from '../../lock/unacked-mutex.js';
 import { newToken } from '../../lock/token.js';
 import { Script } from '../../redis/script.js';
 import { unackedMutexKey, type Transport } from '../transport.js';

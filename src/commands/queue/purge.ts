@@ -5,7 +5,7 @@ import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js'
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
 import { interrupted, warnUnacked } from './purge-notes.js';
-import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
+import { bulkResult, DEFAULT_MUTEX_WAIT_MS, MUTEX_WAIT, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
   queue: string;
@@ -13,6 +13,7 @@ interface Input extends TransportInput, FilterInput, WriteInput {
   backup?: string;
   append?: boolean;
   limit?: number;
+  mutexWait?: number;
 }
 
 export const queuePurge = defineCommand<Input>({
@@ -30,6 +31,7 @@ export const queuePurge = defineCommand<Input>({
       description: 'write the messages here (export format) before removing them; only those written are removed',
     },
     { name: 'append', type: 'boolean', description: 'add to an existing --backup file (the default refuses)' },
+    MUTEX_WAIT,
     LIMIT,
     DRY_RUN,
     YES,
@@ -77,7 +79,9 @@ export const queuePurge = defineCommand<Input>({
       if (o.unacked) {
         if (!o.dryRun) warnUnacked(ctx, o.queue);
         const routingKey = (await queueName(o.queue)).toString('utf8');
-        const r = await withUnackedMutex(broker, t, 10_000, () => purgeUnacked(broker, t, routingKey, common));
+        const r = await withUnackedMutex(broker, t, o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS, () =>
+          purgeUnacked(broker, t, routingKey, common),
+        );
         return interrupted(bulkResult(ctx, 'removed', r, !!o.dryRun), stoppedBy);
       }
       const total = (await bucketLengths(broker, t, await queueName(o.queue))).reduce((n, b) => n + b.length, 0);

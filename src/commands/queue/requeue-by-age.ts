@@ -5,7 +5,7 @@ import { formatDuration } from '../../core/time-format.js';
 import { type CommandResult, table } from '../../core/view.js';
 import { filterSpec } from '../options/filter.js';
 import type { RequeueInput } from './requeue.js';
-import { transportOf } from './shared.js';
+import { DEFAULT_MUTEX_WAIT_MS, transportOf } from './shared.js';
 
 const caught = (fn: () => void): LoonError | undefined => {
   try {
@@ -58,7 +58,7 @@ export async function requeueByAge(ctx: Context, o: RequeueInput, ids: string[])
   }
   const result = o.dryRun
     ? preview
-    : await withUnackedMutex(broker, t, 10_000, async () =>
+    : await withUnackedMutex(broker, t, o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS, async () =>
         restoreUnacked(broker, t, { ...base, dryRun: false, now: await redisNow(broker) }),
       );
   const restored = o.dryRun ? 0 : result.restored;

@@ -12,7 +12,7 @@ import { mailboxOf, replyWaitMs, type ControlInput } from '../worker/shared.js';
  */
 export async function requeueOrphans(
   ctx: Context,
-  o: ControlInput & { queue?: string; dryRun?: boolean; ids?: Set<string> },
+  o: ControlInput & { queue?: string; dryRun?: boolean; ids?: Set<string>; mutexWait?: number },
   filter: MessageFilter | null,
 ): Promise<CommandResult> {
   const { broker, m, t } = await mailboxOf(ctx, o);
@@ -21,7 +21,14 @@ export async function requeueOrphans(
     import('../../celery/control/restore-orphans.js'),
   ]);
   const census = await takeCensus(broker, m, { idleTimeoutMs: replyWaitMs(ctx), signal: ctx.signal });
-  const r = await restoreOrphans(broker, t, { census, queue: o.queue, ids: o.ids, filter, dryRun: !!o.dryRun });
+  const r = await restoreOrphans(broker, t, {
+    census,
+    queue: o.queue,
+    ids: o.ids,
+    filter,
+    dryRun: !!o.dryRun,
+    mutexWaitMs: o.mutexWait,
+  });
   const c = r.classification;
   if (c.rule === 'visibility-timeout') {
     ctx.out.warn(

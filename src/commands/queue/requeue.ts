@@ -5,6 +5,7 @@ import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
 import { requeueOrphans } from './requeue-orphans.js';
 import { requeueByAge } from './requeue-by-age.js';
+import { MUTEX_WAIT } from './shared.js';
 
 export interface RequeueInput extends ControlInput, FilterInput, WriteInput {
   taskIds: string[];
@@ -14,6 +15,7 @@ export interface RequeueInput extends ControlInput, FilterInput, WriteInput {
   allAges?: boolean;
   includeEta?: boolean;
   keepBytes?: boolean;
+  mutexWait?: number;
 }
 
 export const queueRequeue = defineCommand<RequeueInput>({
@@ -52,6 +54,7 @@ export const queueRequeue = defineCommand<RequeueInput>({
       type: 'boolean',
       description: "push the stored bytes unchanged (default: marked redelivered, as kombu's restore does)",
     },
+    MUTEX_WAIT,
     DRY_RUN,
     YES,
     ...FILTER_OPTIONS_NO_ETA,

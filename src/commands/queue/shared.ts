@@ -3,6 +3,7 @@ import type { BulkResult } from '../../celery/write/bulk.js';
 import type { Transport } from '../../celery/transport.js';
 import type { CommandResult } from '../../core/view.js';
 import type { TransportInput } from '../options/transport.js';
+import type { OptionSpec } from '../spec.js';
 
 export function transportOf(ctx: Context, o: TransportInput): Promise<Transport> {
   return ctx.transport({ sep: o.sep, prioritySteps: o.prioritySteps, visibilityTimeoutMs: o.visibilityTimeout });
@@ -50,3 +51,13 @@ export function bulkResult(ctx: Context, verb: string, r: BulkResult, dryRun: bo
     },
   };
 }
+
+/** How long to wait for kombu's unacked_mutex (a kombu 4.6.7 worker's lingers 300 s after each restore). */
+export const MUTEX_WAIT: OptionSpec = {
+  name: 'mutex-wait',
+  type: 'duration',
+  default: '10s',
+  max: '1h',
+  description: "wait this long for kombu's unacked_mutex held by a worker (kombu 4.6.7 holds it 300 s)",
+};
+export const DEFAULT_MUTEX_WAIT_MS = 10_000;

@@ -3,6 +3,7 @@ import { table } from '../../core/view.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
 import { backupWriter } from '../queue/backup-file.js';
+import { MUTEX_WAIT } from '../queue/shared.js';
 import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from '../worker/shared.js';
 
 interface Input extends ControlInput, WriteInput {
@@ -10,6 +11,7 @@ interface Input extends ControlInput, WriteInput {
   terminate?: boolean;
   signal?: string;
   backup?: string;
+  mutexWait?: number;
 }
 
 export const taskRevoke = defineCommand<Input>({
@@ -28,6 +30,7 @@ export const taskRevoke = defineCommand<Input>({
       complete: 'file',
       description: 'write the removed messages here (export format) first',
     },
+    MUTEX_WAIT,
     DRY_RUN,
     YES,
     ...CONTROL_OPTIONS,
@@ -56,6 +59,7 @@ export const taskRevoke = defineCommand<Input>({
         retract: backup?.retract,
         idleTimeoutMs: replyWaitMs(ctx),
         signal: ctx.signal,
+        mutexWaitMs: o.mutexWait,
       });
       if (!o.dryRun)
         ctx.out.info('Celery keeps revokes in worker memory only: a worker started later runs a copy it finds');
