@@ -312,7 +312,7 @@ complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'acquire' -d 'take a lock a
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'release' -d 'compare-and-delete with your token; --force deletes a stale lock whoever holds it'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'extend' -d 'redis-py\'s extend: add to the remaining TTL (or replace it with --replace); fails on a key without expiry'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'show' -d 'holder, TTL, fence and metadata of a lock'
-complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'list' -d 'lock-like keys (SCAN): loonctl, redis-py, kombu unacked_mutex, celery-once qo_*, python-redis-lock lock:*, Django :1:*'
+complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'list' -d 'lock-like keys (SCAN): loonctl, redis-py, kombu unacked_mutex (also from the broker db), celery-once qo_*, python-redis-lock lock:*, Django :1:*'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'run' -d 'hold a lock while a command runs: renewed every ttl/3; if lost, the command is stopped (exit 76)'
 complete -c loonctl -n '__loonctl_at \'lock acquire\'' -l ttl -x -d 'expiry'
 complete -c loonctl -n '__loonctl_at \'lock acquire\'' -l wait -x -d 'keep trying this long (default: one attempt)'

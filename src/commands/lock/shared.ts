@@ -1,3 +1,5 @@
+import type { Context } from '../../app/context.js';
+import { makeTransport, type Transport } from '../../celery/transport.js';
 import type { Holder } from '../../lock/locks.js';
 import { LockBusyError, UsageError } from '../../core/errors.js';
 import { formatDuration } from '../../core/time-format.js';
@@ -93,4 +95,13 @@ export function busy(h: Holder, isJson: boolean, code?: number): CommandResult {
     json: isJson ? { busy: true, holder: holderJson(h) } : undefined,
     after: new LockBusyError(`lock ${h.name} is busy: held by ${describeHolder(h)}`, undefined, code),
   };
+}
+
+/** The broker is another db or server than the counters: kombu's unacked_mutex lives there. */
+export function separateBroker(ctx: Context): boolean {
+  return ctx.config.brokerUrl.value !== ctx.config.redisUrl.value;
+}
+
+export function lockTransport(ctx: Context): Transport {
+  return makeTransport({ keyPrefix: ctx.config.keyPrefix.value });
 }
