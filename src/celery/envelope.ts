@@ -132,8 +132,15 @@ function untype(_key: string, value: unknown): unknown {
     '__value__' in value &&
     Object.entries(value).length === 2
   )
-    return value.__value__;
+    return value.__type__ === 'uuid' ? uuidText(value.__value__) : value.__value__;
   return value;
+}
+
+/** kombu 5.5 writes a UUID as {"hex": "<32 hex>"}: shown the way Python prints it, with dashes. */
+function uuidText(v: unknown): unknown {
+  const hex = isObject(v) && typeof v.hex === 'string' ? v.hex.toLowerCase() : undefined;
+  if (!hex || !/^[0-9a-f]{32}$/.test(hex)) return v;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 let yamlParse: ((s: string) => unknown) | undefined;

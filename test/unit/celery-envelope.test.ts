@@ -79,6 +79,16 @@ describe('decodeMessage', () => {
     expect(m.kwargs).toEqual({ d: '1.50' });
     expect((m.embed!.chain as { task: string }[])[0]!.task).toBe('tasks.run_flow_task');
   });
+  it('kombu 5.5 typed UUID arguments (LoonFlow 3.x tenant ids) display as the UUID string', () => {
+    const hex = '3f2b8c1d9e0a4b7c8d6e5f4a3b2c1d0e';
+    const typed = { __type__: 'uuid', __value__: { hex } };
+    const body = Buffer.from(
+      pyJsonDumps([[typed, 7], { tenant: typed }, { callbacks: null, errbacks: null, chain: null, chord: null }]),
+    );
+    const m = decodeMessage(envelope({ id: 'u', body }));
+    expect(m.args).toEqual(['3f2b8c1d-9e0a-4b7c-8d6e-5f4a3b2c1d0e', 7]);
+    expect(m.kwargs).toEqual({ tenant: '3f2b8c1d-9e0a-4b7c-8d6e-5f4a3b2c1d0e' });
+  });
   it('hostile input is reported, never thrown', () => {
     expect(decodeMessage(Buffer.from('not json at all'))).toMatchObject({ ok: false, error: 'not JSON' });
     expect(decodeMessage(Buffer.from('[1, 2, 3]'))).toMatchObject({
