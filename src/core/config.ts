@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { type EnvLines, loonflowRedisUrl, readLoonflowEnv } from './loonflow-env.js';
 import { rememberUrlSecrets } from './mask.js';
+import { readLoonflowSettings } from '../loonflow/settings-file.js';
+import { settingsTargets } from '../loonflow/settings-targets.js';
 import { checkTimeZone, parseDuration } from './parse.js';
 
 /** One effective setting and where it came from (flag, env var name, file, default). */
@@ -35,6 +37,9 @@ export interface ResolvedConfig {
   loonflowVersion: Setting<string | undefined>;
   /** What LoonFlow's environment variables suggest, when any is set. */
   loonflowEnvLines?: EnvLines;
+  /** LoonFlow's settings file, when one was given; its DATABASES ENGINE when it names one. */
+  loonflowSettings: Setting<string | undefined>;
+  loonflowEngine?: 'mysql' | 'postgresql';
   /** A deployment option from the config file (the selected profile first, then the top level). */
   fileValue(key: string): Setting<string> | undefined;
 }
@@ -56,6 +61,8 @@ export interface ConfigFlags {
   profile?: string;
   config?: string;
   loonflowVersion?: string;
+  /** LoonFlow's own settings file (settings/pro.py, backend/settings/config.py), read, never run. */
+  loonflowSettings?: string;
 }
 
 type FileKey = Exclude<keyof ConfigFlags, 'profile' | 'config'>;
@@ -73,6 +80,7 @@ const FILE_KEYS: readonly FileKey[] = [
   'keyPrefix',
   'timeout',
   'loonflowVersion',
+  'loonflowSettings',
 ];
 
 /** Flag name -> LOONCTL_* variable; also the table the README documents. */
@@ -92,6 +100,7 @@ export const LOONCTL_ENV: Record<keyof ConfigFlags, string> = {
   profile: 'LOONCTL_PROFILE',
   config: 'LOONCTL_CONFIG',
   loonflowVersion: 'LOONCTL_LOONFLOW_VERSION',
+  loonflowSettings: 'LOONCTL_LOONFLOW_SETTINGS',
 };
 
 export const DEFAULTS = {
@@ -233,26 +242,31 @@ export function resolveConfig(
 
   const lf = readLoonflowEnv(env);
   const lfRedis = lf?.redis;
-  const redisEnv = lfRedis && { value: loonflowRedisUrl(lfRedis, '0'), source: `env ${lfRedis.names.join(',')}` };
-  const brokerEnv = lfRedis && {
-    value: loonflowRedisUrl(lfRedis, lfRedis.brokerDb),
-    source: `env ${lfRedis.brokerNames.join(',')}`,
-  };
+  // LoonFlow's settings file, when given, is how LoonFlow reads its variables: it stands in their place.
+  const settingsPath = pick('loonflowSettings');
+  const lfs = settingsPath ? loonflowSettingsValues(settingsPath.value, env) : undefined;
+  const redisEnv =
+    lfs?.redisUrl ?? (lfRedis && { value: loonflowRedisUrl(lfRedis, '0'), source: `env ${lfRedis.names.join(',')}` });
+  const brokerEnv =
+    lfs?.brokerUrl ??
+    (lfRedis && { value: loonflowRedisUrl(lfRedis, lfRedis.brokerDb), source: `env ${lfRedis.brokerNames.join(',')}` });
   const redisUrl = pick('redisUrl', redisEnv) ?? { value: DEFAULTS.redisUrl, source: 'default' };
   const brokerUrl = pick('brokerUrl', brokerEnv) ?? { value: redisUrl.value, source: 'same as redis' };
 
   const lfDb = lf?.database;
-  const dbEnv = lfDb && {
-    value: lfDb.candidates[0],
-    source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed)' : ''}`,
-  };
+  const dbEnv =
+    lfs?.databaseUrl ??
+    (lfDb && {
+      value: lfDb.candidates[0],
+      source: `env ${lfDb.names.join(',')}${lfDb.candidates.length > 1 ? ' (MySQL or PostgreSQL: probed)' : ''}`,
+    });
   const databaseUrl = pick('databaseUrl', dbEnv) ?? { value: DEFAULTS.databaseUrl, source: 'default (LoonFlow 2.x)' };
-  const databaseCandidates = databaseUrl === dbEnv && lfDb ? lfDb.candidates : [databaseUrl.value];
+  const databaseCandidates = databaseUrl === dbEnv && lfDb && !lfs?.databaseUrl ? lfDb.candidates : [databaseUrl.value];
 
-  const tz = pick('tz') ?? { value: DEFAULTS.tz, source: 'default' };
+  const tz = pick('tz', lfs?.tz) ?? { value: DEFAULTS.tz, source: 'default' };
   // Intl loads ICU data (~20 ms): check only a zone the operator gave, not the built-in default.
   if (tz.source !== 'default') checkTimeZone(tz.value);
-  const zone: Setting<string | undefined> = pick('zone') ?? { value: undefined, source: 'none' };
+  const zone: Setting<string | undefined> = pick('zone', lfs?.zone) ?? { value: undefined, source: 'none' };
   const optional = (key: FileKey): Setting<string | undefined> => pick(key) ?? { value: undefined, source: 'none' };
   const sentinelMaster = optional('sentinelMaster');
   const keyPrefix = pick('keyPrefix') ?? { value: '', source: 'default' };
@@ -284,8 +298,26 @@ export function resolveConfig(
     configFile,
     loonflowVersion,
     loonflowEnvLines: lf?.lines,
+    loonflowSettings: settingsPath ?? { value: undefined, source: 'none' },
+    loonflowEngine: lfs?.engine,
     fileValue: fromFile,
   };
+}
+
+type SettingsValues = { [K in 'redisUrl' | 'brokerUrl' | 'databaseUrl' | 'tz' | 'zone']?: Setting<string> } & {
+  engine?: 'mysql' | 'postgresql';
+};
+
+/** LoonFlow's settings file as settings with source `settings PATH`. */
+function loonflowSettingsValues(path: string, env: Env): SettingsValues {
+  const targets = settingsTargets(readLoonflowSettings(path, env));
+  const source = `settings ${path}`;
+  const out: SettingsValues = { engine: targets.engine };
+  for (const k of ['redisUrl', 'brokerUrl', 'databaseUrl', 'tz', 'zone'] as const) {
+    const v = targets[k];
+    if (v !== undefined) out[k] = { value: v, source };
+  }
+  return out;
 }
 
 function profileSection(file: ConfigFile | undefined, name: string, env: Env): Section {
