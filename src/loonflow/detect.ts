@@ -10,6 +10,12 @@ export async function detectDeployment(config: ResolvedConfig, db?: () => Promis
   const v = config.loonflowVersion;
   if (v.value !== undefined)
     return { line: checkLoonflowVersion(v.value), how: 'setting', detail: `${v.value} (${v.source})` };
+  // LoonFlow shipped MySQL up to 2.x and PostgreSQL only from 3.0: its settings file's ENGINE tells.
+  const engine = config.loonflowEngine;
+  if (engine && config.databaseUrl.source === `settings ${config.loonflowSettings.value}`) {
+    const detail = `DATABASES ENGINE ${engine} in ${config.loonflowSettings.value}`;
+    return { line: engine === 'postgresql' ? '3.x' : '2.x', how: 'settings file', detail };
+  }
   if (config.loonflowEnvLines === '3.1+')
     return { line: '3.x', how: 'environment', detail: '3.1+ variables (REDIS_PASSWORD, POSTGRES_PORT, ...)' };
   let open: Database | undefined;

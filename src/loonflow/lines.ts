@@ -19,6 +19,6 @@ export const LINE_FACTS: Record<LoonflowLine, LineFacts> = {
 export interface Deployment {
   line: LoonflowLine;
   /** `setting`, `environment`, `schema`, or `default` (nothing said otherwise: 2.x). */
-  how: 'setting' | 'environment' | 'schema' | 'default';
+  how: 'setting' | 'environment' | 'settings file' | 'schema' | 'default';
   detail: string;
 }

@@ -36,6 +36,11 @@ export const configShow = defineCommand<Record<string, never>>({
       { setting: 'timeout', value: `${c.timeoutMs.value}ms`, source: c.timeoutMs.source },
       { setting: 'profile', value: c.profile.value ?? null, source: c.profile.source },
       { setting: 'config', value: c.configFile.value ?? null, source: c.configFile.source },
+      {
+        setting: 'loonflow-settings',
+        value: c.loonflowSettings.value ?? null,
+        source: c.loonflowSettings.source,
+      },
       { setting: 'loonflow', value: d.line, source: `${d.how}: ${d.detail}` },
     ];
     const view = table(rows, [
@@ -54,7 +59,7 @@ export const configShow = defineCommand<Record<string, never>>({
 function warnMixedSources(ctx: Context): void {
   const c = ctx.config;
   const kind = (source: string) =>
-    source.startsWith('env ') && !source.startsWith('env LOONCTL_')
+    (source.startsWith('env ') && !source.startsWith('env LOONCTL_')) || source.startsWith('settings ')
       ? 'LoonFlow variables'
       : source.startsWith('file ')
         ? 'the config file'
