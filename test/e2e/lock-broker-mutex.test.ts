@@ -45,4 +45,14 @@ describe("kombu's unacked_mutex in another broker db", () => {
     const text = await runCli(['lock', 'show', 'unacked_mutex', ...urls()]);
     expect(text.stdout).toMatch(/broker/);
   });
+
+  it('lock release --force clears a TTL-less one from the broker db (the command doctor suggests)', async () => {
+    await broker.client.set('unacked_mutex', KOMBU_467);
+    const args = ['lock', 'release', '--force', 'unacked_mutex', '--expect-token', KOMBU_467, '--yes', ...urls()];
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/no TTL/);
+    expect(r.stderr).not.toMatch(/restoring .* right now/);
+    expect(await broker.client.exists('unacked_mutex')).toBe(0);
+  });
 });

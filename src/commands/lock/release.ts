@@ -1,7 +1,7 @@
 import { NotFoundError, ProblemFound, UsageError } from '../../core/errors.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { describeHolder, holderJson, lockName, NAME_ARG, PREFIX } from './shared.js';
+import { describeHolder, holderJson, lockHome, lockName, NAME_ARG, PREFIX } from './shared.js';
 
 interface Input extends WriteInput {
   name: string;
@@ -35,7 +35,7 @@ export const lockRelease = defineCommand<Input>({
   async run(ctx, o) {
     const name = lockName(o.name, o.prefix);
     const locks = await import('../../lock/locks.js');
-    const redis = await ctx.redis();
+    const { redis } = await lockHome(ctx, name);
     if (!o.force) {
       if (o.token === undefined)
         throw new UsageError('lock release needs --token', 'or --force to delete a stale lock');
@@ -51,7 +51,12 @@ export const lockRelease = defineCommand<Input>({
     }
     const h = await locks.inspectLock(redis, name);
     if (h.pttl === -2) throw new NotFoundError(`lock ${name} is not held`);
-    if (h.kind === 'kombu-unacked-mutex') {
+    if (h.kind === 'kombu-unacked-mutex' && h.pttl === -1) {
+      ctx.out.warn(
+        `${name} is kombu's unacked_mutex with no TTL: it will never expire by itself (a kombu 4.6.7 worker ` +
+          'died between SETNX and EXPIRE); until it is deleted no worker restores unacked messages',
+      );
+    } else if (h.kind === 'kombu-unacked-mutex') {
       ctx.out.warn(
         `${name} is kombu's unacked_mutex: a worker is restoring unacknowledged messages under it right now; ` +
           'deleting it can make two restorers put the same task back twice',

@@ -1,4 +1,6 @@
 import type { Context } from '../../app/context.js';
+import type { Redis } from 'ioredis';
+import { isUnackedMutexName, type LockSource } from '../../lock/broker-mutex.js';
 import { makeTransport, type Transport } from '../../celery/transport.js';
 import type { Holder } from '../../lock/locks.js';
 import { LockBusyError, UsageError } from '../../core/errors.js';
@@ -104,4 +106,17 @@ export function separateBroker(ctx: Context): boolean {
 
 export function lockTransport(ctx: Context): Transport {
   return makeTransport({ keyPrefix: ctx.config.keyPrefix.value });
+}
+
+/**
+ * The Redis that holds the lock `name`: the counters db, or the broker db (where kombu writes its
+ * unacked_mutex: looked up there first) when it is elsewhere and holds it.
+ */
+export async function lockHome(ctx: Context, name: string): Promise<{ redis: Redis; source: LockSource }> {
+  const counters = { redis: await ctx.redis(), source: 'redis' as const };
+  if (!separateBroker(ctx)) return counters;
+  const broker = { redis: await ctx.broker(), source: 'broker' as const };
+  const order = isUnackedMutexName(lockTransport(ctx), name) ? [broker, counters] : [counters, broker];
+  for (const home of order) if ((await home.redis.exists(name)) === 1) return home;
+  return order[0];
 }
