@@ -45,6 +45,25 @@ describe('kombu 4.6.7 unacked_mutex', () => {
     expect(e.hint).toContain('--mutex-wait');
   });
 
+  it('tells the caller once what it is waiting for, before waiting', async () => {
+    await redis.client.set('unacked_mutex', KOMBU_467, 'EX', 300);
+    const client = await connectRedis(redis.url, { timeoutMs: 2000, role: 'broker' });
+    const told: string[] = [];
+    const e = await withUnackedMutex(
+      client,
+      t,
+      300,
+      async () => 'ran',
+      (what) => told.push(what),
+    ).catch((x: unknown) => x);
+    client.disconnect();
+    expect(e).toBeInstanceOf(LockBusyError);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(
+      /^waiting up to 0\.3s for unacked_mutex, held by kombu 4\.6\.7 .*token 8c5b1f3e.*\b(299|300)s left/,
+    );
+  });
+
   it('with no TTL: says it will never expire and gives the command that clears it, without waiting it out', async () => {
     await redis.client.set('unacked_mutex', KOMBU_467);
     // A wait far longer than the test's timeout: only giving up early lets this finish.
@@ -91,6 +110,7 @@ describe('kombu 4.6.7 unacked_mutex', () => {
       redis.url,
     ]);
     expect(r.stderr).toContain('kombu 4.6.7');
+    expect(r.stderr).toMatch(/waiting up to 0\.2s for unacked_mutex, held by kombu 4\.6\.7/);
     expect(r.code).toBe(75);
   });
 });

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LockBusyError } from '../../core/errors.js';
+import { formatDuration } from '../../core/time-format.js';
 import { metaKey } from '../../lock/keys.js';
 import { currentOwner, forceRelease, type Holder, inspectLock } from '../../lock/locks.js';
 import { clearMutexCommand, describeUnackedMutex, mutexTtlText, unackedMutexForm } from '../../lock/unacked-mutex.js';
@@ -31,13 +32,16 @@ const NO_TTL_GRACE_MS = 1000;
 
 /**
  * Runs `fn` holding kombu's `unacked_mutex`, so loonctl and a worker's restore_visible never restore
- * the same message twice. Waits up to `waitMs` for a worker that holds it.
+ * the same message twice. Waits up to `waitMs` for a worker that holds it; one with no TTL (kombu 4.6.7
+ * died between SETNX and EXPIRE) fails at once with the command that clears it.
  */
 export async function withUnackedMutex<T>(
   redis: Redis,
   t: Transport,
   waitMs: number,
   fn: () => Promise<T>,
+  /** Told once, before a wait, what holds the mutex (for the command to print). */
+  onWait?: (what: string) => void,
 ): Promise<T> {
   const key = unackedMutexKey(t);
   const name = key.toString();
@@ -48,6 +52,7 @@ export async function withUnackedMutex<T>(
   const meta = JSON.stringify({ token, host, pid: String(pid), user, command, acquired_at_us: acquiredAt });
   const deadline = performance.now() + waitMs;
   let noTtlSince: number | undefined;
+  let told = false;
   for (;;) {
     if (Number(await ACQUIRE.run(redis, [key, metaKey(name)], [token, MUTEX_TTL_MS, meta])) === 1) break;
     const h = await inspectLock(redis, name).catch(() => undefined);
@@ -62,6 +67,10 @@ export async function withUnackedMutex<T>(
     noTtlSince = h?.pttl === -1 ? (noTtlSince ?? performance.now()) : undefined;
     const hopeless = noTtlSince !== undefined && performance.now() - noTtlSince > NO_TTL_GRACE_MS;
     if (hopeless || performance.now() > deadline) throw await mutexBusy(redis, name);
+    if (onWait && h && !told) {
+      told = true;
+      onWait(`waiting up to ${formatDuration(waitMs / 1000)} for ${name}, held by ${describeUnackedMutex(h)}`);
+    }
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
   }
   try {

@@ -79,8 +79,12 @@ export const queuePurge = defineCommand<Input>({
       if (o.unacked) {
         if (!o.dryRun) warnUnacked(ctx, o.queue);
         const routingKey = (await queueName(o.queue)).toString('utf8');
-        const r = await withUnackedMutex(broker, t, o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS, () =>
-          purgeUnacked(broker, t, routingKey, common),
+        const r = await withUnackedMutex(
+          broker,
+          t,
+          o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS,
+          () => purgeUnacked(broker, t, routingKey, common),
+          (what) => ctx.out.info(what),
         );
         return interrupted(bulkResult(ctx, 'removed', r, !!o.dryRun), stoppedBy);
       }

@@ -58,8 +58,12 @@ export async function requeueByAge(ctx: Context, o: RequeueInput, ids: string[])
   }
   const result = o.dryRun
     ? preview
-    : await withUnackedMutex(broker, t, o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS, async () =>
-        restoreUnacked(broker, t, { ...base, dryRun: false, now: await redisNow(broker) }),
+    : await withUnackedMutex(
+        broker,
+        t,
+        o.mutexWait ?? DEFAULT_MUTEX_WAIT_MS,
+        async () => restoreUnacked(broker, t, { ...base, dryRun: false, now: await redisNow(broker) }),
+        (what) => ctx.out.info(what),
       );
   const restored = o.dryRun ? 0 : result.restored;
   const skipped = result.young + result.etaFuture.length + result.vanished;
