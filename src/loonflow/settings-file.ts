@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { evaluate, NotUnderstood, type PyValue, truthy } from './python-expr.js';
 
@@ -93,10 +94,28 @@ export function readLoonflowSettings(path: string, env: Env): LoonflowSettingsFi
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new UsageError(`cannot read LoonFlow settings ${path}: ${code}`, 'check --loonflow-settings');
   }
-  return interpretSettings(path, source, env);
+  return interpretSettings(path, source, env, siblingModule(path, env));
 }
 
-export function interpretSettings(path: string, source: string, env: Env): LoonflowSettingsFile {
+/**
+ * `from settings.common import *` in settings/pro.py: the sibling common.py (where LoonFlow keeps
+ * TIME_ZONE and USE_TZ). Undefined when the module is not a sibling file that exists.
+ */
+function siblingModule(path: string, env: Env): (module: string) => LoonflowSettingsFile | undefined {
+  return (module) => {
+    const [pkg, name, ...rest] = module.split('.');
+    const file = join(dirname(path), `${name}.py`);
+    if (rest.length || !name || basename(dirname(path)) !== pkg || !existsSync(file)) return undefined;
+    return readLoonflowSettings(file, env);
+  };
+}
+
+export function interpretSettings(
+  path: string,
+  source: string,
+  env: Env,
+  importStar: (module: string) => LoonflowSettingsFile | undefined = () => undefined,
+): LoonflowSettingsFile {
   const values = new Map<string, SettingsValue>();
   const unknown = new Map<string, string>();
   const fail = (s: Statement, why: string) =>
@@ -189,7 +208,10 @@ export function interpretSettings(path: string, source: string, env: Env): Loonf
         i = end;
         continue;
       }
-      if (!/^(import|from)\b/.test(s.text)) assign(s, run);
+      const star = /^from\s+([\w.]+)\s+import\s+\*$/.exec(s.text);
+      if (star && run) {
+        for (const [k, v] of importStar(star[1])?.values ?? []) values.set(k, v);
+      } else if (!/^(import|from)\b/.test(s.text)) assign(s, run);
       i++;
     }
   };

@@ -1,5 +1,7 @@
 // Issue 11: LoonFlow's settings file read as LoonFlow sees it, never executed. Fixtures written from the
 // r2.0.20 settings/pro.py.sample and r3.2.1 backend/settings/config.py.sample (relevant lines only).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
@@ -53,6 +55,21 @@ describe('LoonFlow settings file', () => {
       "DEPLOY_ZONE = os.environ.get('ZONE', 'bj')\nTIME_ZONE = 'Asia/Tokyo'\nUSE_TZ = True\nREDIS_HOST = 'r'\nREDIS_PORT = int('6380')\n";
     const t = settingsTargets(interpretSettings('s.py', src, {}));
     expect(t).toMatchObject({ zone: 'bj', tz: 'Asia/Tokyo', useTz: true, redisUrl: 'redis://r:6380/0' });
+  });
+
+  it('follows `from settings.common import *` to the sibling common.py (TIME_ZONE, USE_TZ as LoonFlow sees them)', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'loonctl-lf-')), 'settings');
+    mkdirSync(dir);
+    const common =
+      "import os\nimport platform\nTIME_ZONE = 'Asia/Shanghai'\nUSE_TZ = False\n" +
+      "if platform.system() == 'Windows':\n    HOMEPATH = os.environ['HOMEPATH']\nelse:\n    HOMEPATH = os.environ['HOME']\n";
+    writeFileSync(join(dir, 'common.py'), common);
+    writeFileSync(join(dir, 'pro.py'), readFileSync(fixture('pro-r2.0.20.py')));
+    expect(settingsTargets(readLoonflowSettings(join(dir, 'pro.py'), {}))).toMatchObject({
+      tz: 'Asia/Shanghai',
+      useTz: false,
+      engine: 'mysql',
+    });
   });
 
   it('a read setting in a form it cannot understand is a usage error naming the line', () => {
