@@ -33,7 +33,7 @@ const NO_TTL_GRACE_MS = 1000;
 /**
  * Runs `fn` holding kombu's `unacked_mutex`, so loonctl and a worker's restore_visible never restore
  * the same message twice. Waits up to `waitMs` for a worker that holds it; one with no TTL (kombu 4.6.7
- * died between SETNX and EXPIRE) fails at once with the command that clears it.
+ * died between SETNX and EXPIRE) fails after a second of grace, with the command that clears it.
  */
 export async function withUnackedMutex<T>(
   redis: Redis,
