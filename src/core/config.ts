@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { type EnvLines, loonflowRedisUrl, readLoonflowEnv } from './loonflow-env.js';
 import { rememberUrlSecrets } from './mask.js';
-import { readLoonflowSettings } from '../loonflow/settings-file.js';
-import { settingsTargets } from '../loonflow/settings-targets.js';
+import { readLoonflowSettings } from './loonflow-settings.js';
+import { settingsTargets } from './loonflow-settings-targets.js';
 import { checkTimeZone, parseDuration } from './parse.js';
 
 /** One effective setting and where it came from (flag, env var name, file, default). */

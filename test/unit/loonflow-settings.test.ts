@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { resolveConfig } from '../../src/core/config.js';
-import { interpretSettings, readLoonflowSettings } from '../../src/loonflow/settings-file.js';
-import { settingsTargets } from '../../src/loonflow/settings-targets.js';
+import { interpretSettings, readLoonflowSettings } from '../../src/core/loonflow-settings.js';
+import { settingsTargets } from '../../src/core/loonflow-settings-targets.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'loonflow-settings', name);
 const read = (name: string, env: Record<string, string> = {}) =>

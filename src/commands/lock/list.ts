@@ -2,7 +2,8 @@ import type { Holder } from '../../lock/locks.js';
 import type { LockSource } from '../../lock/broker-mutex.js';
 import { table } from '../../core/view.js';
 import { defineCommand } from '../spec.js';
-import { holderJson, lockTransport, separateBroker, ttlText } from './shared.js';
+import { lockTransport, separateBroker } from './home.js';
+import { holderJson, ttlText } from './shared.js';
 
 type Found = Holder & { source: LockSource };
 

@@ -1,7 +1,8 @@
 import { NotFoundError, ProblemFound, UsageError } from '../../core/errors.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { describeHolder, holderJson, lockHome, lockName, NAME_ARG, PREFIX } from './shared.js';
+import { lockHome } from './home.js';
+import { describeHolder, holderJson, lockName, NAME_ARG, PREFIX } from './shared.js';
 
 interface Input extends WriteInput {
   name: string;

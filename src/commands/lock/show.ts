@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../core/errors.js';
 import { defineCommand } from '../spec.js';
-import { holderJson, lockHome, lockName, NAME_ARG, PREFIX, ttlText } from './shared.js';
+import { lockHome } from './home.js';
+import { holderJson, lockName, NAME_ARG, PREFIX, ttlText } from './shared.js';
 
 export const lockShow = defineCommand<{ name: string; prefix?: string }>({
   path: ['lock', 'show'],

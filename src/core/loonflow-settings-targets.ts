@@ -1,6 +1,6 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 import { pyStr, type PyValue } from './python-expr.js';
-import type { LoonflowSettingsFile } from './settings-file.js';
+import type { LoonflowSettingsFile } from './loonflow-settings.js';
 
 /** What loonctl takes from LoonFlow's settings file; each absent when the file does not say. */
 export interface SettingsTargets {

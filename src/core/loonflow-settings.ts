@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 import { evaluate, NotUnderstood, type PyValue, truthy } from './python-expr.js';
 
 /** The settings loonctl needs: an assignment to one of these must be understood, or it is an error. */
