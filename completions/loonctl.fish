@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -363,6 +363,7 @@ complete -c loonctl -l tls-key -r -F -d 'client key for rediss://'
 complete -c loonctl -l config -r -F -d 'JSON config file with profiles'
 complete -c loonctl -l profile -x -a '(__loonctl_dynamic profiles)' -d 'profile from the config file'
 complete -c loonctl -l tz -x -d 'LoonFlow\'s time zone (default Asia/Shanghai)'
+complete -c loonctl -l loonflow-settings -r -F -d 'LoonFlow\'s settings file (settings/pro.py, backend/settings/config.py), read, never run'
 complete -c loonctl -l loonflow-version -x -d 'the LoonFlow release line (1, 2, 3 or e.g. 2.0.20); detected when absent'
 complete -c loonctl -l timeout -x -d 'connect timeout (default 5s)'
 complete -c loonctl -s o -l output -x -a 'table wide json jsonl plain' -d 'output format'

@@ -100,6 +100,15 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     description: "LoonFlow's time zone (default Asia/Shanghai)",
   },
   {
+    name: 'loonflow-settings',
+    type: 'string',
+    placeholder: 'path',
+    complete: 'file',
+    env: LOONCTL_ENV.loonflowSettings,
+    config: 'loonflowSettings',
+    description: "LoonFlow's settings file (settings/pro.py, backend/settings/config.py), read, never run",
+  },
+  {
     name: 'loonflow-version',
     type: 'string',
     placeholder: 'version',
