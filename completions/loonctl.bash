@@ -20,7 +20,7 @@ _loonctl_options() {
     'serial') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial next') echo '--count --date --init-from --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial show') echo '--date --from --to --days --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'serial reseed') echo '--strategy --allow-lower --skip-invalid --replace-invalid --dry-run --yes --date --from --to --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'serial reseed') echo '--strategy --allow-lower --skip-invalid --replace-invalid --dry-run --yes --date --from --to --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial prime') echo '--days --dry-run --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -90,6 +90,7 @@ _loonctl_option_value() {
     'serial reseed|--date') echo 'date' ;;
     'serial reseed|--from') echo 'date' ;;
     'serial reseed|--to') echo 'date' ;;
+    'serial reseed|--zone') echo 'none' ;;
     'serial reseed|--ticket-table') echo 'none' ;;
     'serial reseed|--id-column') echo 'none' ;;
     'serial reseed|--serial-column') echo 'none' ;;

@@ -123,6 +123,7 @@ complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l yes -d 'do not ask (n
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l date -x -a 'today yesterday (date +%F)' -d 'one day: YYYY-MM-DD, today or yesterday (default today)'
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l from -x -a 'today yesterday (date +%F)' -d 'first day of a range'
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l to -x -a 'today yesterday (date +%F)' -d 'last day of a range'
+complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l zone -x -d 'LoonFlow\'s DEPLOY_ZONE, in serials'
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l ticket-table -x -d 'ticket table (default ticket_ticketrecord)'
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l id-column -x -d 'ticket id column (default id)'
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l serial-column -x -d 'serial column (default sn)'

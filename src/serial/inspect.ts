@@ -18,6 +18,8 @@ export interface DayInspection {
   maxSeq: number;
   /** What the next reservation would hand out. */
   nextSerial: string;
+  /** The same, for each prefix shown (every prefix in use unless narrowed). */
+  nextSerials: string[];
   status: DayStatus;
 }
 
@@ -37,7 +39,7 @@ export async function inspectDays(
   db: Database,
   table: TicketTable,
   dates: string[],
-  serial: { prefix: string; zone?: string | null; prefixes?: string[] },
+  serial: { prefix: string; zone?: string | null; prefixes?: string[]; shown?: string[] },
 ): Promise<DayInspection[]> {
   const scope = scopeOf(serial);
   const [counters, stats] = await Promise.all([
@@ -63,6 +65,9 @@ export async function inspectDays(
       rows: s.rows,
       maxSeq: s.maxSeq,
       nextSerial: formatSerial(serial.prefix, serial.zone, c.date, next),
+      nextSerials: (serial.shown ?? serial.prefixes ?? [serial.prefix]).map((p) =>
+        formatSerial(p, serial.zone, c.date, next),
+      ),
       status,
     };
   });

@@ -1,4 +1,5 @@
 import type { Context } from '../../app/context.js';
+import type { Database } from '../../db/connect.js';
 import { UsageError } from '../../core/errors.js';
 import { addDays, dateIn, dateRange, parseDate } from '../../core/parse.js';
 import type { DayInput } from '../options/days.js';
@@ -45,6 +46,22 @@ export async function serialFormat(
   const badZone = zone === null ? null : checkSerialPart(zone, 'zone');
   if (badZone) throw new UsageError(`--zone: ${badZone}`);
   return { prefix, zone };
+}
+
+/**
+ * Whose serials a command judges: every prefix in use (account_apptoken; `loonflow` without it) in this
+ * deployment's zone (ctx.config.zone; none: serials without a zone). `narrowed` is --prefix, when given.
+ */
+export async function serialScope(
+  ctx: Context,
+  db: Database,
+  narrowed?: string,
+): Promise<{ prefixes: string[]; zone: string | null; shown: string[] }> {
+  const { prefixesInUse } = await import('../../serial/prefixes.js');
+  const prefixes = await prefixesInUse(db);
+  const zone = ctx.config.zone.value || null;
+  if (narrowed !== undefined && !prefixes.includes(narrowed)) prefixes.push(narrowed);
+  return { prefixes, zone, shown: narrowed === undefined ? prefixes : [narrowed] };
 }
 
 /**
