@@ -132,6 +132,7 @@ complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l deleted-column -x -d 
 complete -c loonctl -n '__loonctl_at \'serial reseed\'' -l db-timestamps -x -a 'naive utc' -d 'created column holds local (naive) or UTC wall-clock time'
 complete -c loonctl -n '__loonctl_at \'serial prime\'' -l days -x -d 'days after today to prime as well as today; 2 keeps tomorrow primed all day from a daily cron'
 complete -c loonctl -n '__loonctl_at \'serial prime\'' -l dry-run -d 'show what would change, change nothing'
+complete -c loonctl -n '__loonctl_at \'serial prime\'' -l zone -x -d 'LoonFlow\'s DEPLOY_ZONE, in serials'
 complete -c loonctl -n '__loonctl_at \'serial prime\'' -l ticket-table -x -d 'ticket table (default ticket_ticketrecord)'
 complete -c loonctl -n '__loonctl_at \'serial prime\'' -l id-column -x -d 'ticket id column (default id)'
 complete -c loonctl -n '__loonctl_at \'serial prime\'' -l serial-column -x -d 'serial column (default sn)'

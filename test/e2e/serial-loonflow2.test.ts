@@ -65,3 +65,12 @@ it('audit: prefixes listed, zone bj overflows sn varchar(25) with purchasing (ex
   expect(bj.code).toBe(1);
   expect(bj.data.overflowing_prefixes).toEqual([{ prefix: 'purchasing', serial_length: 26, column_length: 25 }]);
 });
+
+it("next on an absent day starts after this zone's serials, not another zone's", async () => {
+  await redis.flush();
+  const r = await json(['serial', 'next', '--date', '2026-01-10']);
+  expect(r.data.serials).toEqual(['loonflow_202601100005']);
+  await redis.flush();
+  const bj = await json(['serial', 'next', '--date', '2026-01-10', '--zone', 'bj']);
+  expect(bj.data.serials).toEqual(['loonflow_bj_202601100041']);
+});

@@ -4,6 +4,7 @@ import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { makeTicketTable } from '../../src/db/ticket-table.js';
 import { inspectDays } from '../../src/serial/inspect.js';
 import { prefixesInUse } from '../../src/serial/prefixes.js';
+import { primeDays } from '../../src/serial/prime.js';
 import { reseedDays } from '../../src/serial/reseed.js';
 import { createMysqlDatabase, createPgDatabase } from '../helpers/db.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
@@ -32,6 +33,9 @@ export const SCOPE_TICKETS: Ticket[] = [
   // 2026-01-11: the highest sequence is another prefix's.
   { sn: 'loonflow_202601110001', created: '2026-01-11 09:00:00' },
   { sn: 'hr_202601110005', created: '2026-01-11 10:00:00' },
+  // A day to come (prime refuses days already over).
+  { sn: 'loonflow_209901100001', created: '2099-01-10 09:00:00' },
+  { sn: 'loonflow_bj_209901100030', created: '2099-01-10 10:00:00' },
 ];
 
 let redis: TestRedis;
@@ -96,6 +100,15 @@ describe.each(['mysql', 'postgres'] as const)('prefixes and zones on %s', (diale
       scope: { prefixes, zone: 'bj' },
     });
     expect(bj).toMatchObject({ target: 40 });
+  });
+
+  it('prime sets what a reseed of this zone would set', async () => {
+    await redis.flush();
+    const prefixes = await prefixesInUse(db);
+    const primed = (zone: string | null) =>
+      primeDays(redis.client, db, table, ['2099-01-10'], { tz: FIXTURE_TZ, dryRun: true, scope: { prefixes, zone } });
+    expect((await primed(null))[0]).toMatchObject({ target: 2 });
+    expect((await primed('bj'))[0]).toMatchObject({ target: 30 });
   });
 });
 
