@@ -1,5 +1,4 @@
 import type { Context } from '../../app/context.js';
-import type { Database } from '../../db/connect.js';
 import { UsageError } from '../../core/errors.js';
 import { addDays, dateIn, dateRange, parseDate } from '../../core/parse.js';
 import type { DayInput } from '../options/days.js';
@@ -54,7 +53,7 @@ export async function serialFormat(
  */
 export async function serialScope(
   ctx: Context,
-  db: Database,
+  db: Awaited<ReturnType<Context['tickets']>>['db'],
   narrowed?: string,
 ): Promise<{ prefixes: string[]; zone: string | null; shown: string[] }> {
   const { prefixesInUse } = await import('../../serial/prefixes.js');
