@@ -208,16 +208,21 @@ export function ticketsInRange(db: Database, t: TicketTable, from: string, to: s
 async function readTickets(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
   const deleted = t.deletedColumn ? sql.ref(t.deletedColumn) : sql`0`;
   const c = sql.ref(t.createdColumn);
-  // As text, so no driver applies its own time zone; PostgreSQL's session zone is `tz` (set on connect).
+  // As text (naive) or seconds since the epoch (UTC), so no driver applies its own time zone. PostgreSQL's
+  // session zone is `tz` (set on connect); UTC values are read as rowsPerDay reads them.
   const created =
-    db.dialect === 'postgres'
-      ? sql`to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`
-      : sql`date_format(${c}, '%Y-%m-%d %H:%i:%s')`;
+    t.timestamps === 'utc'
+      ? db.dialect === 'postgres'
+        ? sql`floor(extract(epoch from ${c}))`
+        : sql`timestampdiff(second, '1970-01-01 00:00:00', ${c})`
+      : db.dialect === 'postgres'
+        ? sql`to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`
+        : sql`date_format(${c}, '%Y-%m-%d %H:%i:%s')`;
   const r = await sql<{
     id: unknown;
     sn: string | null;
     del: unknown;
-    at: string;
+    at: string | number;
   }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del, ${created} as at
     from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))}
     order by ${c}, ${sql.ref(t.idColumn)}`.execute(db.kysely);
@@ -225,14 +230,14 @@ async function readTickets(db: Database, t: TicketTable, from: string, to: strin
     id: String(row.id),
     sn: row.sn,
     deleted: row.del === true || Number(row.del) === 1,
-    created: localCreated(t, db, String(row.at)),
+    created: localCreated(t, String(row.at)),
   }));
 }
 
 /** A stored creation time as local wall-clock time in the table's zone. */
-function localCreated(t: TicketTable, db: Database, stored: string): string {
-  if (t.timestamps === 'naive' || db.dialect === 'postgres') return stored;
-  const w = wallClock(t.tz, Date.parse(`${stored.replace(' ', 'T')}Z`));
+function localCreated(t: TicketTable, stored: string): string {
+  if (t.timestamps === 'naive') return stored;
+  const w = wallClock(t.tz, Number(stored) * 1000);
   return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
 }
 

@@ -5,7 +5,7 @@ import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { makeTicketTable } from '../../src/db/ticket-table.js';
 import { auditSerials } from '../../src/serial/audit.js';
 import { prefixesInUse } from '../../src/serial/prefixes.js';
-import { createMysqlDatabase, createPgDatabase } from '../helpers/db.js';
+import { createMysqlDatabase, createPgDatabase, pgQuery } from '../helpers/db.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 import {
   createLoonflow2Schema,
@@ -90,5 +90,29 @@ describe.each(['mysql', 'postgres'] as const)('serial audit of LoonFlow 2.x on %
   it('--prefix narrows what is listed; gaps still span every prefix (one counter)', async () => {
     const r = await auditSerials(redis.client, db, table, DAYS, { prefixes, prefix: 'hr', zone: null });
     expect(r).toMatchObject({ prefixes: ['hr'], duplicates: [], gaps: [], midnight: [] });
+  });
+});
+
+describe('midnight serials in a table of UTC timestamps (--db-timestamps utc)', () => {
+  it('judges the creation time in the LoonFlow time zone', async () => {
+    const url = await createPgDatabase();
+    await createTicketTable('postgres', url, []);
+    await pgQuery(url, 'alter table ticket_ticketrecord alter column gmt_created type timestamp without time zone');
+    const utc = (local: string) => {
+      const at = new Date(`${local.replace(' ', 'T')}+08:00`).toISOString();
+      return at.replace('T', ' ').replace('Z', '');
+    };
+    for (const t of AUDIT_TICKETS) {
+      await pgQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created) values ($1, $2)', [t.sn, utc(t.created)]);
+    }
+    const db = await connectDatabase(url, 5000, FIXTURE_TZ);
+    try {
+      const utcTable = makeTicketTable({ tz: FIXTURE_TZ, timestamps: 'utc' });
+      const r = await auditSerials(redis.client, db, utcTable, DAYS, { prefixes: ['loonflow', 'hr'], zone: null });
+      expect(r.midnight.map((m) => [m.sn, m.created])).toEqual([[QUIRK, '2026-01-13 00:00:00']]);
+      expect(r.duplicates).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
