@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { UsageError } from '../core/errors.js';
 import { addDays, dateIn } from '../core/parse.js';
-import { startOfDayUtc } from '../core/timezone.js';
+import { startOfDayUtc, wallClock } from '../core/timezone.js';
 import { MAX_SEQ_DIGITS } from '../serial/format.js';
 import { withDatabase, type Database } from './connect.js';
 import type { TicketTable } from './ticket-table.js';
@@ -18,6 +18,22 @@ export interface TicketRow {
   id: string;
   sn: string | null;
   deleted: boolean;
+  /** Local wall-clock creation time in the table's time zone, `YYYY-MM-DD HH:MM:SS`. */
+  created: string;
+}
+
+/**
+ * Whose serials count: those of these prefixes in this zone (null: serials with no zone), as LoonFlow
+ * writes them, `{prefix}_[{zone}_]{YYYYMMDD}{seq}`. Zones sharing one database never see each other's.
+ */
+export interface SerialScope {
+  prefixes: string[];
+  zone: string | null;
+}
+
+/** What precedes the date in a serial of the scope: `prefix_` or `prefix_zone_`. */
+export function serialHeads(scope: SerialScope): string[] {
+  return scope.prefixes.map((p) => `${p}_${scope.zone ? `${scope.zone}_` : ''}`);
 }
 
 export interface TableCheck {
@@ -125,6 +141,7 @@ async function maxSeqPerDay(
   t: TicketTable,
   from: string,
   to: string,
+  scope?: SerialScope,
 ): Promise<Map<string, { maxSeq: number; outOfRange: number }>> {
   const out = new Map<string, { maxSeq: number; outOfRange: number }>();
   const s = sql.ref(t.serialColumn);
@@ -138,11 +155,15 @@ async function maxSeqPerDay(
   // A longer sequence would saturate MySQL's unsigned cast (or overflow PostgreSQL's bigint) and poison the
   // counter: it is counted as out of range, and the cast is never evaluated for it.
   const longest = sql.lit(8 + MAX_SEQ_DIGITS);
+  // Only the scope's own serials: another zone's (or an unknown prefix's) sequence is another counter's.
+  const heads = scope
+    ? sql`and left(sn, char_length(sn) - char_length(t)) in (${sql.join(serialHeads(scope))})`
+    : sql``;
   const q = sql<{ d: string; m: string | number | null; bad: string | number }>`select left(t, 8) as d,
     max(case when length(t) <= ${longest} then ${seq} end) as m,
     sum(case when length(t) > ${longest} then 1 else 0 end) as bad
-    from (select ${tail} as t from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
-    where length(t) >= 12 and ${digitsOnly} group by left(t, 8)`;
+    from (select ${tail} as t, ${s} as sn from ${sql.table(t.table)} where ${where} and ${s} like '%\_%') tails
+    where length(t) >= 12 and ${digitsOnly} ${heads} group by left(t, 8)`;
   const r = await q.execute(db.kysely);
   for (const row of r.rows) {
     const d = String(row.d);
@@ -154,9 +175,18 @@ async function maxSeqPerDay(
   return out;
 }
 
-/** Rows and highest sequence for each day of a range: two grouped queries, whatever its length. */
-export async function dayStats(db: Database, t: TicketTable, from: string, to: string): Promise<Map<string, DayStats>> {
-  const both = () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to)]);
+/**
+ * Rows and highest sequence for each day of a range: two grouped queries, whatever its length. Rows are
+ * every ticket's (LoonFlow counts them all when it starts a day); the highest sequence is the scope's only.
+ */
+export async function dayStats(
+  db: Database,
+  t: TicketTable,
+  from: string,
+  to: string,
+  scope?: SerialScope,
+): Promise<Map<string, DayStats>> {
+  const both = () => Promise.all([rowsPerDay(db, t, from, to), maxSeqPerDay(db, t, from, to, scope)]);
   const [rows, seqs] = await withDatabase(db, both);
   const out = new Map<string, DayStats>();
   for (let d = from; d <= to; d = addDays(d, 1)) {
@@ -177,12 +207,48 @@ export function ticketsInRange(db: Database, t: TicketTable, from: string, to: s
 
 async function readTickets(db: Database, t: TicketTable, from: string, to: string): Promise<TicketRow[]> {
   const deleted = t.deletedColumn ? sql.ref(t.deletedColumn) : sql`0`;
+  const c = sql.ref(t.createdColumn);
+  // As text (naive) or seconds since the epoch (UTC), so no driver applies its own time zone. PostgreSQL's
+  // session zone is `tz` (set on connect); UTC values are read as rowsPerDay reads them.
+  const created =
+    t.timestamps === 'utc'
+      ? db.dialect === 'postgres'
+        ? sql`floor(extract(epoch from ${c}))`
+        : sql`timestampdiff(second, '1970-01-01 00:00:00', ${c})`
+      : db.dialect === 'postgres'
+        ? sql`to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`
+        : sql`date_format(${c}, '%Y-%m-%d %H:%i:%s')`;
   const r = await sql<{
     id: unknown;
     sn: string | null;
     del: unknown;
-  }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del
+    at: string | number;
+  }>`select ${sql.ref(t.idColumn)} as id, ${sql.ref(t.serialColumn)} as sn, ${deleted} as del, ${created} as at
     from ${sql.table(t.table)} where ${createdBetween(t, db, from, addDays(to, 1))}
-    order by ${sql.ref(t.idColumn)}`.execute(db.kysely);
-  return r.rows.map((row) => ({ id: String(row.id), sn: row.sn, deleted: row.del === true || Number(row.del) === 1 }));
+    order by ${c}, ${sql.ref(t.idColumn)}`.execute(db.kysely);
+  return r.rows.map((row) => ({
+    id: String(row.id),
+    sn: row.sn,
+    deleted: row.del === true || Number(row.del) === 1,
+    created: localCreated(t, String(row.at)),
+  }));
+}
+
+/** A stored creation time as local wall-clock time in the table's zone. */
+function localCreated(t: TicketTable, stored: string): string {
+  if (t.timestamps === 'naive') return stored;
+  const w = wallClock(t.tz, Number(stored) * 1000);
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
+}
+
+/** The declared length of the serial column (`sn varchar(25)` in LoonFlow); null when unbounded or unknown. */
+export function serialColumnLength(db: Database, t: TicketTable): Promise<number | null> {
+  return withDatabase(db, async () => {
+    const schema = db.dialect === 'postgres' ? sql`current_schema()` : sql`database()`;
+    const r = await sql<{ n: string | number | null }>`select character_maximum_length as n
+      from information_schema.columns where table_schema = ${schema} and table_name = ${t.table}
+      and column_name = ${t.serialColumn}`.execute(db.kysely);
+    const n = r.rows[0]?.n;
+    return n === null || n === undefined ? null : Number(n);
+  });
 }

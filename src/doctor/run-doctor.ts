@@ -136,7 +136,10 @@ async function ticketChecks(ctx: Context, redisOk: boolean, db: Database | undef
   const today = dateIn(ctx.config.tz.value);
   let day: Awaited<ReturnType<typeof inspectDays>>[number] | undefined;
   try {
-    const serial = { prefix: 'loonflow', zone: ctx.config.zone.value };
+    // Every prefix in use (account_apptoken) and this zone's serials only: zones sharing a database do not
+    // make each other look behind.
+    const { prefixesInUse } = await import('../serial/prefixes.js');
+    const serial = { prefix: 'loonflow', zone: ctx.config.zone.value, prefixes: await prefixesInUse(db) };
     [day] = await inspectDays(await ctx.redis(), db, table, [today], serial);
   } catch (e) {
     return [...results, check('serial counter', 'fail', (await asFinding(e)).message)];

@@ -1,9 +1,13 @@
 import type { Redis } from 'ioredis';
+import { addDays } from '../core/parse.js';
 import type { Database } from '../db/connect.js';
 import type { TicketTable } from '../db/ticket-table.js';
-import { ticketsInRange } from '../db/tickets.js';
-import { parseSerial } from './format.js';
+import { serialColumnLength, ticketsInRange } from '../db/tickets.js';
+import { DEFAULT_PREFIX, formatSerial } from './format.js';
 import { inspectDays, type DayInspection } from './inspect.js';
+import { classifySerials, type MidnightSerial } from './audit-classify.js';
+
+export type { MidnightSerial } from './audit-classify.js';
 
 export interface Duplicate {
   sn: string;
@@ -27,16 +31,39 @@ export interface Malformed {
   sn: string | null;
 }
 
+/** A prefix whose serials (in this zone) are longer than the serial column: LoonFlow's insert fails. */
+export interface OverflowingPrefix {
+  prefix: string;
+  serialLength: number;
+  columnLength: number;
+}
+
 export interface AuditReport {
   from: string;
   to: string;
+  /** The prefixes whose serials were audited, and the zone (null: serials without a zone). */
+  prefixes: string[];
+  zone: string | null;
   tickets: number;
+  /** Tickets of the range whose serials belong to another zone: another counter's, not audited. */
+  otherZoneTickets: number;
   duplicates: Duplicate[];
   gaps: DayGaps[];
   malformed: Malformed[];
+  /** Serials dated the day after the sequence's day, made in the first seconds after midnight. */
+  midnight: MidnightSerial[];
+  overflowingPrefixes: OverflowingPrefix[];
   behind: DayInspection[];
-  /** Duplicates or counters behind: the command exits 1. */
+  /** Duplicates, counters behind or a prefix that overflows the column: the command exits 1. */
   problems: boolean;
+}
+
+export interface AuditScope {
+  /** Every prefix in use (from account_apptoken); without it, `prefix` alone, in any zone. */
+  prefixes?: string[];
+  /** With `prefixes`: list only this prefix's serials (gaps still span every prefix: one counter). */
+  prefix?: string;
+  zone?: string | null;
 }
 
 /** Duplicate serials, gaps, malformed serials and counters behind, for tickets created in a range. */
@@ -45,29 +72,27 @@ export async function auditSerials(
   db: Database,
   table: TicketTable,
   dates: string[],
-  serial: { prefix?: string; zone?: string | null },
+  serial: AuditScope,
 ): Promise<AuditReport> {
   const from = dates[0];
   const to = dates[dates.length - 1];
-  const tickets = await ticketsInRange(db, table, from, to);
+  const prefixes = serial.prefixes ?? [serial.prefix ?? DEFAULT_PREFIX];
+  const only = serial.prefixes && serial.prefix !== undefined ? serial.prefix : undefined;
+  const zone = serial.zone === undefined ? undefined : serial.zone || null;
+  // The day before too: a serial made just after midnight is judged against that day's sequences.
+  const rows = await ticketsInRange(db, table, addDays(from, -1), to);
+  const c = classifySerials(rows, { prefixes, zone, from });
+  const listed = <T extends { sn: string | null }>(items: T[]) =>
+    only === undefined ? items : items.filter((i) => i.sn !== null && i.sn.startsWith(`${only}_`));
   const bySn = new Map<string, Duplicate>();
-  const seqs = new Map<string, Set<number>>();
-  const malformed: Malformed[] = [];
-  for (const t of tickets) {
-    const parts = t.sn === null ? undefined : parseSerial(t.sn, serial.prefix);
-    if (!parts || (serial.zone !== undefined && parts.zone !== (serial.zone || null))) {
-      malformed.push({ id: t.id, sn: t.sn });
-      continue;
-    }
-    const d = bySn.get(t.sn!) ?? { sn: t.sn!, ids: [], deleted: [] };
+  for (const t of c.mine) {
+    const d = bySn.get(t.sn) ?? { sn: t.sn, ids: [], deleted: [] };
     d.ids.push(t.id);
     d.deleted.push(t.deleted);
-    bySn.set(t.sn!, d);
-    if (!seqs.has(parts.date)) seqs.set(parts.date, new Set());
-    seqs.get(parts.date)!.add(parts.seq);
+    bySn.set(t.sn, d);
   }
   const gaps: DayGaps[] = [];
-  for (const [date, set] of [...seqs].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [date, set] of [...c.seqs].sort(([a], [b]) => a.localeCompare(b))) {
     if (date < from || date > to) continue;
     let max = 0;
     for (const n of set) if (n > max) max = n;
@@ -77,17 +102,38 @@ export async function auditSerials(
     for (let i = 1; i <= max && missing.length < MAX_LISTED_GAPS; i++) if (!set.has(i)) missing.push(i);
     if (missingCount) gaps.push({ date, maxSeq: max, missingCount, missing });
   }
-  const duplicates = [...bySn.values()].filter((d) => d.ids.length > 1);
-  const days = await inspectDays(redis, db, table, dates, { prefix: serial.prefix ?? 'loonflow', zone: serial.zone });
+  const duplicates = listed([...bySn.values()].filter((d) => d.ids.length > 1));
+  const overflowingPrefixes = await overflowing(db, table, only === undefined ? prefixes : [only], zone ?? null);
+  const inspectScope = serial.prefixes ? { prefixes, zone } : { zone };
+  const days = await inspectDays(redis, db, table, dates, { prefix: only ?? prefixes[0], ...inspectScope });
   const behind = days.filter((d) => d.status === 'behind' || d.status === 'invalid');
   return {
     from,
     to,
-    tickets: tickets.length,
+    prefixes: only === undefined ? prefixes : [only],
+    zone: zone ?? null,
+    tickets: c.inRange,
+    otherZoneTickets: c.otherZone,
     duplicates,
     gaps,
-    malformed,
+    malformed: listed(c.malformed),
+    midnight: listed(c.midnight),
+    overflowingPrefixes,
     behind,
-    problems: duplicates.length > 0 || behind.length > 0,
+    problems: duplicates.length > 0 || behind.length > 0 || overflowingPrefixes.length > 0,
   };
+}
+
+/** Prefixes whose shortest serial (`%04d` sequence) is longer than the serial column. */
+async function overflowing(
+  db: Database,
+  table: TicketTable,
+  prefixes: string[],
+  zone: string | null,
+): Promise<OverflowingPrefix[]> {
+  const columnLength = await serialColumnLength(db, table);
+  if (columnLength === null) return [];
+  return prefixes
+    .map((prefix) => ({ prefix, serialLength: formatSerial(prefix, zone, '2000-01-01', 1).length, columnLength }))
+    .filter((p) => p.serialLength > columnLength);
 }

@@ -4,6 +4,7 @@ import { addDays, dateIn } from '../core/parse.js';
 import { startOfDayUtc } from '../core/timezone.js';
 import type { Database } from '../db/connect.js';
 import type { TicketTable } from '../db/ticket-table.js';
+import type { SerialScope } from '../db/tickets.js';
 import { notAnInteger } from './counter.js';
 import { counterKey } from './format.js';
 import { PRIME } from './prime-script.js';
@@ -59,11 +60,11 @@ export async function primeDays(
   db: Database,
   table: TicketTable,
   dates: string[],
-  o: { tz: string; dryRun: boolean; marginS?: number },
+  o: { tz: string; dryRun: boolean; marginS?: number; scope?: SerialScope },
 ): Promise<PrimeDay[]> {
   const out: PrimeDay[] = [];
   for (const date of dates) {
-    const target = await highestUsed(db, table, date);
+    const target = await highestUsed(db, table, date, o.scope);
     out.push(await primeOne(redis, date, target, primeExpiry(date, o.tz, o.marginS), o.dryRun));
   }
   return out;

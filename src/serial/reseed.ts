@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/connect.js';
 import type { TicketTable } from '../db/ticket-table.js';
-import { dayStats, type DayStats } from '../db/tickets.js';
+import { dayStats, type DayStats, type SerialScope } from '../db/tickets.js';
 import { DataError } from '../core/errors.js';
 import { readCounters, reseedCounter } from './counter.js';
 import { counterKey } from './format.js';
@@ -38,6 +38,8 @@ export interface ReseedOptions {
   skipInvalid?: boolean;
   /** Overwrite a counter that is not an integer with the database's value. */
   replaceInvalid?: boolean;
+  /** Only these prefixes' serials in this zone set the highest sequence (default: every serial). */
+  scope?: SerialScope;
 }
 
 /** The counter value a day should have: the highest number already used, by the chosen measure. */
@@ -61,7 +63,7 @@ export async function reseedDays(
   dates: string[],
   o: ReseedOptions,
 ): Promise<ReseedDay[]> {
-  const stats = await dayStats(db, table, dates[0], dates[dates.length - 1]);
+  const stats = await dayStats(db, table, dates[0], dates[dates.length - 1], o.scope);
   const current = await readCounters(redis, dates);
   const invalid = current.filter((c) => c.raw !== null && c.value === null);
   if (invalid.length && !o.skipInvalid && !o.replaceInvalid) {

@@ -75,3 +75,56 @@ export async function createTicketTable(dialect: Dialect, url: string, tickets: 
     }
   }
 }
+
+/**
+ * LoonFlow 2.x on MariaDB as its init SQL creates it: `ticket_ticketrecord` with every column of the
+ * r2.0.20 model and the indexes `idx_gmt_created` and `idx_sn`, and `account_apptoken` with each
+ * application's `ticket_sn_prefix` (varchar(20), default 'loonflow').
+ */
+const LOONFLOW2_TICKETS_DDL = `create table ticket_ticketrecord (
+  id int auto_increment primary key, title varchar(500) not null default '', workflow_id int not null default 1,
+  sn varchar(25) not null, state_id int not null default 1, parent_ticket_id int not null default 0,
+  parent_ticket_state_id int not null default 0, participant_type_id int not null default 0,
+  participant varchar(1000) not null default '', relation varchar(1000) not null default '',
+  in_add_node tinyint(1) not null default 0, add_node_man varchar(50) not null default '',
+  script_run_last_result tinyint(1) not null default 1, act_state_id int not null default 1,
+  multi_all_person varchar(1000) not null default '{}', creator varchar(50) not null default 'admin',
+  gmt_created datetime(6) not null, gmt_modified datetime(6) not null default current_timestamp(6),
+  is_deleted tinyint(1) not null default 0, key idx_gmt_created (gmt_created), key idx_sn (sn))`;
+
+const APP_TOKEN_DDL = `create table account_apptoken (
+  id int auto_increment primary key, app_name varchar(50) not null, token varchar(50) not null default '',
+  ticket_sn_prefix varchar(20) not null default 'loonflow', creator varchar(50) not null default 'admin',
+  gmt_created datetime(6) not null default current_timestamp(6),
+  gmt_modified datetime(6) not null default current_timestamp(6), is_deleted tinyint(1) not null default 0)`;
+
+/** Applications by name and serial prefix. */
+export type App = [appName: string, prefix: string];
+
+export async function createLoonflow2Schema(url: string, tickets: Ticket[], apps: App[] | null): Promise<void> {
+  await mysqlQuery(url, LOONFLOW2_TICKETS_DDL);
+  for (const t of tickets) {
+    await mysqlQuery(url, 'insert into ticket_ticketrecord (sn, gmt_created, is_deleted) values (?, ?, ?)', [
+      t.sn,
+      t.created,
+      t.deleted ? 1 : 0,
+    ]);
+  }
+  if (apps === null) return;
+  await mysqlQuery(url, APP_TOKEN_DDL);
+  for (const [name, prefix] of apps) {
+    await mysqlQuery(url, 'insert into account_apptoken (app_name, ticket_sn_prefix) values (?, ?)', [name, prefix]);
+  }
+}
+
+/** The same applications in a PostgreSQL database that already holds `ticket_ticketrecord`. */
+export async function createPgAppTokens(url: string, apps: App[]): Promise<void> {
+  await pgQuery(
+    url,
+    `create table account_apptoken (id serial primary key, app_name varchar(50) not null,
+    ticket_sn_prefix varchar(20) not null default 'loonflow', is_deleted boolean not null default false)`,
+  );
+  for (const [name, prefix] of apps) {
+    await pgQuery(url, 'insert into account_apptoken (app_name, ticket_sn_prefix) values ($1, $2)', [name, prefix]);
+  }
+}

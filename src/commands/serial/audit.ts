@@ -10,7 +10,7 @@ import {
   type TicketTableInput,
 } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, serialScope, ticketsOf } from './shared.js';
 
 const MALFORMED_SHOWN = 100;
 
@@ -27,10 +27,21 @@ export const serialAudit = defineCommand<DayInput & SerialFormatInput & TicketTa
     const { db, table: tickets } = await ticketsOf(ctx, o);
     const fmt = await serialFormat(ctx, o);
     const { auditSerials } = await import('../../serial/audit.js');
-    const zone = o.zone === undefined && ctx.config.zone.value === undefined ? undefined : fmt.zone;
-    const report = await auditSerials(await ctx.redis(), db, tickets, dates, { prefix: o.prefix, zone });
-    ctx.out.info(`${report.tickets} tickets created ${report.from}..${report.to}`);
-    const problem = `${report.duplicates.length} duplicate serial(s), ${report.behind.length} counter(s) behind`;
+    const scope = await serialScope(ctx, db, o.prefix);
+    const report = await auditSerials(await ctx.redis(), db, tickets, dates, {
+      prefixes: scope.prefixes,
+      prefix: o.prefix,
+      zone: fmt.zone,
+    });
+    const zoneText = report.zone === null ? 'no zone' : `zone ${report.zone}`;
+    ctx.out.info(
+      `${report.tickets} tickets created ${report.from}..${report.to}; ` +
+        `prefixes ${report.prefixes.join(', ')}, ${zoneText}` +
+        (report.otherZoneTickets ? `; ${report.otherZoneTickets} of other zones left out` : ''),
+    );
+    const problem =
+      `${report.duplicates.length} duplicate serial(s), ${report.behind.length} counter(s) behind` +
+      (report.overflowingPrefixes.length ? `, ${report.overflowingPrefixes.length} prefix(es) overflow sn` : '');
     return {
       views: auditViews(report),
       json: snakeKeys(report),
@@ -62,6 +73,19 @@ function auditViews(r: AuditReport): View[] {
       { header: 'MAX SEQ', value: (g) => g.maxSeq },
       { header: 'MISSING', value: (g) => g.missingCount },
       { header: 'FIRST MISSING', value: (g) => g.missing.slice(0, 10).join(' ') + (g.missingCount > 10 ? ' ...' : '') },
+    ]),
+    section('prefixes longer than the serial column (LoonFlow cannot insert them)', r.overflowingPrefixes.length),
+    table(r.overflowingPrefixes, [
+      { header: 'PREFIX', value: (p) => p.prefix },
+      { header: 'SERIAL LENGTH', value: (p) => p.serialLength },
+      { header: 'COLUMN LENGTH', value: (p) => p.columnLength },
+    ]),
+    section("serials made after midnight with the previous day's sequence (not duplicates)", r.midnight.length, 'warn'),
+    table(r.midnight, [
+      { header: 'TICKET ID', value: (m) => m.id },
+      { header: 'SERIAL', value: (m) => m.sn },
+      { header: 'CREATED', value: (m) => m.created },
+      { header: 'SEQUENCE OF', value: (m) => m.sequenceOf },
     ]),
     section('malformed serials', r.malformed.length, 'warn'),
     table(

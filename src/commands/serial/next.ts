@@ -7,7 +7,7 @@ import {
   type TicketTableInput,
 } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, serialScope, ticketsOf } from './shared.js';
 
 interface Input extends SerialFormatInput, TicketTableInput {
   count: number;
@@ -57,7 +57,8 @@ export const serialNext = defineCommand<Input>({
       initFrom: o.initFrom,
       loadInit: async () => {
         const { db, table } = await ticketsOf(ctx, o);
-        return highestUsed(db, table, date);
+        const { prefixes, zone } = await serialScope(ctx, db);
+        return highestUsed(db, table, date, { prefixes, zone });
       },
     });
     if (r.initialisedFrom !== null) ctx.out.debug(`${r.key} was absent: started after ${r.initialisedFrom}`);

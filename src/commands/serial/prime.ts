@@ -2,10 +2,10 @@ import { snakeKeys } from '../../core/json-keys.js';
 import { formatDuration } from '../../core/time-format.js';
 import { table } from '../../core/view.js';
 import type { PrimeDay } from '../../serial/prime.js';
-import { TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import { SERIAL_FORMAT_OPTIONS, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { DRY_RUN, type WriteInput } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { requireSerials, ticketsOf } from './shared.js';
+import { requireSerials, serialScope, ticketsOf } from './shared.js';
 
 interface Input extends TicketTableInput, Pick<WriteInput, 'dryRun'> {
   days: number;
@@ -24,6 +24,7 @@ export const serialPrime = defineCommand<Input>({
       description: 'days after today to prime as well as today; 2 keeps tomorrow primed all day from a daily cron',
     },
     DRY_RUN,
+    ...SERIAL_FORMAT_OPTIONS.filter((opt) => opt.name === 'zone'),
     ...TICKET_TABLE_OPTIONS,
   ],
   examples: [
@@ -37,7 +38,9 @@ export const serialPrime = defineCommand<Input>({
     const { primeDates, primeDays } = await import('../../serial/prime.js');
     const dates = primeDates(tz, o.days);
     const { db, table: tickets } = await ticketsOf(ctx, o);
-    const result = await primeDays(await ctx.redis(), db, tickets, dates, { tz, dryRun: !!o.dryRun });
+    const { prefixes, zone } = await serialScope(ctx, db);
+    const scope = { prefixes, zone };
+    const result = await primeDays(await ctx.redis(), db, tickets, dates, { tz, dryRun: !!o.dryRun, scope });
     const view = table<PrimeDay>(result, [
       { header: 'DATE', value: (d) => d.date },
       { header: 'BEFORE', value: (d) => d.before ?? '-', align: 'right' },

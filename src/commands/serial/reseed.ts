@@ -3,10 +3,10 @@ import { snakeKeys } from '../../core/json-keys.js';
 import { table } from '../../core/view.js';
 import type { ReseedDay } from '../../serial/reseed.js';
 import { DAY_OPTIONS, type DayInput } from '../options/days.js';
-import { TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
+import { SERIAL_FORMAT_OPTIONS, TICKET_TABLE_OPTIONS, type TicketTableInput } from '../options/tickets.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { requireSerials, selectedDays, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialScope, ticketsOf } from './shared.js';
 
 type Strategy = 'safe' | 'count' | 'max-serial';
 
@@ -42,6 +42,8 @@ export const serialReseed = defineCommand<Input>({
     DRY_RUN,
     YES,
     ...DAY_OPTIONS,
+    // The zone's own serials set the highest sequence: zones sharing a database never raise each other.
+    ...SERIAL_FORMAT_OPTIONS.filter((opt) => opt.name === 'zone'),
     ...TICKET_TABLE_OPTIONS,
   ],
   examples: [
@@ -59,8 +61,10 @@ export const serialReseed = defineCommand<Input>({
       throw new ProblemFound('nothing changed');
     }
     const invalid = { skipInvalid: !!o.skipInvalid, replaceInvalid: !!o.replaceInvalid };
+    const { prefixes, zone } = await serialScope(ctx, db);
+    const scope = { prefixes, zone };
     const run = (dryRun: boolean, allowLower: boolean) =>
-      reseedDays(redis, db, tickets, dates, { strategy: o.strategy, allowLower, dryRun, ...invalid });
+      reseedDays(redis, db, tickets, dates, { strategy: o.strategy, allowLower, dryRun, scope, ...invalid });
     let allowLower = !!o.allowLower;
     if (allowLower && !o.dryRun) {
       const preview = (await run(true, true)).filter((d) => d.action === 'lowered');

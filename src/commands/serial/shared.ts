@@ -48,6 +48,22 @@ export async function serialFormat(
 }
 
 /**
+ * Whose serials a command judges: every prefix in use (account_apptoken; `loonflow` without it) in this
+ * deployment's zone (ctx.config.zone; none: serials without a zone). `narrowed` is --prefix, when given.
+ */
+export async function serialScope(
+  ctx: Context,
+  db: Awaited<ReturnType<Context['tickets']>>['db'],
+  narrowed?: string,
+): Promise<{ prefixes: string[]; zone: string | null; shown: string[] }> {
+  const { prefixesInUse } = await import('../../serial/prefixes.js');
+  const prefixes = await prefixesInUse(db);
+  const zone = ctx.config.zone.value || null;
+  if (narrowed !== undefined && !prefixes.includes(narrowed)) prefixes.push(narrowed);
+  return { prefixes, zone, shown: narrowed === undefined ? prefixes : [narrowed] };
+}
+
+/**
  * Serial commands exist for LoonFlow 0.x-2.x only: 3.x has no serials (usage error, exit 2).
  * `probe` lets the schema decide, which opens the database; `serial next` passes false.
  */

@@ -11,7 +11,7 @@ import {
   type TicketTableInput,
 } from '../options/tickets.js';
 import { defineCommand } from '../spec.js';
-import { requireSerials, selectedDays, serialFormat, ticketsOf } from './shared.js';
+import { requireSerials, selectedDays, serialFormat, serialScope, ticketsOf } from './shared.js';
 
 const STATUS_TONE: Record<string, Tone> = { ok: 'ok', ahead: 'info', missing: 'warn', behind: 'fail', invalid: 'fail' };
 
@@ -30,7 +30,8 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
     const fmt = await serialFormat(ctx, o);
     const { db, table: tickets } = await ticketsOf(ctx, o);
     const { inspectDays } = await import('../../serial/inspect.js');
-    const days = await inspectDays(await ctx.redis(), db, tickets, dates, fmt);
+    const scope = await serialScope(ctx, db, o.prefix);
+    const days = await inspectDays(await ctx.redis(), db, tickets, dates, { ...fmt, ...scope });
     const bad = days.filter((d) => d.status === 'behind' || d.status === 'invalid');
     const view = table<DayInspection>(days, [
       { header: 'DATE', value: (d) => d.date },
@@ -42,7 +43,7 @@ export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTab
       { header: 'TTL', value: (d) => ttlText(d.ttl), align: 'right', priority: 3 },
       { header: 'ROWS', value: (d) => d.rows, align: 'right', priority: 2 },
       { header: 'MAX SEQ', value: (d) => d.maxSeq, align: 'right', priority: 2 },
-      { header: 'NEXT SERIAL', value: (d) => d.nextSerial, priority: 4, min: 12 },
+      { header: 'NEXT SERIAL', value: (d) => d.nextSerials.join(' '), priority: 4, min: 12 },
       { header: 'STATUS', value: (d) => d.status, tone: (d) => STATUS_TONE[d.status] },
     ]);
     const problem =
