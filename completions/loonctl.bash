@@ -26,13 +26,13 @@ _loonctl_options() {
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue list') echo '--all --no-workers --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --mutex-wait --dry-run --yes --task --id --grep --priority --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue purge') echo '--unacked --backup --append --mutex-wait --limit --dry-run --yes --task --id --grep --priority --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --mutex-wait --dry-run --yes --task --id --grep --priority --tenant --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue purge') echo '--unacked --backup --append --mutex-wait --limit --dry-run --yes --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue import') echo '--to --allow-duplicates --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'worker ls') echo '--control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -133,6 +133,7 @@ _loonctl_option_value() {
     'queue peek|--id') echo 'none' ;;
     'queue peek|--grep') echo 'none' ;;
     'queue peek|--priority') echo 'none' ;;
+    'queue peek|--tenant') echo 'none' ;;
     'queue peek|--eta-before') echo 'none' ;;
     'queue peek|--eta-after') echo 'none' ;;
     'queue peek|--key-prefix') echo 'none' ;;
@@ -158,6 +159,7 @@ _loonctl_option_value() {
     'queue export|--id') echo 'none' ;;
     'queue export|--grep') echo 'none' ;;
     'queue export|--priority') echo 'none' ;;
+    'queue export|--tenant') echo 'none' ;;
     'queue export|--eta-before') echo 'none' ;;
     'queue export|--eta-after') echo 'none' ;;
     'queue export|--key-prefix') echo 'none' ;;
@@ -177,6 +179,7 @@ _loonctl_option_value() {
     'queue requeue|--id') echo 'none' ;;
     'queue requeue|--grep') echo 'none' ;;
     'queue requeue|--priority') echo 'none' ;;
+    'queue requeue|--tenant') echo 'none' ;;
     'queue requeue|--control-exchange') echo 'none' ;;
     'queue requeue|--key-prefix') echo 'none' ;;
     'queue requeue|--sep') echo 'none' ;;
@@ -190,6 +193,7 @@ _loonctl_option_value() {
     'queue move|--id') echo 'none' ;;
     'queue move|--grep') echo 'none' ;;
     'queue move|--priority') echo 'none' ;;
+    'queue move|--tenant') echo 'none' ;;
     'queue move|--eta-before') echo 'none' ;;
     'queue move|--eta-after') echo 'none' ;;
     'queue move|--key-prefix') echo 'none' ;;
@@ -207,6 +211,7 @@ _loonctl_option_value() {
     'queue purge|--id') echo 'none' ;;
     'queue purge|--grep') echo 'none' ;;
     'queue purge|--priority') echo 'none' ;;
+    'queue purge|--tenant') echo 'none' ;;
     'queue purge|--eta-before') echo 'none' ;;
     'queue purge|--eta-after') echo 'none' ;;
     'queue purge|--key-prefix') echo 'none' ;;

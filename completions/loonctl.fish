@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -175,6 +175,7 @@ complete -c loonctl -n '__loonctl_at \'queue peek\'' -l task -x -d 'task name gl
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l id -x -d 'task id'
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l grep -x -d 'text anywhere in the message or its arguments'
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l priority -x -d 'message priority'
+complete -c loonctl -n '__loonctl_at \'queue peek\'' -l tenant -x -d 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)'
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l eta-before -x -d 'ETA before this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l eta-after -x -d 'ETA after this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue peek\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
@@ -201,6 +202,7 @@ complete -c loonctl -n '__loonctl_at \'queue export\'' -l task -x -d 'task name 
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l id -x -d 'task id'
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l grep -x -d 'text anywhere in the message or its arguments'
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l priority -x -d 'message priority'
+complete -c loonctl -n '__loonctl_at \'queue export\'' -l tenant -x -d 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)'
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l eta-before -x -d 'ETA before this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l eta-after -x -d 'ETA after this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue export\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
@@ -221,6 +223,7 @@ complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l task -x -d 'task name
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l id -x -d 'task id'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l grep -x -d 'text anywhere in the message or its arguments'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l priority -x -d 'message priority'
+complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l tenant -x -d 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
 complete -c loonctl -n '__loonctl_at \'queue requeue\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
@@ -234,6 +237,7 @@ complete -c loonctl -n '__loonctl_at \'queue move\'' -l task -x -d 'task name gl
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l id -x -d 'task id'
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l grep -x -d 'text anywhere in the message or its arguments'
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l priority -x -d 'message priority'
+complete -c loonctl -n '__loonctl_at \'queue move\'' -l tenant -x -d 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)'
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l eta-before -x -d 'ETA before this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l eta-after -x -d 'ETA after this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue move\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
@@ -253,6 +257,7 @@ complete -c loonctl -n '__loonctl_at \'queue purge\'' -l task -x -d 'task name g
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l id -x -d 'task id'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l grep -x -d 'text anywhere in the message or its arguments'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l priority -x -d 'message priority'
+complete -c loonctl -n '__loonctl_at \'queue purge\'' -l tenant -x -d 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l eta-before -x -d 'ETA before this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l eta-after -x -d 'ETA after this ISO time'
 complete -c loonctl -n '__loonctl_at \'queue purge\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'

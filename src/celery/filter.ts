@@ -9,6 +9,8 @@ export interface FilterSpec {
   priority?: number;
   etaBefore?: string;
   etaAfter?: string;
+  /** LoonFlow 3.x: the tenant, the first argument of every 3.x task (a UUID, typed or as text). */
+  tenant?: string;
 }
 
 export type MessageFilter = (m: DecodedMessage, raw: Buffer) => boolean;
@@ -75,6 +77,14 @@ export function makeFilter(spec: FilterSpec): MessageFilter | null {
   if (spec.etaAfter !== undefined) {
     const t = parseInstant(spec.etaAfter, '--eta-after');
     checks.push((m) => m.eta !== null && Date.parse(m.eta) > t);
+  }
+  if (spec.tenant !== undefined) {
+    const want = spec.tenant.toLowerCase().replace(/-/g, '');
+    const first = (m: DecodedMessage) => (Array.isArray(m.args) ? m.args[0] : undefined);
+    checks.push((m) => {
+      const a = first(m);
+      return typeof a === 'string' && a.toLowerCase().replace(/-/g, '') === want;
+    });
   }
   if (checks.length === 0) return null;
   return (m, raw) => checks.every((c) => c(m, raw));

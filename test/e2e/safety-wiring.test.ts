@@ -104,3 +104,19 @@ describe('terminal text from queue data', () => {
     expect(json[0].task).toBe(evil);
   });
 });
+
+describe('LoonFlow 3.x tenants', () => {
+  it('--tenant keeps the tasks whose first argument is that tenant, typed UUID or text', async () => {
+    await redis.flush();
+    const tenant = '3f1c2d7e-8a0e-4b55-9c1d-1c8f6f3a7d10';
+    const typed = { __type__: 'uuid', __value__: { hex: tenant.replace(/-/g, '') } };
+    await redis.client.lpush(
+      'loonflow',
+      envelope({ id: 't1', task: 'tasks.flow_hook_task', args: [typed, 'ticket-1', 'node-1'] }),
+      envelope({ id: 't2', task: 'tasks.flow_hook_task', args: ['00000000-0000-0000-0000-000000000000', 'x', 'y'] }),
+      envelope({ id: 't3', task: 'tasks.flow_notification_task', args: [tenant, 'ticket-3', 'node-3'] }),
+    );
+    const r = await cli('peek', 'loonflow', '--tenant', tenant.toUpperCase(), '--json');
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((m) => m.id)).toEqual(['t1', 't3']);
+  });
+});

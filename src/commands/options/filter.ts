@@ -6,6 +6,12 @@ const BASE: readonly OptionSpec[] = [
   { name: 'id', type: 'string', placeholder: 'id', description: 'task id' },
   { name: 'grep', type: 'string', placeholder: 'text', description: 'text anywhere in the message or its arguments' },
   { name: 'priority', type: 'int', min: 0, max: 255, description: 'message priority' },
+  {
+    name: 'tenant',
+    type: 'string',
+    placeholder: 'id',
+    description: 'LoonFlow 3.x: only tasks of this tenant (the first argument of every 3.x task)',
+  },
 ];
 const ETA: readonly OptionSpec[] = [
   { name: 'eta-before', type: 'string', placeholder: 'time', description: 'ETA before this ISO time' },
@@ -21,5 +27,13 @@ export const FILTER_OPTIONS_NO_ETA = BASE;
 export type FilterInput = FilterSpec;
 
 export function filterSpec(f: FilterInput): FilterSpec {
-  return { task: f.task, id: f.id, grep: f.grep, priority: f.priority, etaBefore: f.etaBefore, etaAfter: f.etaAfter };
+  return {
+    task: f.task,
+    id: f.id,
+    grep: f.grep,
+    priority: f.priority,
+    etaBefore: f.etaBefore,
+    etaAfter: f.etaAfter,
+    tenant: f.tenant,
+  };
 }
