@@ -80,9 +80,9 @@ export function makeFilter(spec: FilterSpec): MessageFilter | null {
   }
   if (spec.tenant !== undefined) {
     const want = spec.tenant.toLowerCase().replace(/-/g, '');
-    const first = (m: DecodedMessage) => (Array.isArray(m.args) ? m.args[0] : undefined);
+    const first = (m: DecodedMessage): unknown => (Array.isArray(m.args) ? (m.args as unknown[])[0] : undefined);
     checks.push((m) => {
-      const a = first(m);
+      const a: unknown = first(m);
       return typeof a === 'string' && a.toLowerCase().replace(/-/g, '') === want;
     });
   }
