@@ -328,7 +328,7 @@ function profileSection(file: ConfigFile | undefined, name: string, env: Env): S
     );
   const s = file.profiles[name];
   if (s) return s;
-  const known = Object.keys(file.profiles);
+  const known = Object.entries(file.profiles).map(([name]) => name);
   throw new UsageError(
     `unknown profile '${name}'`,
     known.length ? `profiles in ${file.path}: ${known.join(', ')}` : `${file.path} defines no profiles`,

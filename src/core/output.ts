@@ -225,7 +225,7 @@ export class Output {
   /** One object as `key: value` lines (table), `key\tvalue` (plain) or JSON. */
   record(obj: Record<string, unknown>, opts: { json?: unknown; tones?: Record<string, Tone | undefined> } = {}): void {
     if (this.isJson) return this.json(opts.json ?? obj);
-    const keys = Object.keys(obj);
+    const keys = Object.entries(obj).map(([k]) => k);
     if (this.format === 'plain') {
       for (const k of keys) this.line(`${k}\t${formatCell(obj[k])}`);
       return;

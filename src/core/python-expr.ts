@@ -74,7 +74,7 @@ export function tokenize(src: string): Token[] {
 export function truthy(v: PyValue): boolean {
   if (v === null || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'object') return Object.keys(v).length > 0;
+  if (typeof v === 'object') return Object.entries(v).length > 0;
   return true;
 }
 

@@ -344,11 +344,11 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 }
 
 /**
- * The compiled watchdog: beside this module (dist/lock/), under dist/lock/ when this module is a chunk of
- * the bundled CLI (dist/), or the built one when the test runner runs the TypeScript sources.
+ * The compiled watchdog program (dist/lock-watchdog.js): from dist/lock/ (this module built), from dist/
+ * (this module a chunk of the bundled CLI), or from src/lock/ under the test runner.
  */
 function watchdogScript(): string {
-  const candidates = ['./watchdog.js', './lock/watchdog.js', '../../dist/lock/watchdog.js'];
+  const candidates = ['../lock-watchdog.js', './lock-watchdog.js', '../../dist/lock-watchdog.js'];
   const paths = candidates.map((c) => fileURLToPath(new URL(c, import.meta.url)));
   return paths.find((p) => existsSync(p)) ?? paths[0];
 }

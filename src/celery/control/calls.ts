@@ -141,7 +141,7 @@ async function acknowledged(
 export function signalName(text: string): string {
   const names = constants.signals as Record<string, number>;
   const upper = text.trim().toUpperCase();
-  const byNumber = /^\d+$/.test(upper) ? Object.keys(names).find((n) => names[n] === Number(upper)) : undefined;
+  const byNumber = /^\d+$/.test(upper) ? Object.entries(names).find(([, n]) => n === Number(upper))?.[0] : undefined;
   const name = byNumber ?? (upper.startsWith('SIG') ? upper : `SIG${upper}`);
   if (!(name in names)) throw new UsageError(`--signal: '${text}' is not a signal`, 'e.g. TERM, KILL, USR1');
   return name;

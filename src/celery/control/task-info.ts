@@ -61,5 +61,7 @@ export function toScheduledList(result: unknown, nowS: number): WorkerTask[] | n
 
 /** A worker's `{"error": "..."}` reply, if that is what it is. */
 export function replyError(result: unknown): string | null {
-  return isObject(result) && typeof result.error === 'string' && Object.keys(result).length === 1 ? result.error : null;
+  return isObject(result) && typeof result.error === 'string' && Object.entries(result).length === 1
+    ? result.error
+    : null;
 }
