@@ -2,7 +2,6 @@
  * What `lock run` and its watchdog (the program in src/lock-watchdog.ts) say to each other over the IPC
  * channel, and how a process group's live members are found.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export type ToWatchdog =

@@ -23,18 +23,22 @@ afterAll(async () => {
   await redis.release();
 });
 
+/** One export line of a message for `loonflow`, as `queue export` writes it. */
+const queueLine = (id: string) =>
+  exportLine({
+    v: 1,
+    source: 'queue',
+    queue: 'loonflow',
+    bucket: 0,
+    position: 0,
+    delivery_tag: null,
+    message_b64: envelope({ id }).toString('base64'),
+  });
+
 describe('import of a line too long (item 11)', () => {
   it('stops at that line, with its number; the lines before it are imported', async () => {
     await redis.flush();
-    const ok = exportLine({
-      v: 1,
-      source: 'queue',
-      queue: 'loonflow',
-      bucket: 0,
-      position: 0,
-      delivery_tag: null,
-      message_b64: envelope({ id: 'a' }).toString('base64'),
-    });
+    const ok = queueLine('a');
     const file = join(dir, 'long.jsonl');
     writeFileSync(file, ok + ok + `{"v":1,"x":"${'A'.repeat(300_000)}"}\n` + ok);
     const r = await importFile(redis.client, makeTransport(), file, {
@@ -48,15 +52,7 @@ describe('import of a line too long (item 11)', () => {
   });
   it('CRLF line ends and a last line without a newline still read', async () => {
     await redis.flush();
-    const ok = exportLine({
-      v: 1,
-      source: 'queue',
-      queue: 'loonflow',
-      bucket: 0,
-      position: 0,
-      delivery_tag: null,
-      message_b64: envelope({ id: 'a' }).toString('base64'),
-    });
+    const ok = queueLine('a');
     const file = join(dir, 'crlf.jsonl');
     writeFileSync(file, ok.replace('\n', '\r\n') + ok.trimEnd());
     const r = await importFile(redis.client, makeTransport(), file, { allowDuplicates: true, dryRun: false });
