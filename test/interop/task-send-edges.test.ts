@@ -64,7 +64,12 @@ describe('task send: dry run, errors, declaring', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     // commander's own errors (choices) add the house's '(add --help for usage)' line
-    expect(r.stderr.trim().split('\n').filter((l) => l !== '(add --help for usage)')).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '(add --help for usage)'),
+    ).toHaveLength(1);
     expect(r.stderr).toMatch(/^loonctl: /);
     expect(r.stderr).toMatch(message as RegExp);
     expect(await snapshot()).toEqual(before);

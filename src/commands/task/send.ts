@@ -1,46 +1,13 @@
 import { UsageError } from '../../core/errors.js';
-import type { CeleryFlavour } from '../../celery/write/publish.js';
-import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
-import { DRY_RUN } from '../options/write.js';
 import { transportOf } from '../queue/shared.js';
 import { defineCommand } from '../spec.js';
+import { SEND_OPTIONS, type SendInput } from './send-options.js';
 
-interface Input extends TransportInput {
-  task: string;
-  args?: string;
-  kwargs?: string;
-  queue: string;
-  countdown?: number;
-  eta?: string;
-  priority?: number;
-  id?: string;
-  celery?: CeleryFlavour;
-  declare?: boolean;
-  dryRun?: boolean;
-}
-
-export const taskSend = defineCommand<Input>({
+export const taskSend = defineCommand<SendInput>({
   path: ['task', 'send'],
   summary: "publish a task as Celery's apply_async does (protocol 2, the deployment's kombu), print its id",
   args: [{ name: 'task', required: true, description: 'task name, e.g. tasks.flow_hook_task' }],
-  options: [
-    { name: 'args', type: 'string', placeholder: 'json', description: 'positional arguments, a JSON array' },
-    { name: 'kwargs', type: 'string', placeholder: 'json', description: 'keyword arguments, a JSON object' },
-    { name: 'queue', type: 'string', default: 'loonflow', complete: 'queues', description: 'queue to send to' },
-    { name: 'countdown', type: 'duration', max: '366d', description: 'run this long from now (Celery countdown)' },
-    { name: 'eta', type: 'string', placeholder: 'time', description: 'run at this time (ISO 8601; no offset: --tz)' },
-    { name: 'priority', type: 'int', min: 0, max: 255, description: 'message priority (Redis buckets 0-9)' },
-    {
-      name: 'celery',
-      type: 'string',
-      choices: ['4.1', '5.2', '5.5'],
-      description: "write what this Celery's producer writes (default: from the LoonFlow line)",
-    },
-    { name: 'id', type: 'string', placeholder: 'uuid', description: 'task id (Celery task_id; default a new uuid4)' },
-    { name: 'declare', type: 'boolean', description: 'declare the queue first when no binding names it' },
-    DRY_RUN,
-    ...TRANSPORT_OPTIONS,
-  ],
+  options: SEND_OPTIONS,
   examples: [
     'loonctl task send tasks.flow_hook_task --args "[4711]"',
     'loonctl task send tasks.run_flow_task --args \'[4711, "3", 12, "admin_retry"]\' --priority 6',
