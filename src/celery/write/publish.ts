@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../../core/errors.js';
 import { pyJsonString } from '../pyjson.js';
-import type { Transport } from '../transport.js';
+import { assertQueueDestination, type Transport } from '../transport.js';
 import { celeryOrigin, celeryReplyTo } from './celery-ids.js';
 import { pyIsoformat, utcFromMicros } from './py-datetime.js';
 import { pyDumps } from './py-format.js';
@@ -139,6 +139,7 @@ export interface PublishedTask extends TaskMessage {
  */
 export async function publishTask(redis: Redis, t: Transport, o: PublishOptions): Promise<PublishedTask> {
   const msg = buildTaskMessage(o);
+  assertQueueDestination(msg.queue);
   const route = await queueRoute(redis, t, msg.queue);
   if (!route.declared && !o.declare) {
     const known = route.known.length ? route.known.slice(0, 10).join(', ') : 'none';
