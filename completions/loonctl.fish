@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -15,7 +15,7 @@ function __loonctl_subcommands
         case 'worker'
             printf '%s\n' 'ls' 'inspect' 'pause' 'resume'
         case 'task'
-            printf '%s\n' 'revoke'
+            printf '%s\n' 'revoke' 'send'
         case 'lock'
             printf '%s\n' 'acquire' 'release' 'extend' 'show' 'list' 'run'
         case 'config'
@@ -80,7 +80,7 @@ complete -c loonctl -f
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'serial' -d 'LoonFlow ticket serials: reserve race-free, inspect counters, reseed from the database, audit'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'queue' -d 'Celery queues in Redis: list, peek, show, stats, export; requeue, move, purge, import'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'worker' -d 'live Celery workers over Celery\'s remote control: census, inspect, pause and resume a queue'
-complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks by id: revoke (broadcast to live workers and removed from Redis)'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks: send one as apply_async would, revoke by id (broadcast to live workers, removed from Redis)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
@@ -304,6 +304,7 @@ complete -c loonctl -n '__loonctl_at \'worker resume\'' -l priority-steps -x -d 
 complete -c loonctl -n '__loonctl_at \'worker resume\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'worker resume\'; and __loonctl_npos -eq 0' -x -a '(__loonctl_dynamic queues)'
 complete -c loonctl -n '__loonctl_at \'task\'' -f -a 'revoke' -d 'Celery\'s revoke to every live worker (prefetched and ETA copies are skipped), and the messages removed from Redis wherever they sit'
+complete -c loonctl -n '__loonctl_at \'task\'' -f -a 'send' -d 'publish a task as Celery\'s apply_async does (protocol 2, the deployment\'s kombu), print its id'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l terminate -d 'also signal the process running it'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l signal -x -d 'signal for --terminate (default TERM)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l backup -r -F -d 'write the removed messages here (export format) first'
@@ -315,6 +316,20 @@ complete -c loonctl -n '__loonctl_at \'task revoke\'' -l key-prefix -x -d 'kombu
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
 complete -c loonctl -n '__loonctl_at \'task revoke\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l args -x -d 'positional arguments, a JSON array (kombu typed values for UUID, datetime)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l kwargs -x -d 'keyword arguments, a JSON object'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l queue -x -a '(__loonctl_dynamic queues)' -d 'queue to send to'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l countdown -x -d 'run this long from now (Celery countdown)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l eta -x -d 'run at this time (ISO 8601; no offset: --tz)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l priority -x -d 'message priority (Redis buckets 0-9)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l celery -x -a '4.1 5.2 5.5' -d 'write what this Celery\'s producer writes (default from the LoonFlow line: 3.x 5.5, 2.0.14+ 5.2, else 4.1).'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l id -x -d 'task id (Celery task_id; default a new uuid4)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l declare -d 'declare the queue first when no binding names it'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l dry-run -d 'show what would change, change nothing'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'task send\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'acquire' -d 'take a lock and print its token (busy: exit 75 naming the holder)'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'release' -d 'compare-and-delete with your token; --force deletes a stale lock whoever holds it'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'extend' -d 'redis-py\'s extend: add to the remaining TTL (or replace it with --replace); fails on a key without expiry'

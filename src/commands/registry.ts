@@ -30,6 +30,7 @@ import { serialPrime } from './serial/prime.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { taskGroup } from './task/group.js';
 import { taskRevoke } from './task/revoke.js';
+import { taskSend } from './task/send.js';
 import { workerGroup } from './worker/group.js';
 import { workerInspect } from './worker/inspect.js';
 import { workerLs } from './worker/ls.js';
@@ -64,6 +65,7 @@ export const COMMANDS = [
   workerPause,
   workerResume,
   taskRevoke,
+  taskSend,
   lockAcquire,
   lockRelease,
   lockExtend,
