@@ -55,7 +55,7 @@ describe('task send: dry run, errors, declaring', () => {
     [['--countdown', '5s', '--eta', '2030-01-01T00:00:00Z'], /--countdown or --eta, not both/],
     [['--priority', '256'], /--priority/],
     [['--queue', 'nope'], /queue 'nope' is not declared: no _kombu.binding set names it.*known queues: loonflow/],
-    [['--celery', '6.0'], /'--celery <value>' argument '6.0' is invalid/],
+    [['--celery', '6.0'], /'--celery <version>' argument '6.0' is invalid/],
   ])('%j: one-line error, usage exit code, nothing written', async (args, message) => {
     await redis.flush();
     await redis.client.sadd('_kombu.binding.loonflow', `loonflow${SEP}${SEP}loonflow`);
