@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import { Script } from '../redis/script.js';
+
+/** How many elements are fingerprinted at each end of a bucket list. */
+export const WINDOW = 32;
+/** How far past the head window one look searches for the previous head (pushes since the last look). */
+export const SEARCH = 4096;
+
+/** One bucket list as one observation saw it. */
+export interface BucketProbe {
+  length: number;
+  /** Fingerprints from the tail inwards: [0] is the element a worker takes next. */
+  tail: string[];
+  /** Fingerprints from the head inwards: [0] is the element pushed last. */
+  head: string[];
+  /** Index from the head of the first element whose fingerprint is the previous head's, or -1. */
+  found: number;
+  /** The key holds something other than a list (someone else's key): treated as empty. */
+  foreign: boolean;
+}
+
+// Hashing happens in Redis so a look costs ~17 bytes per fingerprint on the wire, not the messages.
+// Messages over 8 KiB are hashed on their first and last 4 KiB and their length: kombu's envelope
+// ends with `properties` (delivery_tag, a fresh uuid4 per message), so the ends tell messages apart.
+// ARGV: window, search budget, then one previous-head fingerprint per key ('' for none).
+// The search walks from the head: pushes only move the old head deeper, so it costs O(new messages).
+const PROBE = new Script(
+  'loonctl-flow-probe',
+  `local w = tonumber(ARGV[1])
+local budget = tonumber(ARGV[2])
+local function fp(e)
+  local n = #e
+  if n > 8192 then e = string.sub(e, 1, 4096) .. string.sub(e, -4096) end
+  return string.sub(redis.sha1hex(n .. ':' .. e), 1, 16)
+end
+local out = {}
+for i, k in ipairs(KEYS) do
+  local want = ARGV[2 + i]
+  local len = redis.pcall('LLEN', k)
+  if type(len) ~= 'number' then
+    out[i] = {0, 1, {}, {}, -1}
+  else
+    local tail, head, found = {}, {}, -1
+    if len > 0 then
+      local t = redis.call('LRANGE', k, -w, -1)
+      for j = #t, 1, -1 do tail[#tail + 1] = fp(t[j]) end
+      local h = redis.call('LRANGE', k, 0, w - 1)
+      for j = 1, #h do
+        head[j] = fp(h[j])
+        if found < 0 and head[j] == want then found = j - 1 end
+      end
+      local from = w
+      while found < 0 and want ~= '' and from < len and from < w + budget do
+        local chunk = redis.call('LRANGE', k, from, from + 255)
+        for j = 1, #chunk do
+          if fp(chunk[j]) == want then found = from + j - 1 break end
+        end
+        from = from + 256
+      end
+    end
+    out[i] = {len, 0, tail, head, found}
+  end
+end
+return out`,
+);
+
+/**
+ * Lengths and end fingerprints of the given bucket lists, read atomically in one script call, with the
+ * position of each list's previous head (`previousHeads[i]`, '' when unknown).
+ */
+export async function probeBuckets(
+  redis: Redis,
+  keys: Buffer[],
+  previousHeads: string[],
+  window = WINDOW,
+  search = SEARCH,
+): Promise<BucketProbe[]> {
+  if (keys.length === 0) return [];
+  const reply = (await PROBE.run(redis, keys, [window, search, ...previousHeads])) as [
+    number,
+    number,
+    string[],
+    string[],
+    number,
+  ][];
+  return reply.map(([length, foreign, tail, head, found]) => ({ length, tail, head, found, foreign: foreign === 1 }));
+}
