@@ -17,17 +17,31 @@ export interface BucketProbe {
   found: number;
   /** The key holds something other than a list (someone else's key): treated as empty. */
   foreign: boolean;
+  /**
+   * With `fresh` asked for: the elements above the previous head, newest first (the whole list when the
+   * previous head is gone and the list was searched to its end); null when they were more than asked.
+   */
+  fresh: Buffer[] | null;
+}
+
+export interface ProbeOptions {
+  window?: number;
+  search?: number;
+  /** Also return up to this many raw elements pushed since the previous look (for a mirror of the list). */
+  fresh?: number;
 }
 
 // Hashing happens in Redis so a look costs ~17 bytes per fingerprint on the wire, not the messages.
 // Messages over 8 KiB are hashed on their first and last 4 KiB and their length: kombu's envelope
 // ends with `properties` (delivery_tag, a fresh uuid4 per message), so the ends tell messages apart.
-// ARGV: window, search budget, then one previous-head fingerprint per key ('' for none).
+// ARGV: window, search budget, how many fresh elements may be returned, then one previous-head
+// fingerprint per key ('' for none).
 // The search walks from the head: pushes only move the old head deeper, so it costs O(new messages).
 const PROBE = new Script(
   'loonctl-flow-probe',
   `local w = tonumber(ARGV[1])
 local budget = tonumber(ARGV[2])
+local ret = tonumber(ARGV[3])
 local function fp(e)
   local n = #e
   if n > 8192 then e = string.sub(e, 1, 4096) .. string.sub(e, -4096) end
@@ -35,10 +49,10 @@ local function fp(e)
 end
 local out = {}
 for i, k in ipairs(KEYS) do
-  local want = ARGV[2 + i]
+  local want = ARGV[3 + i]
   local len = redis.pcall('LLEN', k)
   if type(len) ~= 'number' then
-    out[i] = {0, 1, {}, {}, -1}
+    out[i] = {0, 1, {}, {}, -1, {}}
   else
     local tail, head, found = {}, {}, -1
     if len > 0 then
@@ -58,7 +72,15 @@ for i, k in ipairs(KEYS) do
         from = from + 256
       end
     end
-    out[i] = {len, 0, tail, head, found}
+    local fresh = 0
+    if ret > 0 then
+      if found >= 0 and found <= ret then
+        fresh = found > 0 and redis.call('LRANGE', k, 0, found - 1) or {}
+      elseif found < 0 and len <= ret and (want == '' or len <= w + budget) then
+        fresh = len > 0 and redis.call('LRANGE', k, 0, -1) or {}
+      end
+    end
+    out[i] = {len, 0, tail, head, found, fresh}
   end
 end
 return out`,
@@ -72,16 +94,25 @@ export async function probeBuckets(
   redis: Redis,
   keys: Buffer[],
   previousHeads: string[],
-  window = WINDOW,
-  search = SEARCH,
+  o: ProbeOptions = {},
 ): Promise<BucketProbe[]> {
   if (keys.length === 0) return [];
-  const reply = (await PROBE.run(redis, keys, [window, search, ...previousHeads])) as [
+  const args = [o.window ?? WINDOW, o.search ?? SEARCH, o.fresh ?? 0, ...previousHeads];
+  const reply = (await PROBE.runBuffer(redis, keys, args)) as [
     number,
     number,
-    string[],
-    string[],
+    Buffer[],
+    Buffer[],
     number,
+    Buffer[] | 0,
   ][];
-  return reply.map(([length, foreign, tail, head, found]) => ({ length, tail, head, found, foreign: foreign === 1 }));
+  const text = (xs: Buffer[]) => xs.map((x) => x.toString('latin1'));
+  return reply.map(([length, foreign, tail, head, found, fresh]) => ({
+    length,
+    tail: text(tail),
+    head: text(head),
+    found,
+    foreign: foreign === 1,
+    fresh: fresh === 0 ? null : fresh,
+  }));
 }

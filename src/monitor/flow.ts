@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { bucketKeys, parseQueueName, queueLabel, type Transport } from '../celery/transport.js';
 import { align, type Movement } from './flow-align.js';
 import { nextCohorts, oldestSeen } from './flow-cohorts.js';
-import { probeBuckets, SEARCH, WINDOW } from './flow-probe.js';
+import { type BucketProbe, probeBuckets, SEARCH, WINDOW } from './flow-probe.js';
 import type { BucketState, FlowState, FlowStore, QueueFlowState } from './flow-store.js';
 
 export { fileFlowStore, memoryFlowStore, redisFlowStore } from './flow-store.js';
@@ -62,7 +62,7 @@ function sumMovements(ms: Movement[]): Movement {
 function observeQueue(
   label: string,
   prev: QueueFlowState | undefined,
-  probes: { step: number; probe: Awaited<ReturnType<typeof probeBuckets>>[number] }[],
+  probes: { step: number; probe: BucketProbe }[],
   now: number,
 ): Observed {
   const buckets: Record<string, BucketState> = {};
