@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Context } from '../app/context.js';
 import type { QueueInfo } from '../celery/list.js';
 import type { Transport } from '../celery/transport.js';
+import { UsageError } from '../core/errors.js';
 import { check, type CheckResult } from './check.js';
 import type { CheckName } from './check-names.js';
 import { asFinding } from './finding.js';
@@ -42,6 +43,8 @@ async function guarded(name: string, fn: () => Promise<CheckResult | CheckResult
     const r = await fn();
     return Array.isArray(r) ? r : [r];
   } catch (e) {
+    // The flow state key holding something else is a finding here, not the operator's typo.
+    if (e instanceof UsageError) return [check(name, 'fail', e.message)];
     return [check(name, 'fail', (await asFinding(e)).message)];
   }
 }
