@@ -237,3 +237,25 @@ describe('exit codes and -q', () => {
     expect(loud.stdout.split('\n').length).toBeGreaterThan(10);
   });
 });
+
+describe("tomorrow's serial counter (LoonFlow lines with serials)", () => {
+  const base = ['--skip', 'database,queue-consumers,long-running-tasks,maxmemory-policy', '--prime-by', '00:00'];
+
+  it('2.x: unprimed after --prime-by warns naming the key; primed is ok; 3.x has no such check', async () => {
+    const { addDays, dateIn } = await import('../../src/core/parse.js');
+    const tomorrow = addDays(dateIn('Asia/Shanghai'), 1);
+    const key = `ticket_day_count_${tomorrow}`;
+    const unprimed = await doctorJson([...base, '--loonflow-version', '2']);
+    expect(unprimed.by['serial primed']).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining(`${key} absent`),
+    });
+    await redis.client.set(key, '0');
+    const primed = await doctorJson([...base, '--loonflow-version', '2']);
+    expect(primed.by['serial primed']).toMatchObject({ status: 'ok', detail: `${key} = 0, no expiry` });
+    const v3 = await doctorJson([...base, '--loonflow-version', '3']);
+    expect(v3.by['serial primed']).toBeUndefined();
+    const skipped = await doctorJson([...base, '--loonflow-version', '2', '--skip', 'serial-primed']);
+    expect(skipped.by['serial primed']).toMatchObject({ status: 'skip' });
+  });
+});
