@@ -49,11 +49,10 @@ export async function runDoctor(ctx: Context, o: DoctorOptions = {}): Promise<Do
   if (skip.has('broker')) checks.push(check('broker', 'skip', 'skipped (--skip)'));
   else {
     const broker = await brokerCheck(() => ctx.broker(), c.brokerUrl.value, same && redisOk);
-    if (same && !redisOk) {
-      broker.status = skip.has('redis') ? 'skip' : 'fail';
-      broker.detail = skip.has('redis')
-        ? 'same as redis, not checked (--skip redis)'
-        : 'same as redis, which is unreachable';
+    // Skipping redis (counters and locks) still checks a broker at the same URL: it connects on its own.
+    if (same && !redisOk && !skip.has('redis')) {
+      broker.status = 'fail';
+      broker.detail = 'same as redis, which is unreachable';
     }
     checks.push(broker);
     brokerOk = broker.status === 'ok';
