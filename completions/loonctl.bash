@@ -51,7 +51,7 @@ _loonctl_options() {
     'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --max-runtime --record-command --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'doctor') echo '--prime-by --max-task-runtime -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'doctor') echo '--prime-by --max-task-runtime --max-ready --max-oldest --max-unacked-age --queue-max-ready --queue-max-oldest --queue-max-unacked-age --not-draining-after --skip --key-prefix --sep --priority-steps --visibility-timeout --control-exchange --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps --zone -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -304,6 +304,26 @@ _loonctl_option_value() {
     'lock run|--prefix') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;
     'doctor|--max-task-runtime') echo 'none' ;;
+    'doctor|--max-ready') echo 'none' ;;
+    'doctor|--max-oldest') echo 'none' ;;
+    'doctor|--max-unacked-age') echo 'none' ;;
+    'doctor|--queue-max-ready') echo 'none' ;;
+    'doctor|--queue-max-oldest') echo 'none' ;;
+    'doctor|--queue-max-unacked-age') echo 'none' ;;
+    'doctor|--not-draining-after') echo 'none' ;;
+    'doctor|--skip') echo 'choices:redis redis-version redis-role maxmemory-policy broker database database-version loonflow ticket-table serial-counter serial-primed celery-backlog queue-ready oldest-ready not-draining unacked-age eta-delay unacked-mutex queue-consumers long-running-tasks' ;;
+    'doctor|--key-prefix') echo 'none' ;;
+    'doctor|--sep') echo 'none' ;;
+    'doctor|--priority-steps') echo 'none' ;;
+    'doctor|--visibility-timeout') echo 'none' ;;
+    'doctor|--control-exchange') echo 'none' ;;
+    'doctor|--ticket-table') echo 'none' ;;
+    'doctor|--id-column') echo 'none' ;;
+    'doctor|--serial-column') echo 'none' ;;
+    'doctor|--created-column') echo 'none' ;;
+    'doctor|--deleted-column') echo 'none' ;;
+    'doctor|--db-timestamps') echo 'choices:naive utc' ;;
+    'doctor|--zone') echo 'none' ;;
     *'|-V') echo 'flag' ;;
     *'|--version') echo 'flag' ;;
     *'|--redis-url') echo 'none' ;;

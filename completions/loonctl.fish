@@ -1,7 +1,7 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-oldest --max-ready --max-runtime --max-task-runtime --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --skip --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
@@ -372,6 +372,26 @@ complete -c loonctl -n '__loonctl_at \'lock run\'; and __loonctl_npos -eq 0' -x 
 complete -c loonctl -n '__loonctl_at \'config\'' -f -a 'show' -d 'every effective setting with its source (flag, env var, file, default); passwords masked'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l prime-by -x -d 'warn after this local time when tomorrow\'s serial counter is not primed'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-task-runtime -x -d 'warn about tasks running longer than this'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-ready -x -d 'fail when a queue holds more ready messages than this'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-oldest -x -d 'fail when a queue\'s oldest ready message has waited longer (inferred between runs, a lower bound)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-unacked-age -x -d 'fail when a message has been taken and not acknowledged for longer than this'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l queue-max-ready -x -d '--max-ready for one queue (e.g. reports=50000); queue=off turns it off there'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l queue-max-oldest -x -d '--max-oldest for one queue (e.g. reports=2h); queue=off turns it off there'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l queue-max-unacked-age -x -d '--max-unacked-age for one queue (e.g. reports=3h); queue=off turns it off there'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l not-draining-after -x -d 'fail a queue with a backlog from which nothing was consumed for this long'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l skip -x -a 'redis redis-version redis-role maxmemory-policy broker database database-version loonflow ticket-table serial-counter serial-primed celery-backlog queue-ready oldest-ready not-draining unacked-age eta-delay unacked-mutex queue-consumers long-running-tasks' -d 'do not run this check (reported as skip)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l ticket-table -x -d 'ticket table (default ticket_ticketrecord)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l id-column -x -d 'ticket id column (default id)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l serial-column -x -d 'serial column (default sn)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l created-column -x -d 'creation time column (default gmt_created)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l deleted-column -x -d 'soft-delete column, \'\' for none (default is_deleted)'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l db-timestamps -x -a 'naive utc' -d 'created column holds local (naive) or UTC wall-clock time'
+complete -c loonctl -n '__loonctl_at \'doctor\'' -l zone -x -d 'LoonFlow\'s DEPLOY_ZONE, in serials'
 complete -c loonctl -n '__loonctl_at \'completion\'; and __loonctl_npos -eq 0' -x -a 'bash zsh fish'
 complete -c loonctl -s V -l version -d 'print the version'
 complete -c loonctl -l redis-url -x -d 'Redis for serial counters and locks'

@@ -14,7 +14,8 @@ function toOption(o: OptionSpec): Option {
         : ` <${o.placeholder ?? valueName(o)}>`;
   const long = o.type === 'boolean' && o.negatable ? `--no-${o.name}` : `--${o.name}`;
   const option = new Option(`${o.short ? `-${o.short}, ` : ''}${long}${value}`, optionHelp(o));
-  if (o.type === 'string' && o.choices) option.choices([...o.choices]);
+  if (o.type === 'string' && o.choices && !o.repeatable) option.choices([...o.choices]);
+  if (o.type === 'string' && o.repeatable) option.argParser((v: string, prev?: string[]) => [...(prev ?? []), v]);
   return option;
 }
 

@@ -18,10 +18,22 @@ function parseBoolean(text: string, flag: string): boolean {
   throw new UsageError(`${flag}: '${text}' is not true or false`);
 }
 
+/** A repeatable option: every flag (or the env/config text, an array joined by commas) split on commas. */
+function listValue(o: OptionSpec & { type: 'string' }, raw: unknown): string[] {
+  const items = (Array.isArray(raw) ? raw : [raw])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const bad = o.choices ? items.find((v) => !o.choices!.includes(v)) : undefined;
+  if (bad !== undefined) throw new UsageError(`--${o.name}: '${bad}' is not one of ${o.choices!.join(', ')}`);
+  return items;
+}
+
 /** Turns one option's raw value (flag, env or config text) into its typed input value. */
 export function parseOptionValue(o: OptionSpec, raw: unknown): unknown {
   const flag = `--${o.name}`;
   if (raw === undefined) return undefined;
+  if (o.type === 'string' && o.repeatable) return listValue(o, raw);
   // Values come from commander (strings, booleans), the environment or the config file (strings).
   const text = typeof raw === 'string' ? raw : String(raw);
   switch (o.type) {

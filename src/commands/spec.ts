@@ -23,7 +23,13 @@ interface OptionBase {
  */
 export type OptionSpec =
   | (OptionBase & { type: 'boolean'; default?: boolean; negatable?: boolean })
-  | (OptionBase & { type: 'string'; default?: string; choices?: readonly string[] })
+  | (OptionBase & {
+      type: 'string';
+      default?: string;
+      choices?: readonly string[];
+      /** May be given more than once, each value a comma list; the input is a string[] (config: array or list). */
+      repeatable?: boolean;
+    })
   | (OptionBase & { type: 'int'; default?: number; min?: number; max?: number })
   | (OptionBase & { type: 'duration'; default?: string; min?: string; max?: string })
   /** `--watch [seconds]`: absent, present without a value (`true`), or a whole number. */

@@ -1,4 +1,5 @@
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+/** `unknown`: the check could not tell (no worker answered, no earlier observation); it does not fail doctor. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip' | 'unknown';
 
 /** One line of the doctor's report. `data` carries machine-readable details for --json. */
 export interface CheckResult {

@@ -18,10 +18,7 @@ function versionAtLeast(v: string, major: number, minor: number): boolean {
   return a > major || (a === major && b >= minor);
 }
 
-/** Policies that never evict: anything else can silently drop Celery messages, counters and locks. */
-const SAFE_POLICIES = new Set(['noeviction']);
-
-/** Reachability, version, role and eviction policy of the counters/locks Redis. */
+/** Reachability, version and role of the counters/locks Redis (the eviction policy: eviction-check.ts). */
 export async function redisChecks(open: () => Promise<Redis>, url: string): Promise<CheckResult[]> {
   let client: Redis;
   try {
@@ -38,8 +35,8 @@ export async function redisChecks(open: () => Promise<Redis>, url: string): Prom
   } catch (e) {
     // An ACL user without INFO (NOPERM) can still use counters and locks: report, do not crash.
     const first = (e as Error).message.split('\n')[0];
-    const why = `cannot read INFO (${first}): version, role and eviction policy unchecked`;
-    return [...results, check('redis info', 'warn', why)];
+    const why = `cannot read INFO (${first}): version and role unchecked`;
+    return [...results, check('redis version', 'warn', why)];
   }
   const version = info.redis_version ?? 'unknown';
   results.push(
@@ -53,27 +50,6 @@ export async function redisChecks(open: () => Promise<Redis>, url: string): Prom
       ? check('redis role', 'ok', 'master', { role })
       : check('redis role', 'warn', `${role}: a replica is read-only, counters and locks cannot be written`, { role }),
   );
-  try {
-    const [, policy] = (await client.config('GET', 'maxmemory-policy')) as [string, string];
-    const maxmemory = info.maxmemory ?? '0';
-    results.push(
-      SAFE_POLICIES.has(policy)
-        ? check('maxmemory-policy', 'ok', policy, { policy, maxmemory: Number(maxmemory) })
-        : check(
-            'maxmemory-policy',
-            'warn',
-            `${policy} evicts keys: Celery messages, serial counters and locks can vanish (set noeviction)`,
-            {
-              policy,
-              maxmemory: Number(maxmemory),
-            },
-          ),
-    );
-  } catch (e) {
-    results.push(
-      check('maxmemory-policy', 'warn', `cannot read it (${(e as Error).message}); make sure it is noeviction`),
-    );
-  }
   return results;
 }
 

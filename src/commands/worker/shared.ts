@@ -1,23 +1,14 @@
 import type { Context } from '../../app/context.js';
 import type { Mailbox } from '../../celery/control/names.js';
 import type { Transport } from '../../celery/transport.js';
+import { CONTROL_EXCHANGE } from '../options/control.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import type { OptionSpec } from '../spec.js';
 
 /** Workers answer within a second when healthy; `--timeout` (global) lengthens the wait. */
 const DEFAULT_REPLY_WAIT_MS = 1000;
 
-export const CONTROL_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'control-exchange',
-    type: 'string',
-    placeholder: 'name',
-    env: 'LOONCTL_CONTROL_EXCHANGE',
-    config: 'controlExchange',
-    description: "Celery's control_exchange (default celery)",
-  },
-  ...TRANSPORT_OPTIONS,
-];
+export const CONTROL_OPTIONS: readonly OptionSpec[] = [CONTROL_EXCHANGE, ...TRANSPORT_OPTIONS];
 
 export interface ControlInput extends TransportInput {
   controlExchange?: string;
