@@ -39,3 +39,14 @@ export function startOfDayUtc(date: string, tz: string): Date {
   t = guess - tzOffsetMs(tz, t); // again at the found instant, for a DST change near midnight
   return new Date(t);
 }
+
+/** The instant of a naive local wall-clock time (`YYYY-MM-DD HH:MM:SS[.ffffff]`) in `tz`; null when unreadable. */
+export function instantOfLocal(text: string, tz: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(text.trim());
+  if (!m) return null;
+  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms);
+  let t = guess - tzOffsetMs(tz, guess);
+  t = guess - tzOffsetMs(tz, t);
+  return t;
+}
