@@ -101,14 +101,14 @@ interface Timer {
 }
 
 async function timersOf(db: Database, states: number[]): Promise<Timer[]> {
-  return (await db.kysely
+  return await db.kysely
     .selectFrom('workflow_transition')
     .select(['id', 'source_state_id', 'timer'])
     .where('source_state_id', 'in', states)
     .where('timer', '>', 0)
     .where('is_deleted', '=', 0)
     .orderBy('id')
-    .execute()) as Timer[];
+    .execute();
 }
 
 /**

@@ -2,7 +2,8 @@ import { ProblemFound } from '../../core/errors.js';
 import { formatDuration } from '../../core/time-format.js';
 import { table } from '../../core/view.js';
 import { defineCommand } from '../spec.js';
-import { TICKET_OPTIONS, stepJson, ticketJson, ticketSources, warnCensus, type TicketInput } from './shared.js';
+import { TICKET_OPTIONS, ticketSources, warnCensus, type TicketInput } from './shared.js';
+import { stepJson, ticketJson } from './json.js';
 
 interface Input extends TicketInput {
   since?: number;

@@ -1,17 +1,9 @@
 import { NotFoundError } from '../../core/errors.js';
 import { formatDuration } from '../../core/time-format.js';
 import { defineCommand } from '../spec.js';
-import {
-  TICKET_OPTIONS,
-  messageJson,
-  messagesView,
-  stepJson,
-  stepsView,
-  ticketJson,
-  ticketSources,
-  warnCensus,
-  type TicketInput,
-} from './shared.js';
+import { TICKET_OPTIONS, ticketSources, warnCensus, type TicketInput } from './shared.js';
+import { messageJson, stepJson, ticketJson } from './json.js';
+import { messagesView, stepsView } from './views.js';
 
 export const ticketTrace = defineCommand<TicketInput & { id: string }>({
   path: ['ticket', 'trace'],
