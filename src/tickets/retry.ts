@@ -8,6 +8,7 @@ import type { ClassifiedStep } from './classify.js';
 import { reportTickets, type TicketSources } from './load.js';
 import { PARTICIPANT_HOOK, PARTICIPANT_SCRIPT, type TicketRecord } from './model.js';
 import { wholeNumber } from './rows2.js';
+import { argKey } from './ticket-ref.js';
 
 export interface RetryOptions {
   /** The Redis that holds loonctl's locks. */
@@ -43,6 +44,7 @@ export interface RetryOutcome {
 export const RETRY_QUEUE = 'loonflow';
 const LOCK_TTL_MS = 60_000;
 
+/** One lock per ticket, whichever way its id is written (`4711`, a UUID with or without dashes). */
 export function retryLockName(ticketKey: string): string {
   return `loonctl:ticket-retry:${ticketKey}`;
 }
@@ -82,7 +84,7 @@ export async function retryTicket(s: TicketSources, o: RetryOptions, id: string)
     ({ ticketId: id, status, reason, dbUpdate: null, sends: [], ...extra }) satisfies RetryOutcome;
   if (s.line === '2.x') wholeNumber(id, 'ticket id');
   const owner = currentOwner(`loonctl ticket retry ${id}`);
-  const lockName = retryLockName(id.trim().toLowerCase());
+  const lockName = retryLockName(argKey(id) ?? id);
   const got = await acquire(o.locks, lockName, LOCK_TTL_MS, owner, { waitMs: o.lockWaitMs ?? 5000, signal: o.signal });
   if ('busy' in got) return out('refused', `another loonctl holds ${lockName}`);
   try {
