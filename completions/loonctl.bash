@@ -4,11 +4,12 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue worker task lock config doctor completion' ;;
+    '') echo 'serial queue worker task ticket lock config doctor completion' ;;
     'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'worker') echo 'ls inspect pause resume' ;;
     'task') echo 'revoke send' ;;
+    'ticket') echo 'stuck trace retry' ;;
     'lock') echo 'acquire release extend show list run' ;;
     'config') echo 'show' ;;
   esac
@@ -42,6 +43,10 @@ _loonctl_options() {
     'task') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'task revoke') echo '--terminate --signal --backup --mutex-wait --dry-run --yes --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'task send') echo '--args --kwargs --queue --countdown --eta --priority --celery --id --declare --dry-run --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'ticket') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'ticket stuck') echo '--since --workflow --tenant --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'ticket trace') echo '--control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'ticket retry') echo '--username --dry-run --yes --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock acquire') echo '--ttl --wait --token --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'lock release') echo '--token --force --expect-token --dry-run --yes --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -274,6 +279,27 @@ _loonctl_option_value() {
     'task send|--sep') echo 'none' ;;
     'task send|--priority-steps') echo 'none' ;;
     'task send|--visibility-timeout') echo 'none' ;;
+    'ticket stuck|--since') echo 'none' ;;
+    'ticket stuck|--workflow') echo 'none' ;;
+    'ticket stuck|--tenant') echo 'none' ;;
+    'ticket stuck|--control-exchange') echo 'none' ;;
+    'ticket stuck|--key-prefix') echo 'none' ;;
+    'ticket stuck|--sep') echo 'none' ;;
+    'ticket stuck|--priority-steps') echo 'none' ;;
+    'ticket stuck|--visibility-timeout') echo 'none' ;;
+    'ticket trace|--control-exchange') echo 'none' ;;
+    'ticket trace|--key-prefix') echo 'none' ;;
+    'ticket trace|--sep') echo 'none' ;;
+    'ticket trace|--priority-steps') echo 'none' ;;
+    'ticket trace|--visibility-timeout') echo 'none' ;;
+    'ticket retry|--username') echo 'none' ;;
+    'ticket retry|--dry-run') echo 'flag' ;;
+    'ticket retry|--yes') echo 'flag' ;;
+    'ticket retry|--control-exchange') echo 'none' ;;
+    'ticket retry|--key-prefix') echo 'none' ;;
+    'ticket retry|--sep') echo 'none' ;;
+    'ticket retry|--priority-steps') echo 'none' ;;
+    'ticket retry|--visibility-timeout') echo 'none' ;;
     'lock acquire|--ttl') echo 'none' ;;
     'lock acquire|--wait') echo 'none' ;;
     'lock acquire|--token') echo 'none' ;;
@@ -370,6 +396,8 @@ _loonctl_positional() {
     'worker resume|0') echo 'dynamic:queues' ;;
     'task revoke|'*) echo 'none' ;;
     'task send|0') echo 'none' ;;
+    'ticket trace|0') echo 'none' ;;
+    'ticket retry|'*) echo 'none' ;;
     'lock acquire|0') echo 'dynamic:locks' ;;
     'lock release|0') echo 'dynamic:locks' ;;
     'lock extend|0') echo 'dynamic:locks' ;;

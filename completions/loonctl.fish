@@ -1,13 +1,13 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-oldest --max-ready --max-runtime --max-task-runtime --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --skip --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-oldest --max-ready --max-runtime --max-task-runtime --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --since --skip --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --username --visibility-timeout --wait --watch --worker --workflow --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'lock' 'config' 'doctor' 'completion'
+            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'ticket' 'lock' 'config' 'doctor' 'completion'
         case 'serial'
             printf '%s\n' 'next' 'show' 'reseed' 'prime' 'audit' 'parse'
         case 'queue'
@@ -16,6 +16,8 @@ function __loonctl_subcommands
             printf '%s\n' 'ls' 'inspect' 'pause' 'resume'
         case 'task'
             printf '%s\n' 'revoke' 'send'
+        case 'ticket'
+            printf '%s\n' 'stuck' 'trace' 'retry'
         case 'lock'
             printf '%s\n' 'acquire' 'release' 'extend' 'show' 'list' 'run'
         case 'config'
@@ -81,6 +83,7 @@ complete -c loonctl -n '__loonctl_at \'\'' -f -a 'serial' -d 'LoonFlow ticket se
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'queue' -d 'Celery queues in Redis: list, peek, show, stats, export; requeue, move, purge, import'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'worker' -d 'live Celery workers over Celery\'s remote control: census, inspect, pause and resume a queue'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks: send one as apply_async would, revoke by id (broadcast to live workers, removed from Redis)'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'ticket' -d 'LoonFlow tickets and their tasks: trace a ticket\'s messages, find stuck ones, retry as LoonFlow does'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
@@ -330,6 +333,30 @@ complete -c loonctl -n '__loonctl_at \'task send\'' -l key-prefix -x -d 'kombu\'
 complete -c loonctl -n '__loonctl_at \'task send\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
 complete -c loonctl -n '__loonctl_at \'task send\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
 complete -c loonctl -n '__loonctl_at \'task send\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
+complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'stuck' -d 'tickets whose automated step failed, was lost, is orphaned or duplicated, each with the command that fixes it'
+complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'trace' -d 'a ticket\'s row and every message about it in the broker (queued, unacked held or orphaned, ETA, running)'
+complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'retry' -d 'send a ticket\'s failed or lost script/hook task again as LoonFlow\'s retry does (refused while a message for it exists anywhere or it runs)'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l since -x -d 'only tickets changed within this long'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l workflow -x -d 'only tickets of this workflow'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l tenant -x -d 'LoonFlow 3.x: only tickets of this tenant'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
+complete -c loonctl -n '__loonctl_at \'ticket trace\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'ticket trace\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'ticket trace\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'ticket trace\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'ticket trace\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l username -x -d '2.x scripts get action_from \'<username>_retry\' (default: your login name)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l dry-run -d 'show what would change, change nothing'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l yes -d 'do not ask (needed off a terminal)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'ticket retry\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'acquire' -d 'take a lock and print its token (busy: exit 75 naming the holder)'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'release' -d 'compare-and-delete with your token; --force deletes a stale lock whoever holds it'
 complete -c loonctl -n '__loonctl_at \'lock\'' -f -a 'extend' -d 'redis-py\'s extend: add to the remaining TTL (or replace it with --replace); fails on a key without expiry'

@@ -29,6 +29,10 @@ import { serialShow } from './serial/show.js';
 import { serialPrime } from './serial/prime.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { taskGroup } from './task/group.js';
+import { ticketGroup } from './ticket/group.js';
+import { ticketRetry } from './ticket/retry.js';
+import { ticketStuck } from './ticket/stuck.js';
+import { ticketTrace } from './ticket/trace.js';
 import { taskRevoke } from './task/revoke.js';
 import { taskSend } from './task/send.js';
 import { workerGroup } from './worker/group.js';
@@ -38,7 +42,15 @@ import { workerPause } from './worker/pause.js';
 import { workerResume } from './worker/resume.js';
 
 /** Command groups, in the order help lists them. */
-export const GROUPS: readonly GroupSpec[] = [serialGroup, queueGroup, workerGroup, taskGroup, lockGroup, configGroup];
+export const GROUPS: readonly GroupSpec[] = [
+  serialGroup,
+  queueGroup,
+  workerGroup,
+  taskGroup,
+  ticketGroup,
+  lockGroup,
+  configGroup,
+];
 
 /**
  * Every command. The commander tree, help, shell completion and the README's command reference are
@@ -66,6 +78,9 @@ export const COMMANDS = [
   workerResume,
   taskRevoke,
   taskSend,
+  ticketStuck,
+  ticketTrace,
+  ticketRetry,
   lockAcquire,
   lockRelease,
   lockExtend,

@@ -1,18 +1,30 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building an Intl.DateTimeFormat costs ~0.3 ms: one per zone, reused (a row-per-call caller made 8,000). */
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
 /** The wall-clock fields (year, month, day, hour, minute, second) of an instant in a time zone, as text. */
 export function wallClock(
   tz: string,
   at: number,
 ): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
+  const parts = formatterFor(tz).formatToParts(new Date(at));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return {
     year: get('year'),
@@ -38,4 +50,15 @@ export function startOfDayUtc(date: string, tz: string): Date {
   let t = guess - tzOffsetMs(tz, guess);
   t = guess - tzOffsetMs(tz, t); // again at the found instant, for a DST change near midnight
   return new Date(t);
+}
+
+/** The instant of a naive local wall-clock time (`YYYY-MM-DD HH:MM:SS[.ffffff]`) in `tz`; null when unreadable. */
+export function instantOfLocal(text: string, tz: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(text.trim());
+  if (!m) return null;
+  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms);
+  let t = guess - tzOffsetMs(tz, guess);
+  t = guess - tzOffsetMs(tz, t);
+  return t;
 }
