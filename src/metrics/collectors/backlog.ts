@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import { decode } from '../../celery/decode.js';
+import { FamilySet } from '../families.js';
+import { SAMPLE_TASKS } from '../sample-script.js';
+import type { EtaTally } from './eta.js';
+import type { QueueDepth } from './queues.js';
+
+export const OTHER_TASKS = 'other';
+
+interface QueueBacklog {
+  label: string;
+  exact: boolean;
+  read: number;
+  byTask: Map<string, number>;
+}
+
+/**
+ * What to read from each bucket: all of a small queue; else a share of the sample proportional to the bucket,
+ * one random position in each of as many equal strata (evenly spaced positions would alias with producers
+ * that send tasks in a fixed rotation).
+ */
+function plan(q: QueueDepth, exactLimit: number, sampleSize: number, random: () => number): string[] {
+  if (q.ready <= exactLimit) return q.buckets.map(() => 'all');
+  return q.buckets.map((b) => {
+    const n = b.length ? Math.min(b.length, Math.max(1, Math.round((sampleSize * b.length) / q.ready))) : 0;
+    const at: number[] = [];
+    for (let j = 0; j < n; j++) at.push(Math.floor(((j + random()) * b.length) / n));
+    return at.join(',');
+  });
+}
+
+async function sampleQueue(
+  broker: Redis,
+  q: QueueDepth,
+  o: { exactLimit: number; sampleSize: number; now: number; random?: () => number },
+  eta: EtaTally,
+): Promise<QueueBacklog> {
+  const keys = q.buckets.map((b) => b.key);
+  const [sizes, items] = (await SAMPLE_TASKS.runBuffer(broker, keys, plan(q, o.exactLimit, o.sampleSize, o.random ?? Math.random))) as [
+    number[],
+    (Buffer | number)[],
+  ];
+  const weight = q.buckets.map((_, i) => (sizes[2 * i + 1] ? sizes[2 * i] / sizes[2 * i + 1] : 0));
+  const exact = weight.every((w) => w === 0 || w === 1);
+  const byTask = new Map<string, number>();
+  let read = 0;
+  for (let i = 0; i < items.length; i += 4) {
+    const w = weight[Number(items[i])];
+    let task = (items[i + 1] as Buffer).toString('utf8');
+    let when = (items[i + 2] as Buffer).toString('utf8');
+    const raw = items[i + 3] as Buffer;
+    if (raw.length) {
+      const m = await decode(raw);
+      task = m.task ?? '?';
+      when = m.eta ?? '';
+    }
+    read++;
+    byTask.set(task, (byTask.get(task) ?? 0) + w);
+    if (when) eta.add('ready', q.label, when, o.now, w);
+  }
+  return { label: q.label, exact, read, byTask };
+}
+
+/**
+ * Ready messages per task name: exact for a queue of up to `exactLimit` messages, estimated from an
+ * evenly spaced sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
+ * are summed under `other`, so the label set stays bounded whatever producers send.
+ */
+export async function backlogFamilies(
+  broker: Redis,
+  queues: readonly QueueDepth[],
+  o: { exactLimit: number; sampleSize: number; maxTasks: number; now: number },
+  eta: EtaTally,
+): Promise<FamilySet> {
+  const results: QueueBacklog[] = [];
+  for (const q of queues) if (q.ready > 0) results.push(await sampleQueue(broker, q, o, eta));
+  const totals = new Map<string, number>();
+  for (const r of results) for (const [task, n] of r.byTask) totals.set(task, (totals.get(task) ?? 0) + n);
+  const kept = new Set(
+    [...totals.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, o.maxTasks)
+      .map(([task]) => task),
+  );
+  const set = new FamilySet();
+  const tasks = set.gauge(
+    'loonctl_queue_task_ready_messages',
+    `Ready messages per task name (exact or estimated: see loonctl_queue_task_ready_exact); ` +
+      `names beyond the ${o.maxTasks} most frequent are summed as task="${OTHER_TASKS}".`,
+  );
+  const exact = set.gauge(
+    'loonctl_queue_task_ready_exact',
+    '1 when loonctl_queue_task_ready_messages of the queue counts every message, 0 when it is estimated from a sample.',
+  );
+  const sampled = set.gauge(
+    'loonctl_queue_task_ready_read_messages',
+    'Messages read (inside Redis, task name and ETA only) to count the queue by task.',
+  );
+  for (const r of results) {
+    const by = new Map<string, number>();
+    for (const [task, n] of r.byTask) {
+      const label = kept.has(task) ? task : OTHER_TASKS;
+      by.set(label, (by.get(label) ?? 0) + n);
+    }
+    for (const [task, n] of [...by.entries()].sort()) tasks.set({ queue: r.label, task }, Math.round(n));
+    exact.set({ queue: r.label }, r.exact ? 1 : 0);
+    sampled.set({ queue: r.label }, r.read);
+  }
+  return set;
+}
