@@ -113,15 +113,17 @@ function scrapeFamilies(outcomes: Outcome[], state: CollectorState, seconds: num
     ok.set({ collector: x.name }, x.ok ? 1 : 0);
     took.set({ collector: x.name }, x.seconds);
   }
-  set.gauge('loonctl_scrape_duration_seconds', 'Time the latest collection took, every collector included.').set(
-    {},
-    seconds,
-  );
+  set
+    .gauge('loonctl_scrape_duration_seconds', 'Time the latest collection took, every collector included.')
+    .set({}, seconds);
   set
     .counter('loonctl_scrape_errors_total', 'Collector failures since this loonctl process started.')
     .set({}, state.errors);
   set
-    .counter('loonctl_collections_total', 'Collections made since this loonctl process started (cached scrapes share one).')
+    .counter(
+      'loonctl_collections_total',
+      'Collections made since this loonctl process started (cached scrapes share one).',
+    )
     .set({}, state.collections);
   return set.families;
 }

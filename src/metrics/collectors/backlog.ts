@@ -6,6 +6,7 @@ import type { EtaTally } from './eta.js';
 import type { QueueDepth } from './queues.js';
 
 export const OTHER_TASKS = 'other';
+const GROUP = 25;
 
 interface QueueBacklog {
   label: string;
@@ -29,23 +30,26 @@ function plan(q: QueueDepth, exactLimit: number, sampleSize: number, random: () 
   });
 }
 
-async function sampleQueue(
+/** Reads a group of queues in one script call (one round trip), and counts each queue by task. */
+async function sampleGroup(
   broker: Redis,
-  q: QueueDepth,
+  group: readonly QueueDepth[],
   o: { exactLimit: number; sampleSize: number; now: number; random?: () => number },
   eta: EtaTally,
-): Promise<QueueBacklog> {
-  const keys = q.buckets.map((b) => b.key);
-  const [sizes, items] = (await SAMPLE_TASKS.runBuffer(broker, keys, plan(q, o.exactLimit, o.sampleSize, o.random ?? Math.random))) as [
-    number[],
-    (Buffer | number)[],
-  ];
-  const weight = q.buckets.map((_, i) => (sizes[2 * i + 1] ? sizes[2 * i] / sizes[2 * i + 1] : 0));
-  const exact = weight.every((w) => w === 0 || w === 1);
-  const byTask = new Map<string, number>();
-  let read = 0;
+): Promise<QueueBacklog[]> {
+  const keys = group.flatMap((q) => q.buckets.map((b) => b.key));
+  const args = group.flatMap((q) => plan(q, o.exactLimit, o.sampleSize, o.random ?? Math.random));
+  const [sizes, items] = (await SAMPLE_TASKS.runBuffer(broker, keys, args)) as [number[], (Buffer | number)[]];
+  const weight = keys.map((_, i) => (sizes[2 * i + 1] ? sizes[2 * i] / sizes[2 * i + 1] : 0));
+  const owner: number[] = group.flatMap((q, i) => q.buckets.map(() => i));
+  const out = group.map((q) => ({ label: q.label, exact: true, read: 0, byTask: new Map<string, number>() }));
+  weight.forEach((w, k) => {
+    if (w !== 0 && w !== 1) out[owner[k]].exact = false;
+  });
   for (let i = 0; i < items.length; i += 4) {
-    const w = weight[Number(items[i])];
+    const k = Number(items[i]);
+    const w = weight[k];
+    const r = out[owner[k]];
     let task = (items[i + 1] as Buffer).toString('utf8');
     let when = (items[i + 2] as Buffer).toString('utf8');
     const raw = items[i + 3] as Buffer;
@@ -54,16 +58,16 @@ async function sampleQueue(
       task = m.task ?? '?';
       when = m.eta ?? '';
     }
-    read++;
-    byTask.set(task, (byTask.get(task) ?? 0) + w);
-    if (when) eta.add('ready', q.label, when, o.now, w);
+    r.read++;
+    r.byTask.set(task, (r.byTask.get(task) ?? 0) + w);
+    if (when) eta.add('ready', r.label, when, o.now, w);
   }
-  return { label: q.label, exact, read, byTask };
+  return out;
 }
 
 /**
  * Ready messages per task name: exact for a queue of up to `exactLimit` messages, estimated from an
- * evenly spaced sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
+ * stratified random sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
  * are summed under `other`, so the label set stays bounded whatever producers send.
  */
 export async function backlogFamilies(
@@ -73,7 +77,10 @@ export async function backlogFamilies(
   eta: EtaTally,
 ): Promise<FamilySet> {
   const results: QueueBacklog[] = [];
-  for (const q of queues) if (q.ready > 0) results.push(await sampleQueue(broker, q, o, eta));
+  const busy = queues.filter((q) => q.ready > 0);
+  // A few queues per script call: few round trips, and Redis is never blocked for long by one call.
+  for (let i = 0; i < busy.length; i += GROUP)
+    results.push(...(await sampleGroup(broker, busy.slice(i, i + GROUP), o, eta)));
   const totals = new Map<string, number>();
   for (const r of results) for (const [task, n] of r.byTask) totals.set(task, (totals.get(task) ?? 0) + n);
   const kept = new Set(

@@ -44,7 +44,8 @@ export async function flowFamilies(
     'Seconds the queue has had ready messages and no observed dequeue; 0 while it drains or is empty.',
   );
   const enqTotal = totals && set.counter('loonctl_queue_enqueued_messages_total', 'Messages seen added to the queue.');
-  const deqTotal = totals && set.counter('loonctl_queue_dequeued_messages_total', 'Messages seen taken from the queue.');
+  const deqTotal =
+    totals && set.counter('loonctl_queue_dequeued_messages_total', 'Messages seen taken from the queue.');
   for (const s of samples) {
     const labels = { queue: s.queue };
     if (s.oldest_age_seconds !== null) oldest.set(labels, s.oldest_age_seconds);

@@ -20,7 +20,7 @@ export async function lockFamilies(redis: Redis, match: string, maxLocks: number
   const set = new FamilySet();
   const kinds = new Map<string, number>();
   for (const h of locks) kinds.set(h.kind, (kinds.get(h.kind) ?? 0) + 1);
-  const held = set.gauge('loonctl_locks_held', 'Locks held, by kind (SCAN of LoonFlow\'s Redis, never KEYS).');
+  const held = set.gauge('loonctl_locks_held', "Locks held, by kind (SCAN of LoonFlow's Redis, never KEYS).");
   for (const [kind, n] of [...kinds.entries()].sort()) held.set({ kind }, n);
   const aged = locks
     .map((h) => ({ h, at: takenAt(h) }))

@@ -38,9 +38,8 @@ export function depthFamilies(queues: readonly QueueDepth[]): FamilySet {
     'Messages waiting in a Celery queue (kombu Redis list), per priority bucket (the lowest priority of the step).',
   );
   for (const q of queues) for (const b of q.buckets) ready.set({ queue: q.label, priority: String(b.step) }, b.length);
-  set.gauge('loonctl_queues', 'Celery queues found in the broker (bindings and lists; internal ones excluded).').set(
-    {},
-    queues.length,
-  );
+  set
+    .gauge('loonctl_queues', 'Celery queues found in the broker (bindings and lists; internal ones excluded).')
+    .set({}, queues.length);
   return set;
 }

@@ -15,17 +15,18 @@ export function serialFamilies(reading: SerialReading | null): FamilySet {
     .set({}, reading ? 1 : 0);
   if (!reading) return set;
   if (reading.counter !== null)
-    set.gauge('loonctl_serial_counter', "Today's serial day counter in Redis (ticket_day_count_<date>).").set(
-      {},
-      reading.counter,
-    );
-  set.gauge('loonctl_serial_max_sequence', "Highest sequence among today's serials in the ticket table.").set(
-    {},
-    reading.maxSeq,
-  );
+    set
+      .gauge(
+        'loonctl_serial_redis_sequence',
+        'Last sequence handed out today: the day key in Redis (ticket_day_count_<date>).',
+      )
+      .set({}, reading.counter);
+  set
+    .gauge('loonctl_serial_database_max_sequence', "Highest sequence among today's serials in the ticket table.")
+    .set({}, reading.maxSeq);
   set.gauge('loonctl_serial_tickets', 'Tickets created today (soft-deleted included).').set({}, reading.rows);
   const status = set.gauge(
-    'loonctl_serial_counter_status',
+    'loonctl_serial_state',
     'Counter vs database: behind (the next serial would repeat one in use), missing, ahead, invalid, ok; 1 for the current one.',
   );
   for (const s of STATUSES) status.set({ status: s }, reading.status === s ? 1 : 0);
