@@ -96,6 +96,23 @@ describe('loonctl metrics', () => {
       expect(sampleValue(text, 'loonctl_scrape_collector_success', { collector: c })).toBe(1);
   });
 
+  it('stdout keeps flow state in Redis between runs (rates, oldest-age lower bound); --no-state keeps none', async () => {
+    await fill();
+    const first = await clean('--no-workers');
+    expect(sampleValue(first, 'loonctl_queue_flow_exact', { queue: 'loonflow' })).toBe(0);
+    expect(await redis.client.exists('loonctl:flow')).toBe(1);
+    await redis.client.rpop('loonflow');
+    const second = await clean('--no-workers');
+    expect(
+      sampleValue(second, 'loonctl_queue_dequeue_rate_messages_per_second', { queue: 'loonflow' }),
+    ).toBeGreaterThan(0);
+    const age = sampleValue(second, 'loonctl_queue_oldest_ready_age_lower_bound_seconds', { queue: 'loonflow' });
+    expect(age).toBeGreaterThanOrEqual(0);
+    await redis.client.del('loonctl:flow');
+    await clean('--no-workers', '--no-state');
+    expect(await redis.client.exists('loonctl:flow')).toBe(0);
+  });
+
   it('variants stay promtool-clean: empty broker, --no-workers --no-state, sampled tasks over the cap', async () => {
     await redis.flush();
     expect(sampleValue(await clean(), 'loonctl_queues')).toBe(0);
@@ -210,6 +227,11 @@ describe('loonctl metrics', () => {
     expect(sampleValue(first, 'loonctl_collections_total')).toBe(1);
     expect(sampleValue(second, 'loonctl_collections_total')).toBe(2);
     expect(sampleValue(second, 'loonctl_queue_ready_messages', { queue: 'loonflow', priority: '0' })).toBe(33);
+    expect(sampleValue(second, 'loonctl_queue_enqueued_messages_total', { queue: 'loonflow' })).toBe(2);
+    expect(sampleValue(second, 'loonctl_queue_dequeued_messages_total', { queue: 'loonflow' })).toBe(0);
+    expect(
+      sampleValue(second, 'loonctl_queue_enqueue_rate_messages_per_second', { queue: 'loonflow' }),
+    ).toBeGreaterThan(0);
     expect(promtoolCheck(second)).toEqual({ code: 0, output: '' });
     child.kill('SIGTERM');
   });

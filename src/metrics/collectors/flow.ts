@@ -43,6 +43,11 @@ export async function flowFamilies(
     'loonctl_queue_not_draining_seconds',
     'Seconds the queue has had ready messages and no observed dequeue; 0 while it drains or is empty.',
   );
+  const exact = set.gauge(
+    'loonctl_queue_flow_exact',
+    '1 when the enqueued/dequeued figures of the latest observation are exact, 0 when they are lower bounds ' +
+      '(first look, more traffic between looks than the tail window shows, identical messages).',
+  );
   const enqTotal = totals && set.counter('loonctl_queue_enqueued_messages_total', 'Messages seen added to the queue.');
   const deqTotal =
     totals && set.counter('loonctl_queue_dequeued_messages_total', 'Messages seen taken from the queue.');
@@ -52,6 +57,7 @@ export async function flowFamilies(
     if (s.enqueue_rate_per_second !== null) enq.set(labels, s.enqueue_rate_per_second);
     if (s.dequeue_rate_per_second !== null) deq.set(labels, s.dequeue_rate_per_second);
     stalled.set(labels, s.not_draining_seconds ?? 0);
+    exact.set(labels, s.exact ? 1 : 0);
     if (totals && enqTotal && deqTotal) {
       const row = totals.get(s.queue) ?? { enqueued: 0, dequeued: 0 };
       row.enqueued += s.enqueued ?? 0;
