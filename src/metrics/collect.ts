@@ -41,8 +41,8 @@ export interface Collection {
 /**
  * One collection: every collector runs, each isolated (one that fails is reported by
  * loonctl_scrape_collector_success and leaves out only its own families). Work per collection is
- * bounded: LLEN per bucket, the unacked hash, at most `exactLimit` (small queues) or `sampleSize`
- * messages per queue read inside Redis, one census round, one SCAN of lock-like keys.
+ * bounded: LLEN per bucket, the unacked hash, about `readBudget` messages read inside Redis (task name
+ * and ETA only), one census round, one SCAN of lock-like keys.
  */
 export async function collect(src: MetricsSource, o: MetricsOptions, state: CollectorState): Promise<Collection> {
   const began = performance.now();

@@ -11,14 +11,23 @@ import { Script } from '../redis/script.js';
 export const SAMPLE_TASKS = new Script(
   'loonctl-sample-tasks',
   `
+-- Plain searches only (no patterns): this runs on every message read and must stay cheap.
+local function quoted(m, from)
+  local e = string.find(m, '"', from, true)
+  if not e then return nil end
+  local v = string.sub(m, from, e - 1)
+  if string.find(v, '\\\\', 1, true) then return nil end
+  return v
+end
 local function pick(m)
   local h = string.find(m, '"headers": {', 1, true)
   if not h then return '', '', m end
   local stop = string.find(m, '"argsrepr"', h, true) or #m
-  local ts, _, task = string.find(m, '"task": "([^"\\\\]*)"', h)
-  if not task or ts > stop then return '', '', m end
-  local es, _, eta = string.find(m, '"eta": "([^"\\\\]*)"', h)
-  if not eta or es > stop then eta = '' end
+  local ts = string.find(m, '"task": "', h, true)
+  local task = ts and ts < stop and quoted(m, ts + 9)
+  if not task then return '', '', m end
+  local es = string.find(m, '"eta": "', h, true)
+  local eta = es and es < stop and quoted(m, es + 8) or ''
   return task, eta, ''
 end
 local sizes, items = {}, {}

@@ -25,10 +25,10 @@ export interface MetricsOptions {
   /** Ask live workers (census): consumers, orphaned vs held. */
   workers: boolean;
   censusTimeoutMs: number;
-  /** A queue with up to this many ready messages is counted exactly by task; larger ones are sampled. */
+  /** A queue with up to this many ready messages (within its share of the budget) is counted exactly by task. */
   exactLimit: number;
-  /** Messages sampled from a queue larger than exactLimit. */
-  sampleSize: number;
+  /** Messages read per collection to count ready messages by task, shared out among the queues. */
+  readBudget: number;
   /** Task names kept as labels (the most frequent); the rest are summed under `other`. */
   maxTasks: number;
   /** Locks: SCAN pattern, and how many are shown one by one (the oldest). */

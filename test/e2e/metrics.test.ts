@@ -67,7 +67,7 @@ async function fill(): Promise<void> {
 describe('loonctl metrics', () => {
   it('stdout: every family with HELP and TYPE, promtool-clean, known values', async () => {
     await fill();
-    const text = await clean('--exact-limit', '40', '--sample', '10');
+    const text = await clean('--exact-limit', '40', '--read-budget', '70');
     expect(sampleValue(text, 'loonctl_queue_ready_messages', { queue: 'loonflow', priority: '0' })).toBe(31);
     expect(sampleValue(text, 'loonctl_queue_ready_messages', { queue: 'loonflow', priority: '6' })).toBe(1);
     expect(sampleValue(text, 'loonctl_queue_unacked_messages', { queue: 'loonflow' })).toBe(2);
@@ -75,7 +75,7 @@ describe('loonctl metrics', () => {
     expect(sampleValue(text, 'loonctl_queue_task_ready_messages', { queue: 'loonflow', task: 'tasks.b' })).toBe(10);
     expect(sampleValue(text, 'loonctl_queue_task_ready_exact', { queue: 'loonflow' })).toBe(1);
     expect(sampleValue(text, 'loonctl_queue_task_ready_exact', { queue: 'big' })).toBe(0);
-    expect(sampleValue(text, 'loonctl_queue_task_ready_read_messages', { queue: 'big' })).toBe(10);
+    expect(sampleValue(text, 'loonctl_queue_task_ready_read_messages', { queue: 'big' })).toBe(38);
     expect(sampleValue(text, 'loonctl_queue_task_ready_messages', { queue: 'big', task: 'tasks.flow_hook_task' })).toBe(
       50,
     );
@@ -117,7 +117,7 @@ describe('loonctl metrics', () => {
     await redis.flush();
     expect(sampleValue(await clean(), 'loonctl_queues')).toBe(0);
     await fill();
-    const text = await clean('--no-workers', '--no-state', '--max-tasks', '1', '--exact-limit', '0', '--sample', '5');
+    const text = await clean('--no-workers', '--no-state', '--max-tasks', '1', '--exact-limit', '0', '--read-budget', '5');
     expect(sampleValue(text, 'loonctl_queue_task_ready_messages', { queue: 'loonflow', task: 'other' })).toBeDefined();
     expect(parseExposition(text).some((s) => s.name === 'loonctl_queue_consumer_workers')).toBe(false);
     expect(parseExposition(text).some((s) => s.labels.collector === 'flow')).toBe(false);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shareBudget } from '../../src/metrics/collectors/backlog.js';
 import { encodeText, escapeHelp, escapeLabelValue, formatValue } from '../../src/metrics/encode.js';
 import { FamilySet } from '../../src/metrics/families.js';
 import { parseListen } from '../../src/metrics/serve.js';
@@ -49,6 +50,16 @@ describe('text exposition', () => {
     expect(parseListen('[::1]:0')).toEqual({ host: '::1', port: 0 });
     expect(parseListen('host')).toBeNull();
     expect(parseListen('h:70000')).toBeNull();
+  });
+});
+
+describe('read budget', () => {
+  it('reads small queues whole and shares the rest equally, at least one message each', () => {
+    expect(shareBudget([10, 5000, 20, 5000], 1000, 1000)).toEqual([10, 485, 20, 485]);
+    expect(shareBudget([5000, 5000], 100_000, 1000)).toEqual([1000, 1000]);
+    expect(shareBudget([300, 300], 10_000, 200)).toEqual([200, 200]);
+    expect(shareBudget([9, 9, 9], 2, 1000)).toEqual([1, 1, 1]);
+    expect(shareBudget([], 10, 10)).toEqual([]);
   });
 });
 

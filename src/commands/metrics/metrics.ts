@@ -37,7 +37,7 @@ export const metrics = defineCommand<MetricsInput>({
       workers: o.workers,
       censusTimeoutMs: replyWaitMs(ctx),
       exactLimit: o.exactLimit,
-      sampleSize: o.sample,
+      readBudget: o.readBudget,
       maxTasks: o.maxTasks,
       lockMatch: o.lockMatch,
       maxLocks: o.maxLocks,

@@ -8,7 +8,7 @@ export interface MetricsInput extends ControlInput {
   state: boolean;
   workers: boolean;
   exactLimit: number;
-  sample: number;
+  readBudget: number;
   maxTasks: number;
   lockMatch: string;
   maxLocks: number;
@@ -62,13 +62,13 @@ export const METRICS_OPTIONS: readonly OptionSpec[] = [
     description: 'queues with up to this many ready messages are counted by task exactly; larger ones are sampled',
   },
   {
-    name: 'sample',
+    name: 'read-budget',
     type: 'int',
-    default: 200,
+    default: 10_000,
     min: 1,
-    max: 100_000,
-    config: 'metricsSample',
-    description: 'messages sampled per queue above --exact-limit',
+    max: 1_000_000,
+    config: 'metricsReadBudget',
+    description: 'messages read per collection (inside Redis) to count by task, shared out among the queues',
   },
   {
     name: 'max-tasks',

@@ -16,14 +16,31 @@ interface QueueBacklog {
 }
 
 /**
- * What to read from each bucket: all of a small queue; else a share of the sample proportional to the bucket,
- * one random position in each of as many equal strata (evenly spaced positions would alias with producers
- * that send tasks in a fixed rotation).
+ * How many messages to read from each queue: the read budget is shared out from the smallest queue up, so
+ * a queue within its share (and `exactLimit`) is read whole, and larger ones get an equal share of what is
+ * left, at least one message. Work per collection stays about `budget` messages however large the backlog.
  */
-function plan(q: QueueDepth, exactLimit: number, sampleSize: number, random: () => number): string[] {
-  if (q.ready <= exactLimit) return q.buckets.map(() => 'all');
+export function shareBudget(ready: readonly number[], budget: number, exactLimit: number): number[] {
+  const order = ready.map((n, i) => ({ n, i })).sort((a, b) => a.n - b.n);
+  const out = new Array<number>(ready.length).fill(0);
+  let left = budget;
+  order.forEach(({ n, i }, k) => {
+    const share = Math.floor(left / (order.length - k));
+    out[i] = n <= Math.min(share, exactLimit) ? n : Math.max(1, Math.min(share, exactLimit, n));
+    left = Math.max(0, left - out[i]);
+  });
+  return out;
+}
+
+/**
+ * What to read from each bucket: all of a queue read whole; else `size` messages shared by bucket size, one
+ * random position in each of as many equal strata (evenly spaced positions would alias with producers that
+ * send tasks in a fixed rotation).
+ */
+function plan(q: QueueDepth, size: number, random: () => number): string[] {
+  if (size >= q.ready) return q.buckets.map(() => 'all');
   return q.buckets.map((b) => {
-    const n = b.length ? Math.min(b.length, Math.max(1, Math.round((sampleSize * b.length) / q.ready))) : 0;
+    const n = b.length ? Math.min(b.length, Math.max(1, Math.round((size * b.length) / q.ready))) : 0;
     const at: number[] = [];
     for (let j = 0; j < n; j++) at.push(Math.floor(((j + random()) * b.length) / n));
     return at.join(',');
@@ -33,16 +50,16 @@ function plan(q: QueueDepth, exactLimit: number, sampleSize: number, random: () 
 /** Reads a group of queues in one script call (one round trip), and counts each queue by task. */
 async function sampleGroup(
   broker: Redis,
-  group: readonly QueueDepth[],
-  o: { exactLimit: number; sampleSize: number; now: number; random?: () => number },
+  group: readonly { q: QueueDepth; size: number }[],
+  o: { now: number; random?: () => number },
   eta: EtaTally,
 ): Promise<QueueBacklog[]> {
-  const keys = group.flatMap((q) => q.buckets.map((b) => b.key));
-  const args = group.flatMap((q) => plan(q, o.exactLimit, o.sampleSize, o.random ?? Math.random));
+  const keys = group.flatMap(({ q }) => q.buckets.map((b) => b.key));
+  const args = group.flatMap(({ q, size }) => plan(q, size, o.random ?? Math.random));
   const [sizes, items] = (await SAMPLE_TASKS.runBuffer(broker, keys, args)) as [number[], (Buffer | number)[]];
   const weight = keys.map((_, i) => (sizes[2 * i + 1] ? sizes[2 * i] / sizes[2 * i + 1] : 0));
-  const owner: number[] = group.flatMap((q, i) => q.buckets.map(() => i));
-  const out = group.map((q) => ({ label: q.label, exact: true, read: 0, byTask: new Map<string, number>() }));
+  const owner: number[] = group.flatMap(({ q }, i) => q.buckets.map(() => i));
+  const out = group.map(({ q }) => ({ label: q.label, exact: true, read: 0, byTask: new Map<string, number>() }));
   weight.forEach((w, k) => {
     if (w !== 0 && w !== 1) out[owner[k]].exact = false;
   });
@@ -66,18 +83,24 @@ async function sampleGroup(
 }
 
 /**
- * Ready messages per task name: exact for a queue of up to `exactLimit` messages, estimated from an
- * stratified random sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
+ * Ready messages per task name: exact for a queue read whole (up to `exactLimit` messages, within its share
+ * of `readBudget`), estimated from a stratified random sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
  * are summed under `other`, so the label set stays bounded whatever producers send.
  */
 export async function backlogFamilies(
   broker: Redis,
   queues: readonly QueueDepth[],
-  o: { exactLimit: number; sampleSize: number; maxTasks: number; now: number },
+  o: { exactLimit: number; readBudget: number; maxTasks: number; now: number },
   eta: EtaTally,
 ): Promise<FamilySet> {
   const results: QueueBacklog[] = [];
-  const busy = queues.filter((q) => q.ready > 0);
+  const nonEmpty = queues.filter((q) => q.ready > 0);
+  const sizes = shareBudget(
+    nonEmpty.map((q) => q.ready),
+    o.readBudget,
+    o.exactLimit,
+  );
+  const busy = nonEmpty.map((q, i) => ({ q, size: sizes[i] }));
   // A few queues per script call: few round trips, and Redis is never blocked for long by one call.
   for (let i = 0; i < busy.length; i += GROUP)
     results.push(...(await sampleGroup(broker, busy.slice(i, i + GROUP), o, eta)));
