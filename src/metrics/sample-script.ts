@@ -4,9 +4,9 @@ import { Script } from '../redis/script.js';
  * Reads task names and ETAs of some messages of one queue inside Redis, so a scrape moves a few bytes
  * per message instead of the message. KEYS: the queue's bucket lists; ARGV[i]: what to read from KEYS[i]:
  * `all` (every message), or positions from the head separated by commas (a position past the end is skipped).
- * Returns {{length, read} per bucket, {bucket, task, eta, raw} per message read}. `task` is taken from
- * kombu's envelope headers (protocol 2: `"task": "..."` before `"argsrepr"`); when it is not there in
- * plain form (protocol 1, escapes), `raw` carries the whole message for the caller to decode.
+ * Returns per key {length, read, {task, count, ...}, {eta, ...}, {raw, ...}}: counts by task name taken from
+ * kombu's envelope headers (protocol 2: `"task": "..."` before `"argsrepr"`), the ETAs met, and whole
+ * messages whose task is not there in plain form (protocol 1, escapes) for the caller to decode.
  */
 export const SAMPLE_TASKS = new Script(
   'loonctl-sample-tasks',
@@ -30,17 +30,20 @@ local function pick(m)
   local eta = es and es < stop and quoted(m, es + 8) or ''
   return task, eta, ''
 end
-local sizes, items = {}, {}
+local out = {}
 for i, key in ipairs(KEYS) do
   local len, read = 0, 0
+  local counts, etas, raws = {}, {}, {}
   if redis.call('TYPE', key).ok == 'list' then len = redis.call('LLEN', key) end
   local function take(m)
     local task, eta, raw = pick(m)
-    items[#items + 1] = i - 1
-    items[#items + 1] = task
-    items[#items + 1] = eta
-    items[#items + 1] = raw
     read = read + 1
+    if raw ~= '' then
+      raws[#raws + 1] = raw
+      return
+    end
+    counts[task] = (counts[task] or 0) + 1
+    if eta ~= '' then etas[#etas + 1] = eta end
   end
   if len > 0 and ARGV[i] == 'all' then
     for _, m in ipairs(redis.call('LRANGE', key, 0, len - 1)) do take(m) end
@@ -50,9 +53,13 @@ for i, key in ipairs(KEYS) do
       if m then take(m) end
     end
   end
-  sizes[#sizes + 1] = len
-  sizes[#sizes + 1] = read
+  local flat = {}
+  for task, n in pairs(counts) do
+    flat[#flat + 1] = task
+    flat[#flat + 1] = n
+  end
+  out[i] = {len, read, flat, etas, raws}
 end
-return {sizes, items}
+return out
 `,
 );

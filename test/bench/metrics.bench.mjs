@@ -32,6 +32,7 @@ const { Redis } = await import('ioredis');
 const url = `redis://127.0.0.1:${port}/0`;
 const r = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 100) });
 await r.ping();
+let used = '?';
 const urls = ['--broker-url', url, '--redis-url', url];
 
 function msg(i, queue) {
@@ -85,9 +86,8 @@ try {
     for (let i = 0; i < per; i++) batch.push(msg(q * per + i, name));
     await r.lpush(name, ...batch);
   }
-  console.log(
-    `broker: ${QUEUES} queues, ${MESSAGES.toLocaleString('en')} messages (${(await r.info('memory')).match(/used_memory_human:(\S+)/)[1]})`,
-  );
+  used = (await r.info('memory')).match(/used_memory_human:(\S+)/)[1];
+  console.log(`broker: ${QUEUES} queues, ${MESSAGES.toLocaleString('en')} messages (${used})`);
 
   const list = timeCommand(process.execPath, [BIN, 'queue', 'list', ...urls, '--json'], 7);
   for (const [label, extra] of [

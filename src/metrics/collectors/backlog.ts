@@ -56,28 +56,23 @@ async function sampleGroup(
 ): Promise<QueueBacklog[]> {
   const keys = group.flatMap(({ q }) => q.buckets.map((b) => b.key));
   const args = group.flatMap(({ q, size }) => plan(q, size, o.random ?? Math.random));
-  const [sizes, items] = (await SAMPLE_TASKS.runBuffer(broker, keys, args)) as [number[], (Buffer | number)[]];
-  const weight = keys.map((_, i) => (sizes[2 * i + 1] ? sizes[2 * i] / sizes[2 * i + 1] : 0));
+  type Reply = [number, number, (Buffer | number)[], Buffer[], Buffer[]];
+  const replies = (await SAMPLE_TASKS.runBuffer(broker, keys, args)) as Reply[];
   const owner: number[] = group.flatMap(({ q }, i) => q.buckets.map(() => i));
   const out = group.map(({ q }) => ({ label: q.label, exact: true, read: 0, byTask: new Map<string, number>() }));
-  weight.forEach((w, k) => {
-    if (w !== 0 && w !== 1) out[owner[k]].exact = false;
-  });
-  for (let i = 0; i < items.length; i += 4) {
-    const k = Number(items[i]);
-    const w = weight[k];
+  for (const [k, [length, read, counts, etas, raws]] of replies.entries()) {
+    const w = read ? length / read : 0;
     const r = out[owner[k]];
-    let task = (items[i + 1] as Buffer).toString('utf8');
-    let when = (items[i + 2] as Buffer).toString('utf8');
-    const raw = items[i + 3] as Buffer;
-    if (raw.length) {
+    if (w !== 0 && w !== 1) r.exact = false;
+    r.read += read;
+    const count = (task: string, n: number) => r.byTask.set(task, (r.byTask.get(task) ?? 0) + n * w);
+    for (let i = 0; i < counts.length; i += 2) count((counts[i] as Buffer).toString('utf8'), Number(counts[i + 1]));
+    for (const e of etas) eta.add('ready', r.label, e.toString('utf8'), o.now, w);
+    for (const raw of raws) {
       const m = await decode(raw);
-      task = m.task ?? '?';
-      when = m.eta ?? '';
+      count(m.task ?? '?', 1);
+      if (m.eta) eta.add('ready', r.label, m.eta, o.now, w);
     }
-    r.read++;
-    r.byTask.set(task, (r.byTask.get(task) ?? 0) + w);
-    if (when) eta.add('ready', r.label, when, o.now, w);
   }
   return out;
 }
