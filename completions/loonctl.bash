@@ -4,7 +4,7 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue worker task lock config doctor completion' ;;
+    '') echo 'serial queue worker task lock config doctor metrics completion' ;;
     'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'worker') echo 'ls inspect pause resume' ;;
@@ -51,6 +51,7 @@ _loonctl_options() {
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'metrics') echo '--textfile --listen --cache --no-state --no-workers --exact-limit --read-budget --max-tasks --lock-match --max-locks --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -289,6 +290,21 @@ _loonctl_option_value() {
     'lock run|--prefix') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;
     'doctor|--max-task-runtime') echo 'none' ;;
+    'metrics|--textfile') echo 'file' ;;
+    'metrics|--listen') echo 'none' ;;
+    'metrics|--cache') echo 'none' ;;
+    'metrics|--no-state') echo 'flag' ;;
+    'metrics|--no-workers') echo 'flag' ;;
+    'metrics|--exact-limit') echo 'none' ;;
+    'metrics|--read-budget') echo 'none' ;;
+    'metrics|--max-tasks') echo 'none' ;;
+    'metrics|--lock-match') echo 'none' ;;
+    'metrics|--max-locks') echo 'none' ;;
+    'metrics|--control-exchange') echo 'none' ;;
+    'metrics|--key-prefix') echo 'none' ;;
+    'metrics|--sep') echo 'none' ;;
+    'metrics|--priority-steps') echo 'none' ;;
+    'metrics|--visibility-timeout') echo 'none' ;;
     *'|-V') echo 'flag' ;;
     *'|--version') echo 'flag' ;;
     *'|--redis-url') echo 'none' ;;

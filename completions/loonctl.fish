@@ -1,13 +1,13 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --backup --broker-url --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --longer-than --loonflow-settings --loonflow-version --match --max-runtime --max-task-runtime --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
+set -g __loonctl_value_options --backup --broker-url --cache --config --conflict-exit-code --control-exchange --count --created-column --database-url --date --days --db-timestamps --deleted-column --eta-after --eta-before --exact-limit --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --limit --listen --lock-match --longer-than --loonflow-settings --loonflow-version --match --max-locks --max-runtime --max-task-runtime --max-tasks --mutex-wait --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --read-budget --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --strategy --task --tenant --textfile --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --visibility-timeout --wait --watch --worker --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'lock' 'config' 'doctor' 'completion'
+            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'lock' 'config' 'doctor' 'metrics' 'completion'
         case 'serial'
             printf '%s\n' 'next' 'show' 'reseed' 'prime' 'audit' 'parse'
         case 'queue'
@@ -84,6 +84,7 @@ complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks by id: 
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'metrics' -d 'Prometheus metrics from the broker alone: queues, unacked, ETA, backlog by task, flow, workers, locks, serial counter (stdout, --textfile or --listen)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'next' -d 'reserve serials for a day, exactly as LoonFlow formats them, without ever repeating one'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'show' -d 'day counters against the database: value, TTL, rows, highest sequence, next serial, status'
@@ -357,6 +358,21 @@ complete -c loonctl -n '__loonctl_at \'lock run\'; and __loonctl_npos -eq 0' -x 
 complete -c loonctl -n '__loonctl_at \'config\'' -f -a 'show' -d 'every effective setting with its source (flag, env var, file, default); passwords masked'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l prime-by -x -d 'warn after this local time when tomorrow\'s serial counter is not primed'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-task-runtime -x -d 'warn about tasks running longer than this'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l textfile -r -F -d 'write to this file for node_exporter\'s textfile collector (temp file + rename, never half-written)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l listen -x -d 'serve /metrics over HTTP for Prometheus until interrupted (port 0: any free port)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l cache -x -d 'with --listen: scrapes within this long share one collection (about the scrape interval)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l no-state -d 'do not keep flow state in Redis between runs (stdout only; no rates or oldest-message age)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l no-workers -d 'do not ask the live workers (no consumers, no orphaned vs held)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l exact-limit -x -d 'queues with up to this many ready messages are counted by task exactly; larger ones are sampled'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l read-budget -x -d 'messages read per collection (inside Redis) to count by task, shared out among the queues'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l max-tasks -x -d 'task names kept as labels (the most frequent); the rest are summed as task="other"'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l lock-match -x -d 'which keys of LoonFlow\'s Redis to look at for locks (SCAN MATCH)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l max-locks -x -d 'locks shown one by one (the oldest); all are counted by kind'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'completion\'; and __loonctl_npos -eq 0' -x -a 'bash zsh fish'
 complete -c loonctl -s V -l version -d 'print the version'
 complete -c loonctl -l redis-url -x -d 'Redis for serial counters and locks'

@@ -90,7 +90,7 @@ export async function collect(src: MetricsSource, o: MetricsOptions, state: Coll
     run('locks', async () => keep('locks')(await lockFamilies(await src.redis(), o.lockMatch, o.maxLocks, now))),
     run('serial', async () => keep('serial')(serialFamilies(src.serial ? await src.serial() : null))),
   ]);
-  await run('eta', async () => keep('eta')(eta.families()));
+  await run('eta', () => Promise.resolve(keep('eta')(eta.families())));
   state.collections++;
   state.errors += outcomes.filter((x) => !x.ok).length;
   const families = COLLECTORS.flatMap((n) => sets.get(n)?.families ?? []);

@@ -32,7 +32,7 @@ const { Redis } = await import('ioredis');
 const url = `redis://127.0.0.1:${port}/0`;
 const r = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 100) });
 await r.ping();
-let used = '?';
+let used;
 const urls = ['--broker-url', url, '--redis-url', url];
 
 function msg(i, queue) {

@@ -117,7 +117,16 @@ describe('loonctl metrics', () => {
     await redis.flush();
     expect(sampleValue(await clean(), 'loonctl_queues')).toBe(0);
     await fill();
-    const text = await clean('--no-workers', '--no-state', '--max-tasks', '1', '--exact-limit', '0', '--read-budget', '5');
+    const text = await clean(
+      '--no-workers',
+      '--no-state',
+      '--max-tasks',
+      '1',
+      '--exact-limit',
+      '0',
+      '--read-budget',
+      '5',
+    );
     expect(sampleValue(text, 'loonctl_queue_task_ready_messages', { queue: 'loonflow', task: 'other' })).toBeDefined();
     expect(parseExposition(text).some((s) => s.name === 'loonctl_queue_consumer_workers')).toBe(false);
     expect(parseExposition(text).some((s) => s.labels.collector === 'flow')).toBe(false);

@@ -5,7 +5,7 @@ import { decode } from '../../celery/decode.js';
 import { readUnacked } from '../../celery/read.js';
 import type { Transport } from '../../celery/transport.js';
 import { FamilySet } from '../families.js';
-import { EtaTally } from './eta.js';
+import type { EtaTally } from './eta.js';
 
 /** A routing key as a queue label; an entry without one is counted under the empty name. */
 const queueOf = (q: string | null) => q ?? '';

@@ -18,7 +18,10 @@ export function workerFamilies(census: Census | undefined, queues: readonly Queu
     .set({}, census.silent.length);
   const workers = new Map<string, number>();
   const processes = new Map<string, number>();
-  for (const q of queues) (workers.set(q.label, 0), processes.set(q.label, 0));
+  for (const q of queues) {
+    workers.set(q.label, 0);
+    processes.set(q.label, 0);
+  }
   for (const w of census.workers)
     for (const q of new Set(w.queues)) {
       workers.set(q, (workers.get(q) ?? 0) + 1);
