@@ -79,8 +79,9 @@ async function sampleGroup(
 
 /**
  * Ready messages per task name: exact for a queue read whole (up to `exactLimit` messages, within its share
- * of `readBudget`), estimated from a stratified random sample beyond (a gauge says which). Task names beyond the `maxTasks` most frequent
- * are summed under `other`, so the label set stays bounded whatever producers send.
+ * of `readBudget`), estimated from a stratified random sample beyond (a gauge says which). Task names
+ * beyond the `maxTasks` most frequent are summed under `other`, so the label set stays bounded whatever
+ * producers send.
  */
 export async function backlogFamilies(
   broker: Redis,

@@ -29,7 +29,8 @@ export async function flowFamilies(
   const oldest = set.gauge(
     'loonctl_queue_oldest_ready_age_lower_bound_seconds',
     'Age of the oldest ready message, as a lower bound: since loonctl first saw the current tail message ' +
-      '(Celery messages carry no enqueue time; the error is up to one observation interval plus the time before the first).',
+      '(Celery messages carry no enqueue time; the error is up to one observation interval ' +
+      'plus the time before the first).',
   );
   const enq = set.gauge(
     'loonctl_queue_enqueue_rate_messages_per_second',

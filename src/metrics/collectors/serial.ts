@@ -27,7 +27,8 @@ export function serialFamilies(reading: SerialReading | null): FamilySet {
   set.gauge('loonctl_serial_tickets', 'Tickets created today (soft-deleted included).').set({}, reading.rows);
   const status = set.gauge(
     'loonctl_serial_state',
-    'Counter vs database: behind (the next serial would repeat one in use), missing, ahead, invalid, ok; 1 for the current one.',
+    'Counter vs database: behind (the next serial would repeat one in use), missing, ahead, invalid, ok; ' +
+      '1 for the current one.',
   );
   for (const s of STATUSES) status.set({ status: s }, reading.status === s ? 1 : 0);
   return set;
