@@ -50,7 +50,9 @@ export class EtaTally {
         'while they wait, and they run twice.',
     );
     for (const [key, r] of [...this.rows.entries()].sort()) {
-      const [state, queue] = key.split('\u0000');
+      const cut = key.indexOf('\u0000'); // the state never holds one; a hostile queue name may
+      const state = key.slice(0, cut);
+      const queue = key.slice(cut + 1);
       const labels = { queue, state };
       n.set(labels, Math.round(r.messages));
       first.set(labels, r.earliest);
