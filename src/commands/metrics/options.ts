@@ -64,7 +64,7 @@ export const METRICS_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'read-budget',
     type: 'int',
-    default: 10_000,
+    default: 5000,
     min: 1,
     max: 1_000_000,
     config: 'metricsReadBudget',
