@@ -6,7 +6,7 @@ import { type FlowSample, memoryFlowStore, observeFlow } from './flow.js';
 import { QueueMirror } from './mirror.js';
 
 /** Beyond this many ready messages a watch samples each tick instead of mirroring every message. */
-export const MIRROR_LIMIT = 1_000_000;
+export const MIRROR_LIMIT = 500_000;
 
 /** One tick of `queue stats --watch`: the counts, and what moved since the previous tick. */
 export interface StatsTick extends QueueStats {
