@@ -15,7 +15,7 @@ import type { MetricsOptions, MetricsSource } from './source.js';
 export const COLLECTORS = ['queues', 'workers', 'unacked', 'backlog', 'eta', 'flow', 'locks', 'serial'] as const;
 export type CollectorName = (typeof COLLECTORS)[number];
 
-interface Outcome {
+export interface Outcome {
   name: CollectorName;
   ok: boolean;
   seconds: number;
@@ -90,7 +90,11 @@ export async function collect(src: MetricsSource, o: MetricsOptions, state: Coll
     run('locks', async () => keep('locks')(await lockFamilies(await src.redis(), o.lockMatch, o.maxLocks, now))),
     run('serial', async () => keep('serial')(serialFamilies(src.serial ? await src.serial() : null))),
   ]);
-  await run('eta', () => Promise.resolve(keep('eta')(eta.families())));
+  await run('eta', async () => {
+    const broken = outcomes.filter((x) => !x.ok && (x.name === 'unacked' || x.name === 'backlog'));
+    if (broken.length) throw new Error(`incomplete without ${broken.map((x) => x.name).join(' and ')}`);
+    return Promise.resolve(keep('eta')(eta.families()));
+  });
   state.collections++;
   state.errors += outcomes.filter((x) => !x.ok).length;
   const families = COLLECTORS.flatMap((n) => sets.get(n)?.families ?? []);

@@ -45,7 +45,12 @@ export const metrics = defineCommand<MetricsInput>({
       flowCounters: listen !== undefined,
     };
     const state = newCollectorState(options);
-    const exposition = async () => encodeText((await collect(source, options, state)).families);
+    const { maskUrlsIn } = await import('../../core/mask.js');
+    const exposition = async () => {
+      const c = await collect(source, options, state);
+      for (const x of c.outcomes) if (!x.ok) ctx.out.warn(`collector ${x.name} failed: ${maskUrlsIn(x.error ?? '')}`);
+      return encodeText(c.families);
+    };
     if (listen) return serve(ctx, listen, o.cache, exposition);
     const text = await exposition();
     if (o.textfile === undefined) return { views: [{ kind: 'raw', data: Buffer.from(text, 'utf8') }] };
