@@ -4,7 +4,7 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue worker task ticket lock config doctor completion' ;;
+    '') echo 'serial queue worker task ticket lock config doctor metrics completion' ;;
     'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'worker') echo 'ls inspect pause resume' ;;
@@ -26,10 +26,10 @@ _loonctl_options() {
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue list') echo '--all --no-workers --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue list') echo '--all --no-workers --watch --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue stats') echo '--watch --exact --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --mutex-wait --dry-run --yes --task --id --grep --priority --tenant --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -57,6 +57,7 @@ _loonctl_options() {
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime --max-ready --max-oldest --max-unacked-age --queue-max-ready --queue-max-oldest --queue-max-unacked-age --not-draining-after --skip --key-prefix --sep --priority-steps --visibility-timeout --control-exchange --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps --zone -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'metrics') echo '--textfile --listen --cache --no-state --no-workers --exact-limit --read-budget --max-tasks --lock-match --max-locks --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -126,6 +127,7 @@ _loonctl_option_value() {
     'serial parse|--prefix') echo 'none' ;;
     'queue list|--all') echo 'flag' ;;
     'queue list|--no-workers') echo 'flag' ;;
+    'queue list|--watch') echo 'none' ;;
     'queue list|--control-exchange') echo 'none' ;;
     'queue list|--key-prefix') echo 'none' ;;
     'queue list|--sep') echo 'none' ;;
@@ -151,6 +153,7 @@ _loonctl_option_value() {
     'queue show|--priority-steps') echo 'none' ;;
     'queue show|--visibility-timeout') echo 'none' ;;
     'queue stats|--watch') echo 'none' ;;
+    'queue stats|--exact') echo 'flag' ;;
     'queue stats|--key-prefix') echo 'none' ;;
     'queue stats|--sep') echo 'none' ;;
     'queue stats|--priority-steps') echo 'none' ;;
@@ -350,6 +353,21 @@ _loonctl_option_value() {
     'doctor|--deleted-column') echo 'none' ;;
     'doctor|--db-timestamps') echo 'choices:naive utc' ;;
     'doctor|--zone') echo 'none' ;;
+    'metrics|--textfile') echo 'file' ;;
+    'metrics|--listen') echo 'none' ;;
+    'metrics|--cache') echo 'none' ;;
+    'metrics|--no-state') echo 'flag' ;;
+    'metrics|--no-workers') echo 'flag' ;;
+    'metrics|--exact-limit') echo 'none' ;;
+    'metrics|--read-budget') echo 'none' ;;
+    'metrics|--max-tasks') echo 'none' ;;
+    'metrics|--lock-match') echo 'none' ;;
+    'metrics|--max-locks') echo 'none' ;;
+    'metrics|--control-exchange') echo 'none' ;;
+    'metrics|--key-prefix') echo 'none' ;;
+    'metrics|--sep') echo 'none' ;;
+    'metrics|--priority-steps') echo 'none' ;;
+    'metrics|--visibility-timeout') echo 'none' ;;
     *'|-V') echo 'flag' ;;
     *'|--version') echo 'flag' ;;
     *'|--redis-url') echo 'none' ;;

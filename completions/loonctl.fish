@@ -1,13 +1,13 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --args --backup --broker-url --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --longer-than --loonflow-settings --loonflow-version --match --max-oldest --max-ready --max-runtime --max-task-runtime --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --since --skip --strategy --task --tenant --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --username --visibility-timeout --wait --watch --worker --workflow --zone -f -o
+set -g __loonctl_value_options --args --backup --broker-url --cache --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --exact-limit --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --listen --lock-match --longer-than --loonflow-settings --loonflow-version --match --max-locks --max-oldest --max-ready --max-runtime --max-task-runtime --max-tasks --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --read-budget --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --since --skip --strategy --task --tenant --textfile --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --username --visibility-timeout --wait --watch --worker --workflow --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'ticket' 'lock' 'config' 'doctor' 'completion'
+            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'ticket' 'lock' 'config' 'doctor' 'metrics' 'completion'
         case 'serial'
             printf '%s\n' 'next' 'show' 'reseed' 'prime' 'audit' 'parse'
         case 'queue'
@@ -87,6 +87,7 @@ complete -c loonctl -n '__loonctl_at \'\'' -f -a 'ticket' -d 'LoonFlow tickets a
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'metrics' -d 'Prometheus metrics from the broker alone: queues, unacked, ETA, backlog by task, flow, workers, locks, serial counter (stdout, --textfile or --listen)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'next' -d 'reserve serials for a day, exactly as LoonFlow formats them, without ever repeating one'
 complete -c loonctl -n '__loonctl_at \'serial\'' -f -a 'show' -d 'day counters against the database: value, TTL, rows, highest sequence, next serial, status'
@@ -157,7 +158,7 @@ complete -c loonctl -n '__loonctl_at \'serial parse\'' -l prefix -x -d 'the expe
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'list' -d 'every queue: ready messages per priority bucket, unacked, age of the oldest unacked'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'peek' -d 'messages in the order workers take them, decoded, without consuming them'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'show' -d 'find a task by id in any queue or in unacked and print all of it'
-complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'stats' -d 'counts by task and priority, ETA due vs future, unacked by age'
+complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'stats' -d 'counts by task and priority, ETA due vs future, unacked by age; rates with --watch'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'export' -d 'JSON lines, one per message: the exact stored bytes (base64), where each was, and a decoded summary'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'requeue' -d 'put unacked messages back on their queue as kombu\'s restore does (atomically, under unacked_mutex, into their priority bucket, to run next)'
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'move' -d 'move matching messages to another queue, keeping bucket and order; rewrites delivery_info.routing_key unless --keep-routing'
@@ -165,6 +166,7 @@ complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'purge' -d 'delete only th
 complete -c loonctl -n '__loonctl_at \'queue\'' -f -a 'import' -d 'push back what export or purge --backup wrote, byte for byte, to its queue and bucket'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l all -d 'include internal queues (pidbox, celeryev)'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l no-workers -d 'do not ask the live workers which queues they consume (no CONSUMERS column)'
+complete -c loonctl -n '__loonctl_at \'queue list\'' -l watch -x -d 'refresh every N seconds (default 2) with enqueue/dequeue rates and the oldest wait per queue, from the broker alone; one JSON line per tick when not on a terminal'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
 complete -c loonctl -n '__loonctl_at \'queue list\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
@@ -190,7 +192,8 @@ complete -c loonctl -n '__loonctl_at \'queue show\'' -l key-prefix -x -d 'kombu\
 complete -c loonctl -n '__loonctl_at \'queue show\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
 complete -c loonctl -n '__loonctl_at \'queue show\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
 complete -c loonctl -n '__loonctl_at \'queue show\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
-complete -c loonctl -n '__loonctl_at \'queue stats\'' -l watch -x -d 'refresh every N seconds (default 2); one JSON line per interval when not on a terminal'
+complete -c loonctl -n '__loonctl_at \'queue stats\'' -l watch -x -d 'refresh every N seconds (default 2) with enqueue/dequeue rates; after the first tick a tick reads only new messages; one JSON line per tick when not on a terminal'
+complete -c loonctl -n '__loonctl_at \'queue stats\'' -l exact -d 'read every message even past 100,000 ready (default: sample beyond, and say so)'
 complete -c loonctl -n '__loonctl_at \'queue stats\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
 complete -c loonctl -n '__loonctl_at \'queue stats\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
 complete -c loonctl -n '__loonctl_at \'queue stats\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
@@ -419,6 +422,21 @@ complete -c loonctl -n '__loonctl_at \'doctor\'' -l created-column -x -d 'creati
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l deleted-column -x -d 'soft-delete column, \'\' for none (default is_deleted)'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l db-timestamps -x -a 'naive utc' -d 'created column holds local (naive) or UTC wall-clock time'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l zone -x -d 'LoonFlow\'s DEPLOY_ZONE, in serials'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l textfile -r -F -d 'write to this file for node_exporter\'s textfile collector (temp file + rename, never half-written)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l listen -x -d 'serve /metrics over HTTP for Prometheus until interrupted (port 0: any free port)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l cache -x -d 'with --listen: scrapes within this long share one collection (about the scrape interval)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l no-state -d 'do not keep flow state in Redis between runs (stdout only; no rates or oldest-message age)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l no-workers -d 'do not ask the live workers (no consumers, no orphaned vs held)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l exact-limit -x -d 'queues with up to this many ready messages are counted by task exactly; larger ones are sampled'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l read-budget -x -d 'messages read per collection (inside Redis) to count by task, shared out among the queues'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l max-tasks -x -d 'task names kept as labels (the most frequent); the rest are summed as task="other"'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l lock-match -x -d 'which keys of LoonFlow\'s Redis to look at for locks (SCAN MATCH)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l max-locks -x -d 'locks shown one by one (the oldest); all are counted by kind'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'metrics\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'completion\'; and __loonctl_npos -eq 0' -x -a 'bash zsh fish'
 complete -c loonctl -s V -l version -d 'print the version'
 complete -c loonctl -l redis-url -x -d 'Redis for serial counters and locks'

@@ -10,6 +10,7 @@ import { lockList } from './lock/list.js';
 import { lockRelease } from './lock/release.js';
 import { lockRun } from './lock/run.js';
 import { lockShow } from './lock/show.js';
+import { metrics } from './metrics/metrics.js';
 import { queueExport } from './queue/export.js';
 import { queueGroup } from './queue/group.js';
 import { queueImport } from './queue/import.js';
@@ -88,6 +89,7 @@ export const COMMANDS = [
   lockList,
   lockRun,
   doctor,
+  metrics,
   configShow,
   completion,
   complete,

@@ -55,37 +55,43 @@ export function align(old: BucketEnds, now: BucketEnds, found: number, searched:
   if (old.length === 0) return moved(now.length, 0, true, null);
   // Every index where the old head window fits, in the window, plus the script's match deeper down.
   const heads: number[] = [];
-  for (let e = 0; e < now.head.length; e++) if (headFits(old.head, now.head, e)) heads.push(e);
-  if (found >= now.head.length) heads.push(found);
+  const loose: number[] = [];
+  for (let e = 0; e < now.head.length; e++) {
+    if (now.head[e] !== old.head[0]) continue;
+    loose.push(e);
+    if (headFits(old.head, now.head, e)) heads.push(e);
+  }
+  if (found >= now.head.length) {
+    heads.push(found);
+    loose.push(found);
+  }
   const both = heads.filter((e) => tailFits(old.tail, now.tail, e - delta).ok);
   const plain = both.filter((e) => e - delta >= 0);
-  if (plain.length > 0)
-    return moved(plain[0], plain[0] - delta, plain.length === 1, plain.length > 1 ? 'ambiguous' : null);
-  if (both.length > 0) return moved(both[0], both[0] - delta, both.length === 1, both.length > 1 ? 'ambiguous' : null);
-  // No head evidence the tail agrees with: pushes are at least what the search walked past.
+  const pick = (xs: number[]) => moved(xs[0], xs[0] - delta, xs.length === 1, xs.length > 1 ? 'ambiguous' : null);
+  if (plain.length > 0) return pick(plain);
+  if (both.length > 0) return pick(both);
   const tails: number[] = [];
   for (let s = 1 - now.tail.length; s < old.tail.length; s++) {
     const fit = tailFits(old.tail, now.tail, s);
     if (fit.ok && fit.overlap > 0) tails.push(s);
   }
+  // Something left the middle of a window (a filtered purge or move): the ends still say where the old
+  // head and the old tail are, and the length change says how many went from between them.
+  const tailNow = now.tail.length > 0 ? old.tail.indexOf(now.tail[0]) : -1;
+  const s0 = tails.find((x) => x >= 0) ?? (tailNow >= 0 ? tailNow : undefined);
+  if (loose.length > 0 && s0 !== undefined) {
+    const removed = loose[0] - s0 - delta;
+    if (removed > 0) return moved(loose[0], s0, true, null, removed);
+  }
+  // No head evidence the tail agrees with: pushes are at least what the search walked past.
   const headGone = found < 0 && now.length <= searched;
   const minPush = found < 0 ? Math.min(now.length, searched) : 0;
-  if (heads.length > 0 && tails.length > 0) {
-    const e = heads[0];
-    const s = tails.find((x) => x >= 0) ?? tails[0];
-    const removed = e - s - delta;
-    if (removed > 0) return moved(e, s, true, null, removed);
-    return moved(e, e - delta, false, 'inconsistent');
-  }
-  if (heads.length === 0 && !headGone) {
+  if (loose.length === 0 && !headGone) {
     const fits = tails.filter((s) => s + delta >= minPush);
     const ordered = [...fits.filter((s) => s >= 0), ...fits.filter((s) => s < 0)];
-    if (ordered.length > 0) {
-      const s = ordered[0];
-      return moved(s + delta, s, ordered.length === 1, ordered.length > 1 ? 'ambiguous' : null);
-    }
+    if (ordered.length > 0) return pick(ordered.map((s) => s + delta));
   }
-  if (heads.length > 0) return moved(heads[0], Math.max(0, heads[0] - delta), false, 'inconsistent');
+  if (loose.length > 0) return moved(loose[0], Math.max(0, loose[0] - delta), false, 'inconsistent');
   // Both ends lost: at least the old tail window went, at least `minPush` arrived, all of it if the
   // old head is gone too.
   const s = Math.max(old.tail.length, minPush - delta, headGone ? old.length : 0, -delta);
