@@ -16,7 +16,7 @@ export interface StatsSample {
 
 /** Ready messages read whole by a one-shot `queue stats`; longer queues are sampled. */
 export const EXACT_LIMIT = 100_000;
-export const SAMPLE_SIZE = 20_000;
+export const SAMPLE_SIZE = 10_000;
 export const SAMPLE_WINDOW = 100;
 const BATCH = 32;
 

@@ -22,7 +22,7 @@ export interface FlowSample {
   dequeued: number | null;
   enqueue_rate_per_second: number | null;
   dequeue_rate_per_second: number | null;
-  /** How long the oldest ready message has been seen waiting: a LOWER BOUND (exact: false). */
+  /** How long the oldest ready message has been seen waiting: a LOWER BOUND; null on the first look or empty. */
   oldest_age_seconds: number | null;
   oldest_age_exact: boolean;
   /** ISO time of the look that last saw a dequeue. */

@@ -34,13 +34,15 @@ else
   end
   if p < 0 then return {-1, want, {}, len <= budget and 1 or 0} end
 end
-return {p, want, redis.call('LRANGE', KEYS[1], p + from, p + from + count - 1), 1}`,
+local page = redis.call('LRANGE', KEYS[1], p + from, p + from + count - 1)
+return {p, want, page, 1}`,
 );
 
 /**
- * Every element of a live list as `map` makes it (kept small: a list can be long), oldest (tail) first, read in pages from the head down. Elements pushed
- * during the read are left for the next look; elements taken by workers during the read may be in the
- * result (the next look drops them from the tail). Throws when the producers outrun the anchor search.
+ * Every element of a live list as `map` makes it (kept small: a list can be long), oldest (tail) first,
+ * read in pages from the head down. Elements pushed during the read are left for the next look; elements
+ * taken by workers during the read may be in the result (the next look drops them from the tail). Throws
+ * when the producers outrun the anchor search.
  */
 export async function readListAnchored<T>(
   redis: Redis,

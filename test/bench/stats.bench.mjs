@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { BIN, benchRedis } from './lib.mjs';
 
 const EXACT_LIMIT = 100_000;
-const SAMPLE = 20_000;
+const SAMPLE = 10_000;
 const bench = await benchRedis();
 if (!bench) process.exit(0);
 const { url: URL_, client: r } = bench;
