@@ -30,6 +30,7 @@ import { serialPrime } from './serial/prime.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { taskGroup } from './task/group.js';
 import { taskRevoke } from './task/revoke.js';
+import { top } from './top/top.js';
 import { workerGroup } from './worker/group.js';
 import { workerInspect } from './worker/inspect.js';
 import { workerLs } from './worker/ls.js';
@@ -70,6 +71,7 @@ export const COMMANDS = [
   lockShow,
   lockList,
   lockRun,
+  top,
   doctor,
   configShow,
   completion,
