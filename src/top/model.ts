@@ -47,8 +47,8 @@ export interface Key {
 export type Effect =
   { type: 'quit' } | { type: 'refresh' } | { type: 'action'; key: string; arg?: string } | { type: 'confirm' };
 
-/** Title, tab bar, status, header above the rows; footer below; one spare line so Ink never scrolls. */
-export const CHROME_LINES = 5;
+/** Title, tab bar, status and header above the rows, the footer below, and one spare line so Ink never scrolls. */
+export const CHROME_LINES = 6;
 export const DESTRUCTIVE_KEYS = ['R', 'M', 'P', 'X', 'D'];
 
 export function initialState(o: { readOnly: boolean; serials: boolean; columns: number; rows: number }): TopState {
