@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Context } from '../../app/context.js';
-import type { Transport } from '../../celery/transport.js';
 import type { Holder } from '../../lock/locks.js';
-import type { FlowFigures, LockRow, SerialRow } from '../../top/types.js';
+import type { LockRow, SerialRow } from '../../top/types.js';
 import { lockTransport, lockHome, separateBroker } from '../lock/home.js';
 import { serialFormat, serialScope, ticketsOf } from '../serial/shared.js';
 
@@ -68,23 +67,6 @@ export async function serialRows(ctx: Context): Promise<(() => Promise<SerialRow
       status: x.date === today ? x.status : x.counter === null ? 'not primed' : 'primed',
     }));
   };
-}
-
-/** The broker-only flow collection of the monitoring issue, kept in memory between refreshes. */
-export async function flowObserver(ctx: Context, t: Transport) {
-  const broker = await ctx.broker();
-  const { bucketLengths } = await import('../../celery/read.js');
-  return async (queues: string[]): Promise<FlowFigures[]> =>
-    Promise.all(
-      queues.map(async (queue) => ({
-        queue,
-        ready: (await bucketLengths(broker, t, queue)).reduce((n, b) => n + b.length, 0),
-        enqueue_rate_per_second: null,
-        dequeue_rate_per_second: null,
-        oldest_age_seconds: null,
-        not_draining_seconds: null,
-      })),
-    );
 }
 
 /** A new backup file name in `dir` for each removal: `loonctl-top-<what>-<UTC time>.jsonl`. */

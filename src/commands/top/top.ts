@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { defineCommand } from '../spec.js';
 import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from '../worker/shared.js';
-import { backupPathIn, flowObserver, lockReleaser, lockRows, serialRows } from './sources.js';
+import { backupPathIn, lockReleaser, lockRows, serialRows } from './sources.js';
 
 interface Input extends ControlInput {
   interval: number;
@@ -51,8 +51,9 @@ export const top = defineCommand<Input>({
       );
     }
     const { broker, m, t } = await mailboxOf(ctx, o);
-    const [{ Collector }, { census }, { initialState }, { runTop }, { maskUrl }] = await Promise.all([
+    const [{ Collector }, { flowSource }, { census }, { initialState }, { runTop }, { maskUrl }] = await Promise.all([
       import('../../top/collect.js'),
+      import('../../top/flow-source.js'),
       import('../../celery/control/census.js'),
       import('../../top/model.js'),
       import('../../top/run.js'),
@@ -63,7 +64,7 @@ export const top = defineCommand<Input>({
     const source = new Collector({
       broker,
       t,
-      observe: await flowObserver(ctx, t),
+      observe: flowSource(broker, t),
       census: takeCensus,
       locks: lockRows(ctx),
       serials,
