@@ -1,5 +1,5 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { createElement as h, useCallback, useEffect, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from './ui-vendor.js';
+import { createElement as h, useCallback, useEffect, useRef, useState } from './ui-vendor.js';
 import type { Tone } from '../core/view.js';
 import { planAction, type ActionDeps } from './actions.js';
 import { onKey, pageSize, pageStart, withSnapshot, type Effect, type TopState } from './model.js';

@@ -28,6 +28,7 @@ export const FILTER_SCAN = 2000;
 const DISCOVER_EVERY = 5;
 const HISTORY = 40;
 const SERIALS_EVERY_S = 30;
+const CENSUS_WAIT_MS = 200;
 
 export interface CollectorSources {
   broker: Redis;
@@ -52,6 +53,8 @@ export class Collector {
   private readonly history = new Map<string, number[]>();
   private readonly decoded = new Map<string, { message: DecodedMessage | null; queue: string | null }>();
   private serialsAt = 0;
+  private lastCensus: Census | null = null;
+  private censusRun: Promise<Census | null> | null = null;
   private serialRows: SerialRow[] | null = null;
 
   constructor(private readonly s: CollectorSources) {}
@@ -79,7 +82,7 @@ export class Collector {
       }
     }
     const [census, flow, buckets, window, page, locks, serials] = await Promise.all([
-      guard('census', this.s.census(), null),
+      guard('census', this.census(), null),
       guard('flow', this.s.observe(this.names), []),
       guard('lengths', this.lengths(), new Map<string, { step: number; length: number }[]>()),
       guard('unacked', this.unackedWindow(now), { total: 0, refs: [] as (UnackedRef & { eta: string | null })[] }),
@@ -150,6 +153,21 @@ export class Collector {
       serials,
       errors,
     };
+  }
+
+  /**
+   * The latest census: one runs at a time, and a refresh waits for it only briefly (a worker busy in a
+   * solo pool answers late), using the previous one meanwhile, so the screen never waits for Celery.
+   */
+  private async census(): Promise<Census | null> {
+    this.censusRun ??= this.s
+      .census()
+      .then((c) => (this.lastCensus = c))
+      .finally(() => (this.censusRun = null));
+    // The first frame never waits: it shows the queues while the workers answer.
+    const wait = this.ticks === 1 ? 0 : CENSUS_WAIT_MS;
+    const late = new Promise<null>((r) => setTimeout(() => r(null), wait).unref());
+    return (await Promise.race([this.censusRun, late])) ?? this.lastCensus;
   }
 
   private async lengths(): Promise<Map<string, { step: number; length: number }[]>> {

@@ -1,5 +1,5 @@
-import { render } from 'ink';
-import { createElement as h } from 'react';
+import { render } from './ui-vendor.js';
+import { createElement as h } from './ui-vendor.js';
 import { TopApp, type TopAppProps } from './app.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';

@@ -50,15 +50,17 @@ export const top = defineCommand<Input>({
         'in scripts use queue list, queue stats or worker ls',
       );
     }
-    const { broker, m, t } = await mailboxOf(ctx, o);
-    const [{ Collector }, { flowSource }, { census }, { initialState }, { runTop }, { maskUrl }] = await Promise.all([
-      import('../../top/collect.js'),
-      import('../../top/flow-source.js'),
-      import('../../celery/control/census.js'),
-      import('../../top/model.js'),
-      import('../../top/run.js'),
-      import('../../core/mask.js'),
-    ]);
+    // The UI (Ink, React) loads while Redis connects.
+    const [{ broker, m, t }, { Collector }, { flowSource }, { census }, { initialState }, { runTop }, { maskUrl }] =
+      await Promise.all([
+        mailboxOf(ctx, o),
+        import('../../top/collect.js'),
+        import('../../top/flow-source.js'),
+        import('../../celery/control/census.js'),
+        import('../../top/model.js'),
+        import('../../top/run.js'),
+        import('../../core/mask.js'),
+      ]);
     const takeCensus = () => census(broker, m, { idleTimeoutMs: replyWaitMs(ctx), signal: ctx.signal });
     const serials = await serialRows(ctx);
     const source = new Collector({
