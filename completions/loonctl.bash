@@ -25,10 +25,10 @@ _loonctl_options() {
     'serial audit') echo '--date --from --to --prefix --zone --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'serial parse') echo '--prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue list') echo '--all --no-workers --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue list') echo '--all --no-workers --watch --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue peek') echo '--limit --offset --unacked --raw --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue show') echo '--key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'queue stats') echo '--watch --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'queue stats') echo '--watch --exact --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue export') echo '-f --file --force --unacked --limit --no-summary --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue requeue') echo '--unacked --queue --older-than --all-ages --include-eta --keep-bytes --mutex-wait --dry-run --yes --task --id --grep --priority --tenant --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'queue move') echo '--limit --keep-routing --dry-run --yes --task --id --grep --priority --tenant --eta-before --eta-after --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -120,6 +120,7 @@ _loonctl_option_value() {
     'serial parse|--prefix') echo 'none' ;;
     'queue list|--all') echo 'flag' ;;
     'queue list|--no-workers') echo 'flag' ;;
+    'queue list|--watch') echo 'none' ;;
     'queue list|--control-exchange') echo 'none' ;;
     'queue list|--key-prefix') echo 'none' ;;
     'queue list|--sep') echo 'none' ;;
@@ -145,6 +146,7 @@ _loonctl_option_value() {
     'queue show|--priority-steps') echo 'none' ;;
     'queue show|--visibility-timeout') echo 'none' ;;
     'queue stats|--watch') echo 'none' ;;
+    'queue stats|--exact') echo 'flag' ;;
     'queue stats|--key-prefix') echo 'none' ;;
     'queue stats|--sep') echo 'none' ;;
     'queue stats|--priority-steps') echo 'none' ;;

@@ -1,18 +1,19 @@
 import type { Context } from '../../app/context.js';
-import type { QueueStats } from '../../celery/stats.js';
-import { table, type View } from '../../core/view.js';
+import type { StatsWatcher } from '../../monitor/stats-watch.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { defineCommand } from '../spec.js';
 import { queueName, requireQueue, transportOf } from './shared.js';
+import { flowLine, statsViews } from './stats-view.js';
 
 interface Input extends TransportInput {
   queue?: string;
   watch?: number | true;
+  exact?: boolean;
 }
 
 export const queueStats = defineCommand<Input>({
   path: ['queue', 'stats'],
-  summary: 'counts by task and priority, ETA due vs future, unacked by age',
+  summary: 'counts by task and priority, ETA due vs future, unacked by age; rates with --watch',
   args: [{ name: 'queue', complete: 'queues' }],
   options: [
     {
@@ -21,7 +22,14 @@ export const queueStats = defineCommand<Input>({
       placeholder: 'seconds',
       min: 1,
       max: 86400,
-      description: 'refresh every N seconds (default 2); one JSON line per interval when not on a terminal',
+      description:
+        'refresh every N seconds (default 2) with enqueue/dequeue rates; after the first tick a tick reads ' +
+        'only new messages; one JSON line per tick when not on a terminal',
+    },
+    {
+      name: 'exact',
+      type: 'boolean',
+      description: 'read every message even past 100,000 ready (default: sample beyond, and say so)',
     },
     ...TRANSPORT_OPTIONS,
   ],
@@ -32,51 +40,32 @@ export const queueStats = defineCommand<Input>({
   ],
   async run(ctx, o) {
     const t = await transportOf(ctx, o);
-    const { queueStats: collect } = await import('../../celery/stats.js');
     const broker = await ctx.broker();
     if (o.queue) await requireQueue(ctx, t, o.queue);
     const name = o.queue === undefined ? null : await queueName(o.queue);
-    const once = () => collect(broker, t, name);
     if (o.watch === undefined) {
-      const s = await once();
+      const { queueStats: collect } = await import('../../celery/stats.js');
+      const s = await collect(broker, t, name, { exact: o.exact });
       return { views: statsViews(s), json: s };
     }
-    await watch(ctx, o.watch === true ? 2 : o.watch, once);
+    const { StatsWatcher } = await import('../../monitor/stats-watch.js');
+    await watch(ctx, o.watch === true ? 2 : o.watch, new StatsWatcher(broker, t, name));
     return undefined;
   },
 });
 
-async function watch(ctx: Context, seconds: number, once: () => Promise<QueueStats>): Promise<void> {
+async function watch(ctx: Context, seconds: number, w: StatsWatcher): Promise<void> {
   const live = !!ctx.out.stdout.isTTY && !ctx.out.isJson;
   while (!ctx.signal.aborted) {
-    const s = await once();
+    const s = await w.tick();
     if (live) {
       ctx.out.stdout.write('\x1b[H\x1b[2J');
-      ctx.out.render({ views: statsViews(s) });
+      ctx.out.render({ views: [...statsViews(s), { kind: 'summary', text: flowLine(s) }] });
     } else ctx.out.line(JSON.stringify(s));
     await new Promise<void>((r) => {
-      const timer = setTimeout(r, seconds * 1000);
-      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
+      const stop = () => (clearTimeout(timer), r());
+      const timer = setTimeout(() => (ctx.signal.removeEventListener('abort', stop), r()), seconds * 1000);
+      ctx.signal.addEventListener('abort', stop, { once: true });
     });
   }
-}
-
-function statsViews(s: QueueStats): View[] {
-  const rows = [
-    ...Object.entries(s.by_task).map(([k, v]) => ({ group: 'task', key: k, n: v })),
-    ...Object.entries(s.by_priority).map(([k, v]) => ({ group: 'priority', key: k, n: v })),
-    { group: 'eta', key: 'due', n: s.eta.past },
-    { group: 'eta', key: 'future', n: s.eta.future },
-    ...Object.entries(s.unacked_by_age).map(([k, v]) => ({ group: 'unacked age', key: k, n: v })),
-  ];
-  const queues = s.queues.join(', ') || '(no queues)';
-  const heading = `${s.at}  ${queues}: ${s.ready} ready, ${s.unacked} unacked, ${s.broken} broken`;
-  return [
-    { kind: 'heading', text: heading },
-    table(rows, [
-      { header: 'GROUP', value: (r) => r.group, tone: () => 'dim' },
-      { header: 'KEY', min: 20, value: (r) => r.key },
-      { header: 'COUNT', value: (r) => r.n, align: 'right' },
-    ]),
-  ];
 }
