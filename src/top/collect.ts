@@ -132,6 +132,7 @@ export class Collector {
         inRate: f?.enqueue_rate_per_second ?? null,
         outRate: f?.dequeue_rate_per_second ?? null,
         oldestAge: f?.oldest_age_seconds ?? null,
+        notDraining: f?.not_draining_seconds ?? null,
         consumers: consumers.get(name) ?? [],
         history: hist,
       };

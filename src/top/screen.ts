@@ -174,6 +174,11 @@ function statusLine(s: TopState, snap: Snapshot | null): Line {
   }
   if (s.tab === 'unacked' && u.rule !== 'census')
     return { text: `${base}; census: ${u.distrust.join('; ')}`, tone: 'warn' };
+  const stalled = snap.queues.filter((q) => q.notDraining !== null);
+  if (s.tab === 'queues' && stalled.length) {
+    const which = stalled.map((q) => `${clean(q.name)} ${formatDuration(q.notDraining!)}`).join(', ');
+    return { text: `not draining: ${which}; ${base}`, tone: 'warn' };
+  }
   return { text: base, tone: orphans ? 'warn' : undefined };
 }
 
@@ -212,7 +217,9 @@ function body(s: TopState, snap: Snapshot, info: ScreenInfo, width: number): { h
   const slice = <R>(rows: R[]) => rows.slice(top, top + n);
   switch (s.tab) {
     case 'queues':
-      return windowed(QUEUE_COLS, slice(snap.queues), top, (q) => (q.orphaned ? 'fail' : undefined));
+      return windowed(QUEUE_COLS, slice(snap.queues), top, (q) =>
+        q.orphaned ? 'fail' : q.notDraining !== null ? 'warn' : undefined,
+      );
     case 'messages': {
       const p = snap.messages;
       const start = pageStart(s);

@@ -23,6 +23,8 @@ export interface QueueRow {
   outRate: number | null;
   /** A lower bound: the first time the current tail was seen. */
   oldestAge: number | null;
+  /** Backlog and no dequeue seen for this long (null while draining or empty). */
+  notDraining: number | null;
   consumers: string[];
   /** Ready counts of the last refreshes, oldest first (the sparkline). */
   history: number[];

@@ -19,6 +19,7 @@ export function queueRow(name: string, ready: number, o: Partial<QueueRow> = {})
     inRate: 1.5,
     outRate: 0.5,
     oldestAge: 42,
+    notDraining: null,
     consumers: [],
     history: [1, 2, ready],
     ...o,

@@ -86,6 +86,11 @@ describe('top: the screen', () => {
     expect(text({ ...s, confirm: plan }).at(-1)).toBe("Requeue 1 orphaned message of 'loonflow'? [y/N]");
   });
 
+  it('names queues that are not draining', () => {
+    const snap = snapshot({ queues: [queueRow('loonflow', 5, { notDraining: 330 })] });
+    expect(text(start(), snap)[2]).toMatch(/^not draining: loonflow 5m30s; /);
+  });
+
   it('drops low-priority columns on a narrow terminal, keeps them on a wide one', () => {
     const snap = snapshot({ queues: [queueRow('loonflow', 5)] });
     const narrow = text({ ...start({ columns: 60 }) }, snap)[3];
