@@ -4,7 +4,7 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue worker task lock config doctor completion' ;;
+    '') echo 'serial queue worker task lock config top doctor completion' ;;
     'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'worker') echo 'ls inspect pause resume' ;;
@@ -50,6 +50,7 @@ _loonctl_options() {
     'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --max-runtime --record-command --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'top') echo '--interval --read-only --hung-after --backup-dir --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
@@ -289,6 +290,15 @@ _loonctl_option_value() {
     'lock run|--record-command') echo 'flag' ;;
     'lock run|--allow-long-ttl') echo 'flag' ;;
     'lock run|--prefix') echo 'none' ;;
+    'top|--interval') echo 'none' ;;
+    'top|--read-only') echo 'flag' ;;
+    'top|--hung-after') echo 'none' ;;
+    'top|--backup-dir') echo 'file' ;;
+    'top|--control-exchange') echo 'none' ;;
+    'top|--key-prefix') echo 'none' ;;
+    'top|--sep') echo 'none' ;;
+    'top|--priority-steps') echo 'none' ;;
+    'top|--visibility-timeout') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;
     'doctor|--max-task-runtime') echo 'none' ;;
     *'|-V') echo 'flag' ;;

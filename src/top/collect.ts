@@ -144,7 +144,7 @@ export class Collector {
       unacked: {
         total: window.total,
         rows: unackedRows,
-        partial: window.total > window.refs.length,
+        partial: window.total > UNACKED_WINDOW,
         rule: classification?.rule ?? 'none',
         distrust: classification?.distrust ?? ['no census'],
       },

@@ -40,7 +40,10 @@ function script(name: string, env: Record<string, string | undefined>): string {
     .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`)
     .join('\n');
   const args = `top --broker-url ${redis.url} --redis-url ${redis.url} --backup-dir ${dir} --interval 1s`;
-  writeFileSync(path, `${vars}\nclear\necho BEFORE-TOP\n'${process.execPath}' '${BIN}' ${args}\necho "TOP-EXIT=$?"\nsleep 600\n`);
+  writeFileSync(
+    path,
+    `${vars}\nclear\necho BEFORE-TOP\n'${process.execPath}' '${BIN}' ${args}\necho "TOP-EXIT=$?"\nsleep 600\n`,
+  );
   return path;
 }
 
