@@ -40,7 +40,7 @@ function LineView({ line, color }: { line: Line; color: boolean }) {
 const viewOf = (s: TopState): ViewRequest => ({
   tab: s.tab,
   queue: s.queue,
-  offset: s.filter ? pageStart(s) : pageStart(s),
+  offset: pageStart(s),
   limit: pageSize(s),
   filter: s.filter,
 });

@@ -85,7 +85,7 @@ export class Collector {
       guard('census', this.census(), null),
       guard('flow', this.s.observe(this.names), []),
       guard('lengths', this.lengths(), new Map<string, { step: number; length: number }[]>()),
-      guard('unacked', this.unackedWindow(now), { total: 0, refs: [] as (UnackedRef & { eta: string | null })[] }),
+      guard('unacked', this.unackedWindow(), { total: 0, refs: [] as (UnackedRef & { eta: string | null })[] }),
       guard('messages', this.page(view), null),
       view.tab === 'locks' && this.s.locks ? guard('locks', this.s.locks(), null) : Promise.resolve(null),
       guard('serials', this.serials(view, now), null),
@@ -186,7 +186,7 @@ export class Collector {
   }
 
   /** The oldest entries of unacked_index and their hash values; each value is fetched and decoded once. */
-  private async unackedWindow(now: number): Promise<{ total: number; refs: (UnackedRef & { eta: string | null })[] }> {
+  private async unackedWindow(): Promise<{ total: number; refs: (UnackedRef & { eta: string | null })[] }> {
     const { broker, t } = this.s;
     const [[, total], [, flat]] = (await broker
       .multi()
@@ -211,7 +211,6 @@ export class Collector {
     }
     const wanted = new Set(tags);
     for (const tag of [...this.decoded.keys()]) if (!wanted.has(tag)) this.decoded.delete(tag);
-    void now;
     const refs = tags
       .filter((tag) => this.decoded.has(tag))
       .map((tag) => {

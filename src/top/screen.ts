@@ -213,7 +213,7 @@ function body(s: TopState, snap: Snapshot, info: ScreenInfo, width: number): { h
       })),
     };
   };
-  const top = Math.max(0, Math.min(cur - n + 1, cur)) > 0 ? cur - n + 1 : 0;
+  const top = Math.max(0, cur - n + 1);
   const slice = <R>(rows: R[]) => rows.slice(top, top + n);
   switch (s.tab) {
     case 'queues':

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { Context } from '../../app/context.js';
+import type { Census } from '../../celery/control/census.js';
+import type { ActionDeps } from '../../top/actions.js';
+import { replyWaitMs } from '../worker/shared.js';
 import type { Holder } from '../../lock/locks.js';
 import type { LockRow, SerialRow } from '../../top/types.js';
 import { lockTransport, lockHome, separateBroker } from '../lock/home.js';
@@ -73,4 +76,21 @@ export async function serialRows(ctx: Context): Promise<(() => Promise<SerialRow
 export function backupPathIn(dir: string): (what: string) => string {
   const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   return (what) => join(dir, `loonctl-top-${what.replace(/[^\w.-]/g, '_')}-${stamp()}.jsonl`);
+}
+
+/** What top's actions call: the broker, the census, a new backup file each time, and the lock release. */
+export function actionDeps(
+  ctx: Context,
+  b: Pick<ActionDeps, 'broker' | 't' | 'm'>,
+  census: () => Promise<Census>,
+  backupDir: string,
+): ActionDeps {
+  return {
+    ...b,
+    census,
+    backupPath: backupPathIn(backupDir),
+    releaseLock: lockReleaser(ctx),
+    replyWaitMs: replyWaitMs(ctx),
+    signal: ctx.signal,
+  };
 }

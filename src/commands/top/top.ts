@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { defineCommand } from '../spec.js';
 import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from '../worker/shared.js';
-import { backupPathIn, lockReleaser, lockRows, serialRows } from './sources.js';
+import { actionDeps, lockRows, serialRows } from './sources.js';
 
 interface Input extends ControlInput {
   interval: number;
@@ -71,18 +71,7 @@ export const top = defineCommand<Input>({
       locks: lockRows(ctx),
       serials,
     });
-    const actions = o.readOnly
-      ? null
-      : {
-          broker,
-          t,
-          m,
-          census: takeCensus,
-          backupPath: backupPathIn(o.backupDir),
-          releaseLock: lockReleaser(ctx),
-          replyWaitMs: replyWaitMs(ctx),
-          signal: ctx.signal,
-        };
+    const actions = o.readOnly ? null : actionDeps(ctx, { broker, t, m }, takeCensus, o.backupDir);
     const initial = initialState({
       readOnly: !!o.readOnly,
       serials: !!serials,
