@@ -4,7 +4,7 @@
 
 _loonctl_subcommands() {
   case "$1" in
-    '') echo 'serial queue worker task ticket lock config doctor metrics completion' ;;
+    '') echo 'serial queue worker task ticket lock config top doctor metrics completion' ;;
     'serial') echo 'next show reseed prime audit parse' ;;
     'queue') echo 'list peek show stats export requeue move purge import' ;;
     'worker') echo 'ls inspect pause resume' ;;
@@ -56,6 +56,7 @@ _loonctl_options() {
     'lock run') echo '--ttl --wait --conflict-exit-code --busy-ok --on-lost --kill-after --max-runtime --record-command --allow-long-ttl --prefix -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'top') echo '--interval --read-only --hung-after --backup-dir --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime --max-ready --max-oldest --max-unacked-age --queue-max-ready --queue-max-oldest --queue-max-unacked-age --not-draining-after --skip --key-prefix --sep --priority-steps --visibility-timeout --control-exchange --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps --zone -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'metrics') echo '--textfile --listen --cache --no-state --no-workers --exact-limit --read-budget --max-tasks --lock-match --max-locks --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
@@ -331,6 +332,15 @@ _loonctl_option_value() {
     'lock run|--record-command') echo 'flag' ;;
     'lock run|--allow-long-ttl') echo 'flag' ;;
     'lock run|--prefix') echo 'none' ;;
+    'top|--interval') echo 'none' ;;
+    'top|--read-only') echo 'flag' ;;
+    'top|--hung-after') echo 'none' ;;
+    'top|--backup-dir') echo 'file' ;;
+    'top|--control-exchange') echo 'none' ;;
+    'top|--key-prefix') echo 'none' ;;
+    'top|--sep') echo 'none' ;;
+    'top|--priority-steps') echo 'none' ;;
+    'top|--visibility-timeout') echo 'none' ;;
     'doctor|--prime-by') echo 'none' ;;
     'doctor|--max-task-runtime') echo 'none' ;;
     'doctor|--max-ready') echo 'none' ;;

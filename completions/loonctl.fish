@@ -1,13 +1,13 @@
 # fish completion for loonctl. Generated from the command tree by `npm run completions`; do not edit.
 # Install: loonctl completion fish > ~/.config/fish/completions/loonctl.fish
 
-set -g __loonctl_value_options --args --backup --broker-url --cache --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --exact-limit --expect-token --file --from --grep --id --id-column --init-from --key-prefix --kill-after --kwargs --limit --listen --lock-match --longer-than --loonflow-settings --loonflow-version --match --max-locks --max-oldest --max-ready --max-runtime --max-task-runtime --max-tasks --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --read-budget --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --since --skip --strategy --task --tenant --textfile --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --username --visibility-timeout --wait --watch --worker --workflow --zone -f -o
+set -g __loonctl_value_options --args --backup --backup-dir --broker-url --cache --celery --config --conflict-exit-code --control-exchange --count --countdown --created-column --database-url --date --days --db-timestamps --deleted-column --eta --eta-after --eta-before --exact-limit --expect-token --file --from --grep --hung-after --id --id-column --init-from --interval --key-prefix --kill-after --kwargs --limit --listen --lock-match --longer-than --loonflow-settings --loonflow-version --match --max-locks --max-oldest --max-ready --max-runtime --max-task-runtime --max-tasks --max-unacked-age --mutex-wait --not-draining-after --offset --older-than --on-lost --output --prefix --prime-by --priority --priority-steps --profile --queue --queue-max-oldest --queue-max-ready --queue-max-unacked-age --read-budget --redis-url --sentinel-master --sentinel-password --sep --serial-column --signal --since --skip --strategy --task --tenant --textfile --ticket-table --timeout --tls-ca --tls-cert --tls-key --to --token --ttl --tz --username --visibility-timeout --wait --watch --worker --workflow --zone -f -o
 set -g __loonctl_connection_options --redis-url --broker-url --config --profile --sentinel-master --key-prefix
 
 function __loonctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'ticket' 'lock' 'config' 'doctor' 'metrics' 'completion'
+            printf '%s\n' 'serial' 'queue' 'worker' 'task' 'ticket' 'lock' 'config' 'top' 'doctor' 'metrics' 'completion'
         case 'serial'
             printf '%s\n' 'next' 'show' 'reseed' 'prime' 'audit' 'parse'
         case 'queue'
@@ -86,6 +86,7 @@ complete -c loonctl -n '__loonctl_at \'\'' -f -a 'task' -d 'Celery tasks: send o
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'ticket' -d 'LoonFlow tickets and their tasks: trace a ticket\'s messages, find stuck ones, retry as LoonFlow does'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'lock' -d 'Redis locks that interoperate with redis-py Lock: acquire, release, extend, show, list, run a command under a lock'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'config' -d 'show the effective configuration'
+complete -c loonctl -n '__loonctl_at \'\'' -f -a 'top' -d 'live full-screen view of queues, messages, unacked, workers, locks and serials, with confirmed actions (R requeue orphans, M move, P purge, X revoke, D force-release)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'doctor' -d 'check Redis, the broker, the database, the ticket table, serial counters, the backlog and the workers; exit 1 if any check fails'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'metrics' -d 'Prometheus metrics from the broker alone: queues, unacked, ETA, backlog by task, flow, workers, locks, serial counter (stdout, --textfile or --listen)'
 complete -c loonctl -n '__loonctl_at \'\'' -f -a 'completion' -d 'print the shell completion script for bash, zsh or fish'
@@ -400,6 +401,15 @@ complete -c loonctl -n '__loonctl_at \'lock run\'' -l allow-long-ttl -d 'allow a
 complete -c loonctl -n '__loonctl_at \'lock run\'' -l prefix -x -d 'prepended to the name (Django cache locks: \':1:\')'
 complete -c loonctl -n '__loonctl_at \'lock run\'; and __loonctl_npos -eq 0' -x -a '(__loonctl_dynamic locks)'
 complete -c loonctl -n '__loonctl_at \'config\'' -f -a 'show' -d 'every effective setting with its source (flag, env var, file, default); passwords masked'
+complete -c loonctl -n '__loonctl_at \'top\'' -l interval -x -d 'refresh every'
+complete -c loonctl -n '__loonctl_at \'top\'' -l read-only -d 'disable every action'
+complete -c loonctl -n '__loonctl_at \'top\'' -l hung-after -x -d 'highlight active tasks running longer than this'
+complete -c loonctl -n '__loonctl_at \'top\'' -l backup-dir -r -F -d 'where purge and revoke write the removed messages first'
+complete -c loonctl -n '__loonctl_at \'top\'' -l control-exchange -x -d 'Celery\'s control_exchange (default celery)'
+complete -c loonctl -n '__loonctl_at \'top\'' -l key-prefix -x -d 'kombu\'s global_keyprefix'
+complete -c loonctl -n '__loonctl_at \'top\'' -l sep -x -d 'separator between queue name and priority step (default \\x06\\x16)'
+complete -c loonctl -n '__loonctl_at \'top\'' -l priority-steps -x -d 'priority steps (default 0,3,6,9)'
+complete -c loonctl -n '__loonctl_at \'top\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l prime-by -x -d 'warn after this local time when tomorrow\'s serial counter is not primed'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-task-runtime -x -d 'warn about tasks running longer than this'
 complete -c loonctl -n '__loonctl_at \'doctor\'' -l max-ready -x -d 'fail when a queue holds more ready messages than this'

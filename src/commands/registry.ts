@@ -36,6 +36,7 @@ import { ticketStuck } from './ticket/stuck.js';
 import { ticketTrace } from './ticket/trace.js';
 import { taskRevoke } from './task/revoke.js';
 import { taskSend } from './task/send.js';
+import { top } from './top/top.js';
 import { workerGroup } from './worker/group.js';
 import { workerInspect } from './worker/inspect.js';
 import { workerLs } from './worker/ls.js';
@@ -88,6 +89,7 @@ export const COMMANDS = [
   lockShow,
   lockList,
   lockRun,
+  top,
   doctor,
   metrics,
   configShow,

@@ -1,0 +1,21 @@
+// Run from the repository root by `npm run build` (it is a build step, not part of the CLI).
+// Bundles Ink, React and their dependencies into dist/ui-vendor.js, the one module `loonctl top` loads
+// for its terminal UI (src/top/ui-vendor.ts). The main bundle keeps every package external and imports
+// this file by its path, so no other command loads any of it.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/top/ui-vendor.ts'],
+  outfile: 'dist/ui-vendor.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  alias: { 'react-devtools-core': './src/top/no-devtools.ts' },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // CommonJS inside the bundle (React) may require Node's built-ins.
+  banner: {
+    js: "import { createRequire as __loonctlRequire } from 'node:module';\nconst require = __loonctlRequire(import.meta.url);",
+  },
+});
