@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LoonError } from '../../core/errors.js';
-import { decodeMessage, needsYaml } from '../envelope.js';
+import { type LoonError } from '../../core/errors.js';
+import { decodeMessage, needsYaml, type DecodedMessage } from '../envelope.js';
 import { prepareDecode } from '../decode.js';
 import type { ExportRecord } from '../export-format.js';
 import { nextPageSize } from '../read.js';
@@ -110,7 +110,7 @@ async function decide(w: ChunkWalk, chunk: Buffer[]): Promise<Plan> {
       decisions += 'k';
       continue;
     }
-    let m;
+    let m: DecodedMessage | undefined;
     if (o.filter || backedUp) {
       if (needsYaml(raw)) await prepareDecode(raw);
       m = decodeMessage(raw);
@@ -159,7 +159,13 @@ export async function heldCount(redis: Redis, keys: BulkKeys): Promise<number> {
  * Puts pending and held back into the source, order kept, in calls of bounded length. Kept messages
  * return to the tail, where they were; new arrivals stay behind them.
  */
-export async function returnHeld(redis: Redis, src: Buffer, keys: BulkKeys, token: string, what: string): Promise<void> {
+export async function returnHeld(
+  redis: Redis,
+  src: Buffer,
+  keys: BulkKeys,
+  token: string,
+  what: string,
+): Promise<void> {
   for (;;) {
     const status = Number(
       await RETURN_HELD.run(redis, [src, keys.pending, keys.held, keys.lock], [token, BULK_LOCK_TTL_MS, RETURN_MAX]),
