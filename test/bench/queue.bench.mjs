@@ -1,9 +1,10 @@
 // queue benchmarks, each against a floor measured in the same run (the bench Redis db must be empty):
 // read:  peek --limit 100 on 1,000,000 messages (ms, peak RSS); list over 200 queues / 1M messages.
-// bulk:  at 10k, 100k and 1M messages (and 10M with LOONCTL_BENCH_10M=1, about 10 GB of Redis memory):
-//        unfiltered move vs Redis moving them itself (LMOVE loop in one Lua call; target <= 3x at 100k and 1M);
-//        filtered purge and filtered move of half the messages (linear: per-message time at 1M and 10M
-//        <= 1.3x that at 100k; <= 5x the unfiltered move's per-message time); export with summaries vs
+// bulk:  at 10k, 100k and 1M messages (and 10M with LOONCTL_BENCH_10M=1, about 10 GB of Redis memory;
+//        =only: 10M alone): unfiltered move vs Redis moving them itself (LMOVE loop in Lua, 100k per call;
+//        target <= 3x at 100k and 1M); filtered purge and filtered move of half the messages (linear:
+//        per-message time at 1M and 10M <= 1.3x that at 100k, measured again just before each; <= 5x the
+//        unfiltered move's per-message time); export with summaries vs
 //        `redis-cli --raw LRANGE` (target <= 3x; the floor is skipped at 10M, where redis-cli would hold the
 //        whole reply in memory); peak RSS of every child (target < 200 MB).
 // write: requeue --unacked of 1,000 / 10,000 vs kombu's own restore_visible in Python.
@@ -52,7 +53,9 @@ const lmoveAll = async (src, dst) => {
   }
   return performance.now() - t0;
 };
-const SIZES = [10_000, 100_000, 1_000_000, ...(process.env.LOONCTL_BENCH_10M === '1' ? [10_000_000] : [])];
+// LOONCTL_BENCH_10M=1 adds 10M to the default sizes; =only runs 10M alone (with its paired 100k baseline).
+const TEN_M = process.env.LOONCTL_BENCH_10M;
+const SIZES = TEN_M === 'only' ? [10_000_000] : [10_000, 100_000, 1_000_000, ...(TEN_M === '1' ? [10_000_000] : [])];
 const us = (ms, n) => (ms / n) * 1000;
 /** "loonctl 2.10x slower than floor (target <= 3x): ok", saying plainly which side is faster. */
 function versus(ratio, who, floor, target) {
@@ -80,11 +83,30 @@ try {
     await r.flushdb();
   }
   if (!only || only === 'bulk') {
-    const perMessage = {};
+    /**
+     * Filtered move of half of n, (untimed) back, then filtered purge of the same half; per-message times.
+     * Linearity is judged against 100k measured just before (the machine's load drifts over a long run).
+     */
+    const filtered = async (n) => {
+      await fill('loonflow', n);
+      const out = {};
+      for (const [key, what, args, left] of [
+        ['fmove', 'filtered move', ['move', 'loonflow', 'other', '--task', 'tasks.send_*'], 'other'],
+        ['fpurge', 'filtered purge', ['purge', 'loonflow', '--task', 'tasks.send_*'], null],
+      ]) {
+        const run = loonctl('queue', ...args, '--yes');
+        const kept = await r.llen('loonflow');
+        const taken = left ? await r.llen(left) : n - kept;
+        out[key] = { us: us(run.ms, n), ms: run.ms, rssMb: run.rssMb, taken, kept, what };
+        if (left) await lmoveAll(left, 'loonflow');
+      }
+      await r.flushdb();
+      return out;
+    };
     for (const n of SIZES) {
-      const at = (perMessage[n] = {});
       const name = fmt(n);
       const target3 = n >= 100_000 ? 3 : undefined;
+      const paired = n > 100_000 ? await filtered(100_000) : undefined;
       // Export with summaries vs redis-cli reading the same list.
       await fill('loonflow', n);
       if (n < 10_000_000) {
@@ -103,30 +125,20 @@ try {
       const mv = loonctl('queue', 'move', 'loonflow', 'dst', '--yes');
       const moved = await r.llen('dst');
       const floor = await lmoveAll('dst', 'loonflow');
-      at.move = us(mv.ms, n);
+      const moveUs = us(mv.ms, n);
       console.log(
-        `move ${name}: ${mv.ms.toFixed(0)} ms, ${at.move.toFixed(1)} us/message, moved ${fmt(moved)}; ${versus(mv.ms / floor, 'loonctl', `Redis LMOVE loop in Lua (${floor.toFixed(0)} ms)`, target3)}; ${rss(mv.rssMb)}`,
+        `move ${name}: ${mv.ms.toFixed(0)} ms, ${moveUs.toFixed(1)} us/message, moved ${fmt(moved)}; ${versus(mv.ms / floor, 'loonctl', `Redis LMOVE loop in Lua (${floor.toFixed(0)} ms)`, target3)}; ${rss(mv.rssMb)}`,
       );
-      // Filtered move of half, then (untimed) back, then filtered purge of the same half.
-      for (const [what, args, left] of [
-        ['filtered move', ['move', 'loonflow', 'other', '--task', 'tasks.send_*'], 'other'],
-        ['filtered purge', ['purge', 'loonflow', '--task', 'tasks.send_*'], null],
-      ]) {
-        const run = loonctl('queue', ...args, '--yes');
-        const key = what === 'filtered move' ? 'fmove' : 'fpurge';
-        at[key] = us(run.ms, n);
-        const kept = await r.llen('loonflow');
-        const taken = left ? await r.llen(left) : n - kept;
-        const linear =
-          n > 100_000 && perMessage[100_000]
-            ? `; per message ${versus(at[key] / perMessage[100_000][key], `at ${name}`, 'at 100,000', 1.3)}`
-            : '';
-        console.log(
-          `${what} of half of ${name}: ${run.ms.toFixed(0)} ms, ${at[key].toFixed(1)} us/message scanned, took ${fmt(taken)}, kept ${fmt(kept)}; ${versus(at[key] / at.move, 'per message', 'unfiltered move', 5)}${linear}; ${rss(run.rssMb)}`,
-        );
-        if (left) await lmoveAll(left, 'loonflow');
-      }
       await r.flushdb();
+      const f = await filtered(n);
+      for (const [key, x] of Object.entries(f)) {
+        const linear = paired
+          ? `; per message ${versus(x.us / paired[key].us, `at ${name}`, `at 100,000 (${paired[key].us.toFixed(1)} us, measured just before)`, 1.3)}`
+          : '';
+        console.log(
+          `${x.what} of half of ${name}: ${x.ms.toFixed(0)} ms, ${x.us.toFixed(1)} us/message scanned, took ${fmt(x.taken)}, kept ${fmt(x.kept)}; ${versus(x.us / moveUs, 'per message', 'unfiltered move', 5)}${linear}; ${rss(x.rssMb)}`,
+        );
+      }
     }
   }
   if (!only || only === 'write') {
