@@ -13,7 +13,7 @@ import { pyJsonString } from '../pyjson.js';
 import { confirmWrites, interrupted, isConnectionTrouble } from '../../redis/durability.js';
 import { TAKE_FROM_TAIL } from './scripts.js';
 import { BackupJournal, type BackupSink } from './backup-journal.js';
-import { acquireBulkLock, bulkKeys } from './bulk-lock.js';
+import { acquireBulkLock, bulkKeys, type BulkKeys } from './bulk-lock.js';
 import { CHUNK, heldCount, returnHeld, walkChunks } from './chunked.js';
 
 export interface BulkOptions {
@@ -91,7 +91,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
       `${r.done} message(s) ${verb} before that; the step in flight (up to ${CHUNK * 2}) may or may not ` +
         'have been applied; messages examined and kept may still be held in a loonctl:held: key; ' +
         'nothing is lost or duplicated',
-      `run the same command again: it puts held messages back first, then ${o.mode === 'move' ? 'moves' : 'removes'} the rest`,
+      `run the same command again: it puts held messages back first, then ${verb.replace(/d$/, 's')} the rest`,
     );
   }
 }
@@ -140,54 +140,64 @@ async function walkBuckets(
     const keys = bulkKeys(t, b.key);
     const what = `'${b.key.toString('latin1')}'`;
     const lock = await acquireBulkLock(redis, keys.lock, what);
-    let failed = false;
-    try {
-      const leftover = await heldCount(redis, keys);
-      if (leftover) {
-        await returnHeld(redis, b.key, keys, lock.token, what);
-        r.recovered = (r.recovered ?? 0) + leftover;
-      }
-      let budget = await redis.llen(b.key);
-      if (!o.filter && !backedUp) {
-        const before = r.scanned;
-        const stopped = await takeAll(redis, b.key, dstKey, o, r, limit, budget);
-        if (!stopped) return;
-        budget -= r.scanned - before;
-      }
-      await walkChunks({
-        redis,
-        src: b.key,
-        dst: dstKey,
-        keys,
-        token: lock.token,
-        o,
-        r,
-        limit,
-        budget,
-        firstChunk: await firstChunk(redis, b.key),
-        journal,
-        recordBase: backedUp
-          ? {
-              v: 1,
-              source: 'queue',
-              queue: srcName.name,
-              ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}),
-              bucket: b.step,
-            }
-          : undefined,
-        wrongType: () => wrongTypeMidway(dstKey, r),
-        what,
-      });
-    } catch (e) {
-      failed = true;
-      throw e;
-    } finally {
-      // Kept messages go back even when the walk failed (a full disk, a destination that changed type); a
-      // lost connection leaves them held, for the rerun to put back.
-      const back = returnHeld(redis, b.key, keys, lock.token, what).then(() => lock.release());
-      if (failed) await back.catch(() => {});
-      else await back;
+    const failure = await walk(b, dstKey, keys, lock.token, what).then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
+    // Kept messages go back even when the walk failed (a full disk, a destination that changed type); a
+    // lost connection leaves them held, for the rerun to put back.
+    const notBack = await returnHeld(redis, b.key, keys, lock.token, what).then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
+    await lock.release().catch(() => {});
+    if (failure) throw failure.e;
+    if (notBack) throw notBack.e;
+  }
+
+  async function walk(
+    b: { step: number; key: Buffer },
+    dstKey: Buffer,
+    keys: BulkKeys,
+    token: string,
+    what: string,
+  ): Promise<void> {
+    const leftover = await heldCount(redis, keys);
+    if (leftover) {
+      await returnHeld(redis, b.key, keys, token, what);
+      r.recovered = (r.recovered ?? 0) + leftover;
     }
+    let budget = await redis.llen(b.key);
+    if (!o.filter && !backedUp) {
+      const before = r.scanned;
+      const stopped = await takeAll(redis, b.key, dstKey, o, r, limit, budget);
+      if (!stopped) return;
+      budget -= r.scanned - before;
+    }
+    await walkChunks({
+      redis,
+      src: b.key,
+      dst: dstKey,
+      keys,
+      token,
+      o,
+      r,
+      limit,
+      budget,
+      firstChunk: await firstChunk(redis, b.key),
+      journal,
+      recordBase: backedUp
+        ? {
+            v: 1,
+            source: 'queue',
+            queue: srcName.name,
+            ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}),
+            bucket: b.step,
+          }
+        : undefined,
+      wrongType: () => wrongTypeMidway(dstKey, r),
+      what,
+    });
   }
 }
 
