@@ -12,6 +12,11 @@ import type { Transport } from './transport.js';
 
 /** Lines go to `write` in chunks of about this many characters (a page of big messages would not fit a string). */
 const WRITE_CHARS = 1024 * 1024;
+/**
+ * Messages per LRANGE page (still bounded to about PAGE_BYTES): each page costs a walk to its offset, so
+ * small pages make a 10-million-message export quadratic.
+ */
+const EXPORT_PAGE = 5000;
 
 /**
  * Streams a queue's messages (or its unacked entries) as export lines through `write` (a page of
@@ -60,7 +65,7 @@ async function exportMessages(
     return n;
   }
   // A page at a time, decoding synchronously: per-message promises would cost more than the decoding.
-  for await (const page of readQueuePages(redis, t, queue)) {
+  for await (const page of readQueuePages(redis, t, queue, 0, EXPORT_PAGE)) {
     let lines = '';
     let count = 0;
     for (const e of page) {

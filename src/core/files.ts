@@ -50,10 +50,12 @@ export async function openOutputFile(
 ): Promise<OutputFile> {
   const o: OutputFileOptions = typeof options === 'string' ? { existing: LEGACY[options] } : options;
   const existing = o.existing ?? 'refuse';
-  const target = o.partial ? `${path}.partial` : path;
+  const st = await stat(path).catch(() => undefined);
+  // Only a regular file is written aside and renamed: renaming onto /dev/null (as root) would replace the device.
+  const partial = o.partial && (!st || st.isFile());
+  const target = partial ? `${path}.partial` : path;
   const fail = (e: unknown) =>
     new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  const st = await stat(path).catch(() => undefined);
   if (st?.isFile() && existing === 'refuse') {
     throw new UsageError(
       `${path} already exists: not overwriting it`,
@@ -62,7 +64,7 @@ export async function openOutputFile(
   }
   let fh: FileHandle;
   try {
-    const mode = o.partial ? 'w' : st?.isFile() ? (existing === 'append' ? 'a' : 'w') : st ? 'w' : 'wx';
+    const mode = partial ? 'w' : st?.isFile() ? (existing === 'append' ? 'a' : 'w') : st ? 'w' : 'wx';
     fh = await open(target, mode, 0o600);
   } catch (e) {
     throw fail(e);
@@ -118,7 +120,7 @@ export async function openOutputFile(
     close,
     commit: async () => {
       await close();
-      if (o.partial) await guard(() => rename(target, path));
+      if (partial) await guard(() => rename(target, path));
     },
   };
 }

@@ -1,9 +1,13 @@
-// queue benchmarks, each against a floor measured in the same run (Redis db 15 must be empty):
-// read:  peek --limit 100 on 1,000,000 messages (ms, peak RSS); export of 100,000 vs
-//        `redis-cli --raw LRANGE` (target within 3x, RSS < 200 MB); list over 200 queues / 1M messages.
-// write: move of 10k/100k/1M vs Redis moving them itself (LMOVE loop in one Lua call; target within 3x,
-//        linear); filtered purge of half of 10k/100k/1M (linear); requeue --unacked of 10,000 vs kombu's
-//        own restore_visible in Python (target < 1 s and linear).
+// queue benchmarks, each against a floor measured in the same run (the bench Redis db must be empty):
+// read:  peek --limit 100 on 1,000,000 messages (ms, peak RSS); list over 200 queues / 1M messages.
+// bulk:  at 10k, 100k and 1M messages (and 10M with LOONCTL_BENCH_10M=1, about 10 GB of Redis memory;
+//        =only: 10M alone): unfiltered move vs Redis moving them itself (LMOVE loop in Lua, 100k per call;
+//        target <= 3x at 100k and 1M); filtered purge and filtered move of half the messages (linear:
+//        per-message time at 1M and 10M <= 1.3x that at 100k, measured again just before each; <= 5x the
+//        unfiltered move's per-message time); export with summaries vs
+//        `redis-cli --raw LRANGE` (target <= 3x; the floor is skipped at 10M, where redis-cli would hold the
+//        whole reply in memory); peak RSS of every child (target < 200 MB).
+// write: requeue --unacked of 1,000 / 10,000 vs kombu's own restore_visible in Python.
 import { spawnSync } from 'node:child_process';
 import { BIN, benchRedis } from './lib.mjs';
 
@@ -35,20 +39,32 @@ function timed(cmd, args) {
   return { ms, rssMb: rssKb / 1024 };
 }
 const loonctl = (...args) => timed(process.execPath, [BIN, ...args, '--broker-url', URL_, '-q']);
-const lmoveFloor = async (n) => {
-  await r.del('floor-src', 'floor-dst');
-  await fill('floor-src', n);
+/** Redis moving every element of `src` onto `dst` itself: LMOVE in Lua, 100,000 per call (a few hundred ms of Redis time). */
+const lmoveAll = async (src, dst) => {
   const t0 = performance.now();
-  await r.eval(
-    "local n = 0 while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end return n",
-    2,
-    'floor-src',
-    'floor-dst',
-  );
-  const ms = performance.now() - t0;
-  await r.del('floor-src', 'floor-dst');
-  return ms;
+  for (;;) {
+    const n = await r.eval(
+      "local n = 0 while n < 100000 and redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end return n",
+      2,
+      src,
+      dst,
+    );
+    if (n < 100000) break;
+  }
+  return performance.now() - t0;
 };
+// LOONCTL_BENCH_10M=1 adds 10M to the default sizes; =only runs 10M alone (with its paired 100k baseline).
+const TEN_M = process.env.LOONCTL_BENCH_10M;
+const SIZES = TEN_M === 'only' ? [10_000_000] : [10_000, 100_000, 1_000_000, ...(TEN_M === '1' ? [10_000_000] : [])];
+const us = (ms, n) => (ms / n) * 1000;
+/** "loonctl 2.10x slower than floor (target <= 3x): ok", saying plainly which side is faster. */
+function versus(ratio, who, floor, target) {
+  const side = ratio >= 1 ? `${ratio.toFixed(2)}x slower than` : `${(1 / ratio).toFixed(2)}x faster than`;
+  const goal = target === undefined ? '' : ` (target <= ${target}x): ${ratio <= target ? 'ok' : 'MISSED'}`;
+  return `${who} ${side} ${floor}${goal}`;
+}
+const rss = (mb) => `peak RSS ${mb.toFixed(0)} MB (target < 200 MB): ${mb < 200 ? 'ok' : 'MISSED'}`;
+const fmt = (n) => n.toLocaleString('en-US');
 
 try {
   if (!only || only === 'read') {
@@ -65,37 +81,67 @@ try {
       `queue list, 200 queues / 1,000,199 messages: ${list.ms.toFixed(0)} ms (one pipelined round of ${200 * 4} LLENs)`,
     );
     await r.flushdb();
-    await fill('loonflow', 100_000);
-    const floor = timed('sh', ['-c', `redis-cli -n ${DB} --raw LRANGE loonflow 0 -1 > /dev/null`]);
-    const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
-    console.log(
-      `export of 100,000: ${exp.ms.toFixed(0)} ms = ${(exp.ms / floor.ms).toFixed(2)}x redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms; target <= 3x), peak RSS ${exp.rssMb.toFixed(0)} MB (target < 200 MB)`,
-    );
-    const bare = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null', '--no-summary');
-    console.log(
-      `export --no-summary of 100,000: ${bare.ms.toFixed(0)} ms = ${(bare.ms / floor.ms).toFixed(2)}x the same floor, peak RSS ${bare.rssMb.toFixed(0)} MB`,
-    );
-    await r.flushdb();
   }
-  if (!only || only === 'write') {
-    for (const n of [10_000, 100_000, 1_000_000]) {
-      const floor = await lmoveFloor(n);
+  if (!only || only === 'bulk') {
+    /**
+     * Filtered move of half of n, (untimed) back, then filtered purge of the same half; per-message times.
+     * Linearity is judged against 100k measured just before (the machine's load drifts over a long run).
+     */
+    const filtered = async (n) => {
       await fill('loonflow', n);
+      const out = {};
+      for (const [key, what, args, left] of [
+        ['fmove', 'filtered move', ['move', 'loonflow', 'other', '--task', 'tasks.send_*'], 'other'],
+        ['fpurge', 'filtered purge', ['purge', 'loonflow', '--task', 'tasks.send_*'], null],
+      ]) {
+        const run = loonctl('queue', ...args, '--yes');
+        const kept = await r.llen('loonflow');
+        const taken = left ? await r.llen(left) : n - kept;
+        out[key] = { us: us(run.ms, n), ms: run.ms, rssMb: run.rssMb, taken, kept, what };
+        if (left) await lmoveAll(left, 'loonflow');
+      }
+      await r.flushdb();
+      return out;
+    };
+    for (const n of SIZES) {
+      const name = fmt(n);
+      const target3 = n >= 100_000 ? 3 : undefined;
+      const paired = n > 100_000 ? await filtered(100_000) : undefined;
+      // Export with summaries vs redis-cli reading the same list.
+      await fill('loonflow', n);
+      if (n < 10_000_000) {
+        const floor = timed('sh', ['-c', `redis-cli -n ${DB} --raw LRANGE loonflow 0 -1 > /dev/null`]);
+        const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
+        console.log(
+          `export ${name}: ${exp.ms.toFixed(0)} ms, ${us(exp.ms, n).toFixed(1)} us/message; ${versus(exp.ms / floor.ms, 'loonctl', `redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms)`, target3)}; ${rss(exp.rssMb)}`,
+        );
+      } else {
+        const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
+        console.log(
+          `export ${name}: ${exp.ms.toFixed(0)} ms, ${us(exp.ms, n).toFixed(1)} us/message (no redis-cli floor at this size: it would hold the whole ${((n * 0.5) / 1e6).toFixed(0)} GB reply); ${rss(exp.rssMb)}`,
+        );
+      }
+      // Unfiltered move vs Redis's own LMOVE loop moving the same messages back.
       const mv = loonctl('queue', 'move', 'loonflow', 'dst', '--yes');
       const moved = await r.llen('dst');
+      const floor = await lmoveAll('dst', 'loonflow');
+      const moveUs = us(mv.ms, n);
       console.log(
-        `move ${n}: ${mv.ms.toFixed(0)} ms = ${(mv.ms / floor).toFixed(2)}x Redis LMOVE loop (${floor.toFixed(0)} ms), ${((mv.ms / n) * 1000).toFixed(1)} us/message, moved ${moved}, RSS ${mv.rssMb.toFixed(0)} MB`,
+        `move ${name}: ${mv.ms.toFixed(0)} ms, ${moveUs.toFixed(1)} us/message, moved ${fmt(moved)}; ${versus(mv.ms / floor, 'loonctl', `Redis LMOVE loop in Lua (${floor.toFixed(0)} ms)`, target3)}; ${rss(mv.rssMb)}`,
       );
       await r.flushdb();
+      const f = await filtered(n);
+      for (const [key, x] of Object.entries(f)) {
+        const linear = paired
+          ? `; per message ${versus(x.us / paired[key].us, `at ${name}`, `at 100,000 (${paired[key].us.toFixed(1)} us, measured just before)`, 1.3)}`
+          : '';
+        console.log(
+          `${x.what} of half of ${name}: ${x.ms.toFixed(0)} ms, ${x.us.toFixed(1)} us/message scanned, took ${fmt(x.taken)}, kept ${fmt(x.kept)}; ${versus(x.us / moveUs, 'per message', 'unfiltered move', 5)}${linear}; ${rss(x.rssMb)}`,
+        );
+      }
     }
-    for (const n of [10_000, 100_000, 1_000_000]) {
-      await fill('loonflow', n);
-      const pg = loonctl('queue', 'purge', 'loonflow', '--task', 'tasks.send_*', '--yes');
-      console.log(
-        `filtered purge of ${n / 2} of ${n}: ${pg.ms.toFixed(0)} ms, ${((pg.ms / n) * 1000).toFixed(1)} us/message scanned, left ${await r.llen('loonflow')}`,
-      );
-      await r.flushdb();
-    }
+  }
+  if (!only || only === 'write') {
     for (const n of [1000, 10_000]) {
       const makeUnacked = async () => {
         const now = Math.floor(Date.now() / 1000) - 7200;

@@ -1,6 +1,7 @@
 // Issue 19 items 12 and 14: a full disk is one line with its own exit code (74, not 70), and a file
 // cut short is left under `.partial`, never under the name of a complete export.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, lstatSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +35,24 @@ describe('output files', () => {
     await done.commit();
     expect(readFileSync(join(dir, 'done.jsonl'), 'utf8')).toBe('line\n');
     expect(existsSync(join(dir, 'done.jsonl.partial'))).toBe(false);
+  });
+
+  it('partial onto a pipe or device: written to it directly, never renamed over it (export -f /dev/null as root)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loonctl-out-'));
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const got = new Promise<string>((resolve) => {
+      let text = '';
+      createReadStream(fifo, 'utf8')
+        .on('data', (d) => (text += d))
+        .on('end', () => resolve(text));
+    });
+    const out = await openOutputFile(fifo, { partial: true, existing: 'refuse' });
+    expect(out.path).toBe(fifo);
+    await out.write('line\n');
+    await out.commit();
+    expect(await got).toBe('line\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(existsSync(`${fifo}.partial`)).toBe(false);
   });
 });

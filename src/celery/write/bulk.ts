@@ -1,22 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { decode } from '../decode.js';
+import { prepareDecode } from '../decode.js';
+import { decodeMessage, needsYaml } from '../envelope.js';
 import type { ExportRecord } from '../export-format.js';
 import type { MessageFilter } from '../filter.js';
 import { redisFailure, requireTypes } from '../../redis/errors.js';
 import { nextPageSize, PAGE_BYTES } from '../read.js';
-import { nameOf, summarize } from '../summary.js';
+import { nameOf } from '../summary.js';
 import { assertQueueDestination, bucketKeys, bucketKey, type Transport } from '../transport.js';
 import { ExitCode, LoonError } from '../../core/errors.js';
-import { rewriteRoutingKey } from './routing.js';
 import { pyJsonString } from '../pyjson.js';
 import { confirmWrites, interrupted, isConnectionTrouble } from '../../redis/durability.js';
-import { TAKE_FROM_TAIL, TAKE_FROM_WINDOW } from './scripts.js';
-import { BackupJournal, JOURNAL_TTL_S, type BackupSink } from './backup-journal.js';
-
-const WINDOW = 1000;
-/** How far elements may drift towards the tail (consumed by workers) between reading and taking a window. */
-const SLACK = 500;
+import { TAKE_FROM_TAIL } from './scripts.js';
+import { BackupJournal, type BackupSink } from './backup-journal.js';
+import { acquireBulkLock, bulkKeys, type BulkKeys } from './bulk-lock.js';
+import { CHUNK, heldCount, returnHeld, walkChunks } from './chunked.js';
 
 export interface BulkOptions {
   mode: 'move' | 'purge';
@@ -30,7 +28,10 @@ export interface BulkOptions {
    * when it resolves.
    */
   backup?: (records: ExportRecord[]) => Promise<void>;
-  /** Called with records that were backed up but not removed (a worker took them first). */
+  /**
+   * Called with records that were backed up but not removed (a worker took them first). A move or purge
+   * of a queue never needs it (the chunk is out of workers' reach while it is decided on); unacked purges do.
+   */
   retract?: (sha1s: string[]) => Promise<void>;
   /**
    * For a purge: the backup file, written as a journal (records, then retractions and a commit line per
@@ -51,6 +52,11 @@ export interface BulkResult {
   vanished: number;
   /** Matched but could not be changed (e.g. no routing key to rewrite); left in place. */
   failed: { position: number; reason: string }[];
+  /**
+   * Messages an interrupted earlier move or purge had held aside (SIGKILL), put back before this run
+   * started; in a dry run, how many are held (not examined).
+   */
+  recovered?: number;
 }
 
 /** Throws unless every bucket key of the destination is a list or absent: nothing may be pushed onto a string. */
@@ -67,14 +73,14 @@ export async function assertListKeys(redis: Redis, keys: Buffer[], what: string)
   });
 }
 
-const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
-
 /**
- * Moves or purges the matching messages of a queue, bucket by bucket, oldest first, in windows read
- * with LRANGE and changed by one script each: atomic per message, order kept, O(window) per step.
+ * Moves or purges the matching messages of a queue, bucket by bucket, oldest first: atomic per message,
+ * order kept, O(1) per message. A filtered run holds the messages it keeps in a loonctl key until the
+ * bucket is done (see chunked.ts); a run interrupted by SIGKILL leaves them there, and the next move or
+ * purge of the queue puts them back first.
  */
 export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer, o: BulkOptions): Promise<BulkResult> {
-  const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [] };
+  const r: BulkResult = { scanned: 0, matched: 0, done: 0, vanished: 0, failed: [], recovered: 0 };
   try {
     return await walkBuckets(redis, t, src, o, r);
   } catch (e) {
@@ -82,9 +88,10 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     throw interrupted(
       e,
-      `${r.done} message(s) ${verb} before that; the step in flight (up to ${WINDOW * 2}) may or may not ` +
-        'have been applied; nothing is lost or duplicated',
-      `run the same command again to ${o.mode === 'move' ? 'move' : 'remove'} the rest`,
+      `${r.done} message(s) ${verb} before that; the step in flight (up to ${CHUNK * 2}) may or may not ` +
+        'have been applied; messages examined and kept may still be held in a loonctl:held: key; ' +
+        'nothing is lost or duplicated',
+      `run the same command again: it puts held messages back first, then ${verb.replace(/d$/, 's')} the rest`,
     );
   }
 }
@@ -96,7 +103,6 @@ async function walkBuckets(
   o: BulkOptions,
   r: BulkResult,
 ): Promise<BulkResult> {
-  const mark = `loonctl-mark:${randomBytes(16).toString('hex')}`;
   const limit = o.limit ?? Infinity;
   const srcName = nameOf(typeof src === 'string' ? Buffer.from(src) : src);
   const journal = o.backupTo ? new BackupJournal(redis, t, o.backupTo) : undefined;
@@ -115,7 +121,11 @@ async function walkBuckets(
     'list',
   );
   try {
-    for (const b of bucketKeys(t, src)) await takeFromBucket(b);
+    for (const b of bucketKeys(t, src)) {
+      if (r.matched >= limit || o.signal?.aborted) break;
+      if (o.dryRun) await scanBucket(redis, t, b.key, o, r, limit);
+      else await takeFromBucket(b);
+    }
   } catch (e) {
     // A dropped connection or an unconfirmed write is told by bulkTake (the step in flight, a rerun is safe).
     if (isConnectionTrouble(e)) throw e;
@@ -124,97 +134,103 @@ async function walkBuckets(
   }
   return r;
 
-  /** One priority bucket: windows from the tail, each changed by one script. */
+  /** One priority bucket, under its lock: held messages of an interrupted run back first, then the walk. */
   async function takeFromBucket(b: { step: number; key: Buffer }): Promise<void> {
     const dstKey = o.dst ? bucketKey(t, o.dst.queue, b.step) : b.key;
-    if (!o.filter && !backedUp && !o.dryRun) await takeAll(redis, b.key, dstKey, o, r, limit);
-    let s = 0; // distance of the window from the tail
-    // Windows hold up to WINDOW messages but about PAGE_BYTES at most (messages can be 50 MB each):
-    // a look at the oldest few sizes the first one, then each window sizes the next.
-    let window = await firstWindow(redis, b.key);
-    while (r.matched < limit && !o.signal?.aborted) {
-      const asked = window;
-      const page = await redis.lrangeBuffer(b.key, -(s + asked), -(s + 1));
-      if (page.length === 0) break;
-      window = nextPageSize(
-        asked,
-        page.length,
-        page.reduce((n, e) => n + e.length, 0),
-        WINDOW,
-      );
-      page.reverse(); // oldest first
-      const chosen: { sha: string; bytes: Buffer | '=' | ''; raw: Buffer; record?: ExportRecord }[] = [];
-      for (let i = 0; i < page.length && r.matched < limit; i++) {
-        const raw = page[i];
-        const position = r.scanned + i;
-        const m = o.filter || backedUp ? await decode(raw) : undefined;
-        if (o.filter && !o.filter(m!, raw)) continue;
-        r.matched++;
-        if (o.dryRun) continue;
-        let bytes: Buffer | '=' | '' = '';
-        if (o.mode === 'move') {
-          if (o.dst!.keepRouting) bytes = '=';
-          else {
-            const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
-            if (!rewritten) {
-              r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
-              continue;
-            }
-            bytes = rewritten;
-          }
-        }
-        const record: ExportRecord | undefined = backedUp
-          ? {
-              v: 1,
-              source: 'queue',
-              ...{ queue: srcName.name },
-              ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}),
-              bucket: b.step,
-              position,
-              delivery_tag: m!.deliveryTag,
-              message_b64: raw.toString('base64'),
-              summary: summarize(m!),
-            }
-          : undefined;
-        chosen.push({ sha: sha1(raw), bytes, raw, record });
-      }
-      r.scanned += page.length;
-      o.progress?.(r.scanned);
-      let taken = 0;
-      if (chosen.length) {
-        const records = backedUp ? chosen.map((c) => c.record!) : [];
-        const open = journal ? await journal.begin(records) : undefined;
-        if (o.backup) await o.backup(records);
-        const args: (string | Buffer | number)[] = [
-          mark,
-          Math.max(0, s - SLACK),
-          s + page.length - 1,
-          o.mode,
-          open ? JOURNAL_TTL_S : 0,
-        ];
-        for (const c of chosen) args.push(c.sha, c.bytes);
-        const [status, got] = (await TAKE_FROM_WINDOW.run(redis, [b.key, dstKey, open?.key ?? b.key], args)) as [
-          number,
-          string[],
-        ];
-        if (status === 1) throw wrongTypeMidway(dstKey, r);
-        await confirmWrites(redis);
-        taken = got.length;
-        r.done += taken;
-        const missing =
-          taken < chosen.length
-            ? missingCopies(
-                chosen.map((c) => c.sha),
-                got,
-              )
-            : [];
-        r.vanished += missing.length;
-        if (open) await journal!.commit(open.window, missing);
-        else if (missing.length && o.retract) await o.retract(missing);
-      }
-      s += page.length - taken;
-      if (page.length < asked) break;
+    const keys = bulkKeys(t, b.key);
+    const what = `'${b.key.toString('latin1')}'`;
+    const lock = await acquireBulkLock(redis, keys.lock, what);
+    const failure = await walk(b, dstKey, keys, lock.token, what).then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
+    // Kept messages go back even when the walk failed (a full disk, a destination that changed type); a
+    // lost connection leaves them held, for the rerun to put back.
+    const notBack = await returnHeld(redis, b.key, keys, lock.token, what).then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
+    await lock.release().catch(() => {});
+    if (failure) throw failure.e;
+    if (notBack) throw notBack.e;
+  }
+
+  async function walk(
+    b: { step: number; key: Buffer },
+    dstKey: Buffer,
+    keys: BulkKeys,
+    token: string,
+    what: string,
+  ): Promise<void> {
+    const leftover = await heldCount(redis, keys);
+    if (leftover) {
+      await returnHeld(redis, b.key, keys, token, what);
+      r.recovered = (r.recovered ?? 0) + leftover;
     }
+    let budget = await redis.llen(b.key);
+    if (!o.filter && !backedUp) {
+      const before = r.scanned;
+      const stopped = await takeAll(redis, b.key, dstKey, o, r, limit, budget);
+      if (!stopped) return;
+      budget -= r.scanned - before;
+    }
+    await walkChunks({
+      redis,
+      src: b.key,
+      dst: dstKey,
+      keys,
+      token,
+      o,
+      r,
+      limit,
+      budget,
+      firstChunk: await firstChunk(redis, b.key),
+      journal,
+      recordBase: backedUp
+        ? {
+            v: 1,
+            source: 'queue',
+            queue: srcName.name,
+            ...(srcName.name_b64 ? { queue_b64: srcName.name_b64 } : {}),
+            bucket: b.step,
+          }
+        : undefined,
+      wrongType: () => wrongTypeMidway(dstKey, r),
+      what,
+    });
+  }
+}
+
+/** Counts what a filtered move or purge would take, reading windows from the tail (changes nothing). */
+async function scanBucket(
+  redis: Redis,
+  t: Transport,
+  key: Buffer,
+  o: BulkOptions,
+  r: BulkResult,
+  limit: number,
+): Promise<void> {
+  r.recovered = (r.recovered ?? 0) + (await heldCount(redis, bulkKeys(t, key)));
+  let from = 0;
+  let size = await firstChunk(redis, key);
+  const length = await redis.llen(key);
+  while (from < length && r.matched < limit) {
+    const page = await redis.lrangeBuffer(key, -(from + size), -(from + 1));
+    if (page.length === 0) break;
+    let bytes = 0;
+    for (const e of page) bytes += e.length;
+    size = nextPageSize(size, page.length, bytes, CHUNK * 4);
+    for (let i = page.length - 1; i >= 0 && r.matched < limit; i--) {
+      const raw = page[i];
+      if (o.filter) {
+        if (needsYaml(raw)) await prepareDecode(raw);
+        if (!o.filter(decodeMessage(raw), raw)) continue;
+      }
+      r.matched++;
+    }
+    from += page.length;
+    r.scanned += page.length;
+    o.progress?.(r.scanned);
   }
 }
 
@@ -230,8 +246,9 @@ async function takeAll(
   o: BulkOptions,
   r: BulkResult,
   limit: number,
-): Promise<void> {
-  let left = Math.min(await redis.llen(key), limit - r.matched);
+  length: number,
+): Promise<boolean> {
+  let left = Math.min(length, limit - r.matched);
   const mode = o.mode === 'purge' ? 'purge' : o.dst!.keepRouting ? 'keep' : 'rewrite';
   const replacement = o.dst ? pyJsonString(o.dst.queue) : '';
   const sentinel = `loonctl-${randomBytes(16).toString('hex')}`;
@@ -248,29 +265,18 @@ async function takeAll(
     left -= n;
     o.progress?.(r.scanned);
     if (stopped === 2) throw wrongTypeMidway(dstKey, r);
-    if (stopped || n === 0) return;
+    if (stopped) return true;
+    if (n === 0) return false;
   }
+  return false;
 }
 
-/** The first window of a bucket, from the sizes of its oldest few messages (read only). */
-async function firstWindow(redis: Redis, key: Buffer): Promise<number> {
+/** The first chunk of a bucket, from the sizes of its oldest few messages (read only). */
+async function firstChunk(redis: Redis, key: Buffer): Promise<number> {
   const sample = await redis.lrangeBuffer(key, -8, -1);
-  if (sample.length === 0) return WINDOW;
+  if (sample.length === 0) return CHUNK;
   const perMessage = Math.max(1, sample.reduce((n, e) => n + e.length, 0) / sample.length);
-  return Math.max(1, Math.min(WINDOW, Math.floor(PAGE_BYTES / perMessage)));
-}
-
-/** The chosen SHA1s not taken, one per copy (several byte-identical copies share a SHA1). */
-function missingCopies(chosen: string[], taken: string[]): string[] {
-  const left = new Map<string, number>();
-  for (const h of taken) left.set(h, (left.get(h) ?? 0) + 1);
-  const missing: string[] = [];
-  for (const h of chosen) {
-    const n = left.get(h) ?? 0;
-    if (n > 0) left.set(h, n - 1);
-    else missing.push(h);
-  }
-  return missing;
+  return Math.max(1, Math.min(CHUNK, Math.floor(PAGE_BYTES / perMessage)));
 }
 
 /** A key that changed type after the check: the script stopped before touching this window. */

@@ -31,61 +31,6 @@ return {restored, wrong}`,
 );
 
 /**
- * Takes chosen elements out of one window of a list and (for a move) pushes their new bytes to the
- * destination bucket, atomically. The window is addressed from the tail (-from-1 .. -to-1 grows
- * towards the head); elements are identified by SHA1 and a count, so a window that shifted under live
- * workers is still matched (a vanished element is skipped, never duplicated) and every one of several
- * byte-identical copies is taken. Chosen elements are overwritten with a unique mark and the marks
- * removed from the tail side, which stops as soon as they are all gone. For a move, a destination that
- * holds something other than a list stops the call before any change.
- * With a journal TTL, the SHA1s taken are also stored (one per line) under the journal key, in the same step.
- * KEYS: source list, destination list (unused for purge), journal key. ARGV: mark, from, to (distance from the
- * tail, with slack), mode ('move' or 'purge'), journal TTL in seconds ('0': none), then per chosen copy:
- * sha1, new bytes ('' for purge, '=' to keep).
- * Returns {0, SHA1s taken (one per copy, tail-to-head order)} or {1, {}} for a destination of the wrong type.
- */
-export const TAKE_FROM_WINDOW = new Script(
-  'queue_take_from_window',
-  `local mark = ARGV[1]
-local from = tonumber(ARGV[2])
-local to = tonumber(ARGV[3])
-if ARGV[4] == 'move' then
-  local kind = redis.call('TYPE', KEYS[2]).ok
-  if kind ~= 'list' and kind ~= 'none' then return {1, {}} end
-end
-local want = {}
-for i = 6, #ARGV, 2 do
-  local w = want[ARGV[i]]
-  if w then w.n = w.n + 1 else want[ARGV[i]] = {new = ARGV[i + 1], n = 1} end
-end
-local window = redis.call('LRANGE', KEYS[1], -(to + 1), -(from + 1))
-local n = #window
-local taken = {}
-local marks = 0
--- Walk from the tail side of the window (oldest first) so pushes keep the order.
-for j = n, 1, -1 do
-  local el = window[j]
-  local h = redis.sha1hex(el)
-  local w = want[h]
-  if w ~= nil and w.n > 0 then
-    w.n = w.n - 1
-    local idx = -(from + 1) - (n - j)
-    redis.call('LSET', KEYS[1], idx, mark)
-    marks = marks + 1
-    local new = w.new
-    if new ~= '' then
-      if new == '=' then new = el end
-      redis.call('LPUSH', KEYS[2], new)
-    end
-    taken[#taken + 1] = h
-  end
-end
-if marks > 0 then redis.call('LREM', KEYS[1], -marks, mark) end
-if ARGV[5] ~= '0' then redis.call('SET', KEYS[3], table.concat(taken, '\\n'), 'EX', ARGV[5]) end
-return {0, taken}`,
-);
-
-/**
  * Deletes unacked entries, each only if its value is still the one read (acked meanwhile: skipped). With a
  * journal TTL, the tags deleted are also stored (one per line) under the journal key, in the same step.
  * KEYS: unacked, unacked_index, journal key. ARGV: journal TTL ('0': none), then per entry (tag, value).

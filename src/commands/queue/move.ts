@@ -1,8 +1,10 @@
+import type { SignalName } from '../../app/context.js';
 import { NotFoundError, ProblemFound, UsageError } from '../../core/errors.js';
 import { FILTER_OPTIONS, type FilterInput, filterSpec } from '../options/filter.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
 import { DRY_RUN, LIMIT, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
+import { interrupted } from './purge-notes.js';
 import { bulkResult, queueExists, queueName, transportOf } from './shared.js';
 
 interface Input extends TransportInput, FilterInput, WriteInput {
@@ -53,6 +55,12 @@ export const queueMove = defineCommand<Input>({
     const broker = await ctx.broker();
     const total = (await bucketLengths(broker, t, await queueName(o.src))).reduce((n, b) => n + b.length, 0);
     const progress = ctx.out.progress('moving', filter ? total : Math.min(total, o.limit ?? total));
+    // Ctrl-C or TERM: finish the chunk in flight and put held messages back, then stop.
+    let stoppedBy: SignalName | undefined;
+    ctx.signalHandler = (sig) => {
+      stoppedBy ??= sig;
+      ctx.abort();
+    };
     const r = await bulkTake(broker, t, await queueName(o.src), {
       mode: 'move',
       filter,
@@ -63,6 +71,6 @@ export const queueMove = defineCommand<Input>({
       signal: ctx.signal,
     });
     progress.finish();
-    return bulkResult(ctx, 'moved', r, !!o.dryRun);
+    return interrupted(bulkResult(ctx, 'moved', r, !!o.dryRun), stoppedBy);
   },
 });

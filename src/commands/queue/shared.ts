@@ -35,6 +35,10 @@ export async function requireQueue(ctx: Context, t: Transport, queue: string): P
 export function bulkResult(ctx: Context, verb: string, r: BulkResult, dryRun: boolean): CommandResult {
   const done = dryRun ? 0 : r.done;
   for (const f of r.failed.slice(0, 20)) ctx.out.warn(`position ${f.position}: ${f.reason}`);
+  const held = r.recovered ?? 0;
+  if (held && dryRun)
+    ctx.out.warn(`${held} message(s) held by an interrupted move or purge; a real run puts them back first`);
+  else if (held) ctx.out.warn(`put back ${held} message(s) held by an interrupted move or purge first`);
   const text =
     `${dryRun ? 'dry run: ' : ''}scanned ${r.scanned}, matched ${r.matched}, ${verb} ${done}, ` +
     `skipped ${r.vanished} (taken by a worker first), failed ${r.failed.length}`;
@@ -48,6 +52,7 @@ export function bulkResult(ctx: Context, verb: string, r: BulkResult, dryRun: bo
       skipped: r.vanished,
       failed: r.failed.length,
       failures: r.failed,
+      recovered: held,
     },
   };
 }

@@ -1,0 +1,139 @@
+import { Script } from '../../redis/script.js';
+
+/**
+ * Scripts of the chunked walk of a filtered move or purge (see chunked.ts). The logical queue is always
+ * source ++ pending ++ held (head to tail): `pending` is the chunk loonctl is deciding on, `held` the
+ * messages it examined and kept, oldest at its tail. Every script first checks that the caller still owns
+ * the bucket's lock (and extends it), so a run that lost its lock changes nothing.
+ */
+
+/** Pushes `els` onto a list in slices (unpack has a stack limit). */
+const PUSH_LUA = `
+local function push(cmd, key, els, from, to)
+  for i = from, to, 1000 do
+    redis.call(cmd, key, unpack(els, i, math.min(i + 999, to)))
+  end
+end
+-- RPOP/LPOP with a count need Redis 6.2: pop one at a time.
+local function pop(cmd, key, n)
+  local els = {}
+  for i = 1, n do
+    local el = redis.call(cmd, key)
+    if not el then break end
+    els[i] = el
+  end
+  return els
+end
+local function owned(lock, token, ttl)
+  if redis.call('GET', lock) ~= token then return false end
+  redis.call('PEXPIRE', lock, ttl)
+  return true
+end
+`;
+
+/**
+ * Applies the decisions on the pending chunk, then takes the next chunk from the source's tail into
+ * pending and returns it, in one atomic step. Decisions, one character per pending element, oldest first:
+ * 'k' keep (pushed onto held's head), 't' take (purge: dropped; move: pushed onto the destination's head
+ * as it is), 'r' take with new bytes (the next of the trailing arguments). With a journal TTL, the journal
+ * key gets ARGV[5] (what was taken) in the same step.
+ * KEYS: source, pending, held, destination (source for a purge), journal key (source for none), lock.
+ * ARGV: token, lock TTL ms, mode ('move' or 'purge'), journal TTL s ('0': none), journal value,
+ * decisions, how many to take next, then the new bytes of each 'r'.
+ * Returns {0, taken, next chunk... (oldest first)}, {1} lock lost, {2} destination not a list,
+ * {3} pending is not the chunk the decisions are for.
+ */
+export const TAKE_CHUNK = new Script(
+  'queue_take_chunk',
+  `${PUSH_LUA}
+if not owned(KEYS[6], ARGV[1], ARGV[2]) then return {1} end
+local decisions = ARGV[6]
+local n = #decisions
+if redis.call('LLEN', KEYS[2]) ~= n then return {3} end
+local moving = ARGV[3] == 'move'
+if moving then
+  local kind = redis.call('TYPE', KEYS[4]).ok
+  if kind ~= 'list' and kind ~= 'none' then return {2} end
+end
+local taken = 0
+if n > 0 then
+  local els = pop('RPOP', KEYS[2], n)
+  local kept, out = {}, {}
+  local r = 8
+  for i = 1, n do
+    local d = string.byte(decisions, i)
+    if d == 107 then
+      kept[#kept + 1] = els[i]
+    else
+      taken = taken + 1
+      if d == 114 then
+        out[#out + 1] = ARGV[r]
+        r = r + 1
+      else
+        out[#out + 1] = els[i]
+      end
+    end
+  end
+  push('LPUSH', KEYS[3], kept, 1, #kept)
+  if moving then push('LPUSH', KEYS[4], out, 1, #out) end
+end
+if ARGV[4] ~= '0' then redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[4]) end
+local result = {0, taken}
+local want = tonumber(ARGV[7])
+if want > 0 then
+  local next = pop('RPOP', KEYS[1], want)
+  push('LPUSH', KEYS[2], next, 1, #next)
+  for i = 1, #next do result[i + 2] = next[i] end
+end
+return result`,
+);
+
+/**
+ * Puts pending and held back into the source, order kept: pending onto held's head, then either held onto
+ * the source's tail (when held is small) or the source onto held's head and held renamed to the source
+ * (when the source is small), else `max` elements of the source onto held's head and the caller calls again.
+ * KEYS: source, pending, held, lock. ARGV: token, lock TTL ms, max.
+ * Returns 0 done, 1 call again, -1 lock lost.
+ */
+export const RETURN_HELD = new Script(
+  'queue_return_held',
+  `${PUSH_LUA}
+if not owned(KEYS[4], ARGV[1], ARGV[2]) then return -1 end
+local max = tonumber(ARGV[3])
+local p = redis.call('LLEN', KEYS[2])
+if p > 0 then
+  local els = pop('RPOP', KEYS[2], p)
+  push('LPUSH', KEYS[3], els, 1, #els)
+end
+local h = redis.call('LLEN', KEYS[3])
+if h == 0 then return 0 end
+if h <= max then
+  local els = pop('LPOP', KEYS[3], h)
+  push('RPUSH', KEYS[1], els, 1, #els)
+  return 0
+end
+local s = redis.call('LLEN', KEYS[1])
+if s > 0 then
+  local els = pop('RPOP', KEYS[1], math.min(s, max))
+  push('LPUSH', KEYS[3], els, 1, #els)
+end
+if s > max then return 1 end
+redis.call('RENAME', KEYS[3], KEYS[1])
+return 0`,
+);
+
+/** Takes over a lock whose value is still `old` (its owner died). KEYS: lock. ARGV: old, new, TTL ms. */
+export const TAKE_OVER_LOCK = new Script(
+  'queue_take_over_bulk_lock',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`,
+);
+
+/** Extends (ARGV[2] > 0) or deletes (ARGV[2] = 0) a lock we own. KEYS: lock. ARGV: token, TTL ms. */
+export const TOUCH_LOCK = new Script(
+  'queue_touch_bulk_lock',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`,
+);

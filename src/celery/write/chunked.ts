@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type LoonError } from '../../core/errors.js';
+import { decodeMessage, needsYaml, type DecodedMessage } from '../envelope.js';
+import { prepareDecode } from '../decode.js';
+import type { ExportRecord } from '../export-format.js';
+import { nextPageSize } from '../read.js';
+import { summarize } from '../summary.js';
+import { confirmWrites } from '../../redis/durability.js';
+import type { BackupJournal } from './backup-journal.js';
+import { JOURNAL_TTL_S } from './backup-journal.js';
+import { BULK_LOCK_TTL_MS, lockLost, type BulkKeys } from './bulk-lock.js';
+import { RETURN_HELD, TAKE_CHUNK } from './chunk-scripts.js';
+import { rewriteRoutingKey } from './routing.js';
+import type { BulkOptions, BulkResult } from './bulk.js';
+
+/** Most messages in one chunk (also bounded to about PAGE_BYTES by their sizes). */
+export const CHUNK = 1000;
+/** Most elements one call of RETURN_HELD moves (a few milliseconds of Redis time). */
+const RETURN_MAX = 5000;
+
+export interface ChunkWalk {
+  redis: Redis;
+  src: Buffer;
+  /** Where moved messages go (the source for a purge). */
+  dst: Buffer;
+  keys: BulkKeys;
+  token: string;
+  o: BulkOptions;
+  r: BulkResult;
+  limit: number;
+  /** Stop after taking this many from the source: its length at the start (new arrivals are not chased). */
+  budget: number;
+  firstChunk: number;
+  journal?: BackupJournal;
+  /** What a backed-up record says about where the message was. */
+  recordBase?: Pick<ExportRecord, 'v' | 'source' | 'queue' | 'queue_b64' | 'bucket'>;
+  wrongType: () => LoonError;
+  what: string;
+}
+
+interface Plan {
+  decisions: string;
+  rewritten: Buffer[];
+  records: ExportRecord[];
+  shas: string[];
+}
+
+const NO_PLAN: Plan = { decisions: '', rewritten: [], records: [], shas: [] };
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+
+/**
+ * A filtered move or purge of one bucket, linear in its length: chunks are taken from the tail into
+ * `pending` (out of workers' reach), decided on here, then in one atomic step the matches are moved or
+ * dropped and the rest pushed onto `held`, and the next chunk taken. Held messages are put back by
+ * returnHeld. With a backup, each chunk's records are written and flushed before the step that removes them.
+ */
+export async function walkChunks(w: ChunkWalk): Promise<void> {
+  const { o, r } = w;
+  let plan = NO_PLAN;
+  let size = w.firstChunk;
+  let open: { window: string; key: Buffer } | undefined;
+  for (;;) {
+    const stop = r.matched >= w.limit || w.budget <= 0 || o.signal?.aborted;
+    const want = stop ? 0 : Math.min(size, w.budget);
+    const args: (string | Buffer | number)[] = [
+      w.token,
+      BULK_LOCK_TTL_MS,
+      o.mode,
+      open ? JOURNAL_TTL_S : 0,
+      open ? plan.shas.join('\n') : '',
+      plan.decisions,
+      want,
+      ...plan.rewritten,
+    ];
+    const keys = [w.src, w.keys.pending, w.keys.held, w.dst, open?.key ?? w.src, w.keys.lock];
+    const res = (await TAKE_CHUNK.runBuffer(w.redis, keys, args)) as [number, number, ...Buffer[]];
+    if (res[0] === 1) throw lockLost(w.what);
+    if (res[0] === 2) throw w.wrongType();
+    if (res[0] !== 0) throw new Error(`${w.what}: the pending chunk changed under loonctl (status ${res[0]})`);
+    await confirmWrites(w.redis);
+    r.done += res[1];
+    if (open) await w.journal!.commit(open.window, []);
+    open = undefined;
+    const chunk = res.slice(2) as Buffer[];
+    if (chunk.length === 0) return;
+    w.budget -= chunk.length;
+    let bytes = 0;
+    for (const e of chunk) bytes += e.length;
+    size = nextPageSize(size, chunk.length, bytes, CHUNK);
+    plan = await decide(w, chunk);
+    r.scanned += chunk.length;
+    o.progress?.(r.scanned);
+    if (plan.records.length) {
+      if (w.journal) open = await w.journal.begin(plan.records);
+      if (o.backup) await o.backup(plan.records);
+    }
+  }
+}
+
+/** Keep ('k'), take ('t') or take with a rewritten routing key ('r') each message of a chunk, oldest first. */
+async function decide(w: ChunkWalk, chunk: Buffer[]): Promise<Plan> {
+  const { o, r } = w;
+  const backedUp = !!w.recordBase;
+  const plan: Plan = { decisions: '', rewritten: [], records: [], shas: [] };
+  let decisions = '';
+  for (let i = 0; i < chunk.length; i++) {
+    const raw = chunk[i];
+    if (r.matched >= w.limit) {
+      decisions += 'k';
+      continue;
+    }
+    let m: DecodedMessage | undefined;
+    if (o.filter || backedUp) {
+      if (needsYaml(raw)) await prepareDecode(raw);
+      m = decodeMessage(raw);
+    }
+    if (o.filter && !o.filter(m!, raw)) {
+      decisions += 'k';
+      continue;
+    }
+    r.matched++;
+    const position = r.scanned + i;
+    if (o.mode === 'move' && !o.dst!.keepRouting) {
+      const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
+      if (!rewritten) {
+        r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
+        decisions += 'k';
+        continue;
+      }
+      plan.rewritten.push(rewritten);
+      decisions += 'r';
+    } else decisions += 't';
+    if (backedUp) {
+      plan.records.push({
+        ...w.recordBase!,
+        position,
+        delivery_tag: m!.deliveryTag,
+        message_b64: raw.toString('base64'),
+        summary: summarize(m!),
+      });
+      plan.shas.push(sha1(raw));
+    }
+  }
+  plan.decisions = decisions;
+  return plan;
+}
+
+/** How many messages the bucket's pending and held keys hold (left by an interrupted run, or this one's). */
+export async function heldCount(redis: Redis, keys: BulkKeys): Promise<number> {
+  const [[, p], [, h]] = ((await redis.pipeline().llen(keys.pending).llen(keys.held).exec()) ?? []) as [
+    unknown,
+    number,
+  ][];
+  return Number(p ?? 0) + Number(h ?? 0);
+}
+
+/**
+ * Puts pending and held back into the source, order kept, in calls of bounded length. Kept messages
+ * return to the tail, where they were; new arrivals stay behind them.
+ */
+export async function returnHeld(
+  redis: Redis,
+  src: Buffer,
+  keys: BulkKeys,
+  token: string,
+  what: string,
+): Promise<void> {
+  for (;;) {
+    const status = Number(
+      await RETURN_HELD.run(redis, [src, keys.pending, keys.held, keys.lock], [token, BULK_LOCK_TTL_MS, RETURN_MAX]),
+    );
+    await confirmWrites(redis);
+    if (status === -1) throw lockLost(what);
+    if (status === 0) return;
+  }
+}
