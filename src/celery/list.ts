@@ -62,7 +62,8 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
     let name = key.subarray(t.keyPrefix.length).toString('latin1');
     const m = stepSuffix.exec(name);
     if (m && t.prioritySteps.includes(Number(m[1]))) name = name.slice(0, m.index);
-    if (name && !found.has(name)) found.set(name, Buffer.from(name, 'latin1'));
+    // loonctl's own working lists (messages held aside by a running move or purge) are not queues.
+    if (name && !found.has(name) && !name.startsWith('loonctl:')) found.set(name, Buffer.from(name, 'latin1'));
   }
   return { names: [...found.values()], declared };
 }

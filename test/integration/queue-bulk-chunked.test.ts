@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeFilter } from '../../src/celery/filter.js';
+import { listQueues } from '../../src/celery/list.js';
 import { makeTransport } from '../../src/celery/transport.js';
 import { bulkTake } from '../../src/celery/write/bulk.js';
 import { importFile } from '../../src/celery/write/import.js';
@@ -128,6 +129,9 @@ describe('held messages of an interrupted run are put back, in order, before any
           for (let i = 0; i < ids.length; i += 1000) await redis.client.rpush(key, ...ids.slice(i, i + 1000).map(el));
         await redis.client.set('loonctl:bulk-lock:loonflow', `${hostname()} ${deadPid()} dead`, 'PX', 60_000);
         const expected = [...src, ...pending, ...held].reverse();
+
+        const listed = await listQueues(redis.client, t, true);
+        expect(listed.map((q) => q.name.toString())).toEqual(['loonflow']);
 
         const dry = await bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: notices, dryRun: true });
         expect(dry.recovered).toBe(pending.length + heldN);
