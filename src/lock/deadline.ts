@@ -8,13 +8,22 @@ export class RedisHungError extends UnavailableError {}
  * a blackholed connection never errors on its own; the call itself is left behind (close the client).
  */
 export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    const error = () =>
-      new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?');
-    timer = setTimeout(() => reject(error()), ms);
+  // One promise and one timer, no Promise.race: this wraps every lock call, so it is on the hot path.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?'));
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e as Error);
+      },
+    );
   });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** No single Redis call of a lock is worth waiting for longer than this, whatever the TTL. */
