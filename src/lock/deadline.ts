@@ -8,21 +8,12 @@ export class RedisHungError extends UnavailableError {}
  * a blackholed connection never errors on its own; the call itself is left behind (close the client).
  */
 export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  // One promise and one timer, no Promise.race: this wraps every lock call, so it is on the hot path.
+  // No Promise.race and its extra promises: this wraps every lock call, so it is on the hot path.
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new RedisHungError(`Redis did not answer within ${ms} ms while ${what}`, 'is the network to Redis hung?'));
     }, ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e as Error);
-      },
-    );
+    p.finally(() => clearTimeout(timer)).then(resolve, reject);
   });
 }
 
