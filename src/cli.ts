@@ -36,8 +36,11 @@ Exit codes: 0 ok, 1 problem found, 2 usage, 3 not found, 65 bad data, 69 unavail
 70 internal error, 74 cannot write output, 75 lock busy, 76 lock lost, 124 lock run --max-runtime,
 130 interrupted.`;
 
-/** Builds the whole command tree from the registry. */
-export function buildProgram(): Command {
+/**
+ * Builds the command tree from the registry: every command, or with `argv` only the groups it names
+ * (any word of it that is a group name, so a global option's value never hides the group).
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('loonctl');
   // Settings first: commander copies them only into subcommands created afterwards with .command().
   program
@@ -48,7 +51,8 @@ export function buildProgram(): Command {
     .description(DESCRIPTION)
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help');
-  buildCommandTree(program, GLOBAL_OPTIONS, GROUPS, COMMANDS, runSpec);
+  const named = argv && new Set(argv.slice(2));
+  buildCommandTree(program, GLOBAL_OPTIONS, GROUPS, COMMANDS, runSpec, (g) => !named || named.has(g));
   program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
@@ -162,7 +166,7 @@ export async function run(argv: string[]): Promise<void> {
     throw err;
   });
   installSignals();
-  const program = buildProgram();
+  const program = buildProgram(argv);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   try {
     await program.parseAsync(argv);

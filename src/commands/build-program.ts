@@ -41,13 +41,18 @@ function addCommand(parent: Command, spec: CommandSpec<never>, runner: Runner): 
   cmd.action(async (...params: unknown[]) => runner(spec, params[params.length - 1] as Command));
 }
 
-/** The commander tree for the program, every group and every command spec. */
+/**
+ * The commander tree for the program: every group, and the command specs of the groups `expand` accepts
+ * (all by default). The CLI expands only the groups named on its command line: building every command's
+ * options costs more than parsing one (start-up is benchmarked).
+ */
 export function buildCommandTree(
   program: Command,
   globals: readonly OptionSpec[],
   groups: readonly GroupSpec[],
   specs: readonly CommandSpec<never>[],
   runner: Runner,
+  expand: (group: string) => boolean = () => true,
 ): Command {
   for (const o of globals) program.addOption(toOption(o));
   const groupCommands = new Map<string, Command>();
@@ -57,6 +62,7 @@ export function buildCommandTree(
     groupCommands.set(g.name, c);
   }
   for (const spec of specs) {
+    if (spec.path.length > 1 && !expand(spec.path[0])) continue;
     const parent = spec.path.length > 1 ? groupCommands.get(spec.path[0]) : program;
     if (!parent) throw new Error(`command ${spec.path.join(' ')} has no group`);
     addCommand(parent, spec, runner);

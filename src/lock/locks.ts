@@ -2,9 +2,9 @@ import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { commandForMetadata, maskCommandText } from './command-line.js';
 import { UnavailableError } from '../core/errors.js';
-import { confirmWrites, NotReplicatedError } from '../redis/durability.js';
+import { confirmsWrites, confirmWrites, NotReplicatedError } from '../redis/durability.js';
 import { fenceKey, lockKind, metaKey, type LockKind } from './keys.js';
-import { expectingType, WrongTypeError } from '../redis/errors.js';
+import { explainWrongType, WrongTypeError } from '../redis/errors.js';
 import { ACQUIRE, EXTEND, FORCE_RELEASE, RELEASE } from './scripts.js';
 
 function notALock(name: string, type: string): WrongTypeError {
@@ -14,7 +14,7 @@ function notALock(name: string, type: string): WrongTypeError {
 
 /** Runs a lock script; a key of another type gives a WrongTypeError naming it (the scripts write nothing first). */
 function asLock<T>(redis: Redis, name: string, fn: () => Promise<T>): Promise<T> {
-  return expectingType(redis, name, 'lock (a string)', fn);
+  return fn().catch((e: unknown) => explainWrongType(redis, e, name, 'lock (a string)'));
 }
 import { decodeUuid1, newToken, type Uuid1Info } from './token.js';
 import { callBudget, withDeadline } from './deadline.js';
@@ -95,7 +95,7 @@ export async function tryAcquire(
     withDeadline(ACQUIRE.run(redis, keys, [token, ttlMs, meta]), callBudget(ttlMs, 1000), 'acquiring');
   const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
-    await confirmAcquired(redis, name, token);
+    if (confirmsWrites(redis)) await confirmAcquired(redis, name, token);
     const nowMs = Number(BigInt(String(r[2])) / 1000n);
     const expires_at = new Date(nowMs + ttlMs).toISOString();
     const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at };

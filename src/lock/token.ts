@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-/** A token in redis-py's shape: 32 lowercase hex characters. */
+/**
+ * A token in redis-py's shape: 32 lowercase hex characters (122 random bits). randomUUID draws from a
+ * buffered pool: cheaper than randomBytes on every acquire. Version nibble 4: never taken for a uuid1.
+ */
 export function newToken(): string {
-  return randomBytes(16).toString('hex');
+  return randomUUID().replace(/-/g, '');
 }
 
 export function isToken(s: string): boolean {

@@ -36,7 +36,7 @@ export function redisUnavailable(err: unknown, url: string, role: string): Unava
 export async function connectRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
   const extras = { tls: opts.tls, sentinelPassword: opts.sentinelPassword };
   const base = redisOptionsFromUrl(url, opts.sentinelMaster, extras);
-  const { Redis: IORedis } = await import('ioredis');
+  const IORedis = (await import('ioredis')).default.Redis; // via default: a bundle chunk exports only that
   // ioredis sends SELECT itself after connecting and only emits an error when it fails, leaving the
   // client in db 0: select explicitly instead, so a db the server lacks stops us before any command.
   const db = base.db ?? 0;

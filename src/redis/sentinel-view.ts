@@ -18,7 +18,7 @@ function fields(flat: string[]): Map<string, string> {
  * answers) counts as "at risk": loonctl then insists on a replica's confirmation, which fails safe.
  */
 export async function failoverMayDropWrites(o: RedisOptions, timeoutMs: number): Promise<boolean> {
-  const { Redis: IORedis } = await import('ioredis');
+  const IORedis = (await import('ioredis')).default.Redis; // via default: a bundle chunk exports only that
   for (const s of o.sentinels ?? []) {
     const client: Redis = new IORedis({
       host: s.host,

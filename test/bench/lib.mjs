@@ -22,12 +22,57 @@ export function timeCommand(cmd, args, runs = 10, opts = {}) {
   return median(times);
 }
 
+/**
+ * How `value` compares with `floor` in words that say which side is faster: "1.40x slower than X",
+ * "1.25x faster than X" or "as fast as X" (times: lower is faster).
+ */
+/**
+ * Median wall times (ms) of several commands, each `[cmd, args, opts?]`, run in turns (one warm-up each)
+ * so that a machine getting busier or quieter meanwhile weighs on all of them alike.
+ */
+export function timeCommands(commands, runs = 10) {
+  const times = commands.map(() => []);
+  const once = ([cmd, args, opts = {}], i) => {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: 'ignore', ...opts });
+    if (i !== undefined) times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  };
+  commands.forEach((c) => once(c));
+  for (let run = 0; run < runs; run++) commands.forEach((c, i) => once(c, i));
+  return times.map(median);
+}
+
+export function faster(value, floorLabel, floor) {
+  const ratio = value / floor;
+  if (Math.abs(ratio - 1) < 0.005) return `as fast as ${floorLabel}`;
+  return ratio > 1
+    ? `${ratio.toFixed(2)}x slower than ${floorLabel}`
+    : `${(1 / ratio).toFixed(2)}x faster than ${floorLabel}`;
+}
+
+/** The verdict on a ratio (value / floor, times) against a target ratio: "(target <= 1.8x): ok" or "MISSED". */
+export function verdict(ratio, target) {
+  if (target === undefined) return '';
+  const goal =
+    target > 1
+      ? `target <= ${target}x`
+      : target === 1
+        ? 'target: not slower'
+        : `target: at least ${(1 / target).toFixed(1)}x faster`;
+  return ` (${goal}): ${ratio <= target ? 'ok' : 'MISSED'}`;
+}
+
+/**
+ * Prints one line: the label, its time, and how it compares with the floor measured in the same run,
+ * e.g. "loonctl --help  92.10 ms: 1.26x slower than node -e 0 (73.00 ms) (target <= 1.3x): ok".
+ * Returns the ratio value / floor.
+ */
 export function report(label, value, floorLabel, floor, unit = 'ms', target) {
   const ratio = value / floor;
-  const verdict =
-    target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
+  const amount = `${value.toFixed(2).padStart(9)} ${unit}`;
   console.log(
-    `${label.padEnd(44)} ${value.toFixed(2).padStart(9)} ${unit}   ${ratio.toFixed(2)}x ${floorLabel} (${floor.toFixed(2)} ${unit})${verdict}`,
+    `${label.padEnd(44)} ${amount}: ${faster(value, floorLabel, floor)} (${floor.toFixed(2)} ${unit})${verdict(ratio, target)}`,
   );
   return ratio;
 }

@@ -8,6 +8,7 @@ import { registryTree } from '../../src/commands/registry-tree.js';
 import { completionScript, SHELL_FILES, SHELLS } from '../../src/completion/script.js';
 import { BIN, cliEnv, runCli } from '../helpers/cli.js';
 import { silentServer } from '../helpers/processes.js';
+import { loadedPackages } from '../helpers/loaded-packages.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 const COMPLETIONS = new URL('../../completions/', import.meta.url).pathname;
@@ -240,5 +241,7 @@ describe('__complete', () => {
     const loaded = readFileSync(log, 'utf8');
     expect(loaded).toMatch(/dist\/main\.bundle\.js/); // the hook saw the CLI's own modules
     expect(loaded).not.toMatch(/node_modules\/(pg|kysely|mysql2|ioredis|commander)\//);
+    const packages = loadedPackages(loaded); // bundled into a loaded chunk of dist/ counts too
+    for (const heavy of ['pg', 'kysely', 'mysql2', 'ioredis', 'commander']) expect(packages).not.toContain(heavy);
   });
 });

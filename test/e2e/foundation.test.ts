@@ -7,6 +7,7 @@ import { createMysqlDatabase, createPgDatabase } from '../helpers/db.js';
 import { createTicketTable, FIXTURE_TZ } from '../helpers/tickets.js';
 import { dateIn } from '../../src/core/parse.js';
 import { silentServer, startPasswordRedis } from '../helpers/processes.js';
+import { loadedPackages } from '../helpers/loaded-packages.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-e2e-'));
@@ -300,6 +301,9 @@ describe('start-up stays lean', () => {
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('loonctl'); // the hook saw our own modules
       expect(loaded).not.toMatch(/node_modules\/(ioredis|pg|kysely|mysql2)\//);
+      // Bundled packages count too: a loaded chunk of dist/ that holds one of them.
+      const packages = loadedPackages(loaded);
+      for (const heavy of ['ioredis', 'pg', 'kysely', 'mysql2']) expect(packages).not.toContain(heavy);
     },
   );
 });

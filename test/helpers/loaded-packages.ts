@@ -1,0 +1,18 @@
+// Which npm packages a run of the CLI loaded, from the module log of helpers/module-log.mjs: packages
+// resolved from node_modules, and packages esbuild bundled into a chunk of dist/ that was loaded
+// (esbuild heads each bundled file with a `// node_modules/<package>/...` comment).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE = /node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//g;
+
+export function loadedPackages(log: string): Set<string> {
+  const found = new Set<string>();
+  for (const url of log.split('\n').filter(Boolean)) {
+    for (const m of url.matchAll(PACKAGE)) found.add(m[1]);
+    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
+    const text = readFileSync(fileURLToPath(url), 'utf8');
+    for (const m of text.matchAll(/^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)) found.add(m[1]);
+  }
+  return found;
+}
