@@ -26,7 +26,9 @@ function expectOpenMetrics(text: string): void {
   expect(text.endsWith('\n# EOF\n')).toBe(true);
   expect(text.split('\n').slice(0, -1)).not.toContain('');
   expect(text).toMatch(/^# TYPE loonctl_collections counter\n/m);
-  expect(text).toMatch(/^# TYPE loonctl_scrape_duration_seconds gauge\n# UNIT loonctl_scrape_duration_seconds seconds$/m);
+  expect(text).toMatch(
+    /^# TYPE loonctl_scrape_duration_seconds gauge\n# UNIT loonctl_scrape_duration_seconds seconds$/m,
+  );
   expect(text).not.toMatch(/^# (TYPE|HELP|UNIT) \S+_total /m);
 }
 

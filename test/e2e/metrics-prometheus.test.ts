@@ -56,7 +56,7 @@ async function metadata(port: number, metric: string): Promise<{ type: string; u
 }
 
 describe('Prometheus scrapes loonctl metrics --listen', () => {
-  it('negotiates OpenMetrics and answers PromQL with the known queue depth and counters', { timeout: 120_000 }, async () => {
+  it('negotiates OpenMetrics; PromQL answers the known queue depth and counters', { timeout: 120_000 }, async () => {
     await redis.flush();
     await redis.client.lpush('loonflow', ...Array.from({ length: 37 }, (_, i) => envelope({ id: `m${i}` })));
     await redis.client.lpush('loonflow\x06\x169', ...Array.from({ length: 5 }, (_, i) => envelope({ id: `p${i}` })));

@@ -22,7 +22,7 @@ export const metrics = defineCommand<MetricsInput>({
     if (o.format === 'openmetrics' && o.textfile !== undefined)
       throw new UsageError("--format openmetrics: node_exporter's textfile collector reads only the Prometheus format");
     if (o.format !== undefined && o.listen !== undefined)
-      throw new UsageError('--format does not go with --listen: each scrape\'s Accept header picks the format');
+      throw new UsageError("--format does not go with --listen: each scrape's Accept header picks the format");
     const [{ collect, newCollectorState }, { encodeAs }, { contextSource }, flow] = await Promise.all([
       import('../../metrics/collect.js'),
       import('../../metrics/format.js'),
