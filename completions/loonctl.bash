@@ -58,7 +58,7 @@ _loonctl_options() {
     'config show') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'top') echo '--interval --read-only --hung-after --backup-dir --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'doctor') echo '--prime-by --max-task-runtime --max-ready --max-oldest --max-unacked-age --queue-max-ready --queue-max-oldest --queue-max-unacked-age --not-draining-after --skip --key-prefix --sep --priority-steps --visibility-timeout --control-exchange --ticket-table --id-column --serial-column --created-column --deleted-column --db-timestamps --zone -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
-    'metrics') echo '--textfile --listen --cache --no-state --no-workers --exact-limit --read-budget --max-tasks --lock-match --max-locks --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
+    'metrics') echo '--format --textfile --listen --cache --no-state --no-workers --exact-limit --read-budget --max-tasks --lock-match --max-locks --control-exchange --key-prefix --sep --priority-steps --visibility-timeout -V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
     'completion') echo '-V --version --redis-url --broker-url --database-url --sentinel-master --sentinel-password --tls-ca --tls-cert --tls-key --config --profile --tz --loonflow-settings --loonflow-version --timeout -o --output --json --no-color -q --quiet -v --verbose' ;;
   esac
 }
@@ -363,6 +363,7 @@ _loonctl_option_value() {
     'doctor|--deleted-column') echo 'none' ;;
     'doctor|--db-timestamps') echo 'choices:naive utc' ;;
     'doctor|--zone') echo 'none' ;;
+    'metrics|--format') echo 'choices:prometheus openmetrics' ;;
     'metrics|--textfile') echo 'file' ;;
     'metrics|--listen') echo 'none' ;;
     'metrics|--cache') echo 'none' ;;

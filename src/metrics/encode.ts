@@ -21,7 +21,7 @@ export function formatValue(v: number): string {
   return String(v);
 }
 
-function labelText(labels: Labels): string {
+export function labelText(labels: Labels): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 }

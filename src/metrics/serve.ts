@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { TEXT_CONTENT_TYPE } from './encode.js';
+import { FamilySet, type MetricFamily } from './families.js';
+import { contentTypeOf, encodeAs, EXPOSITION_FORMATS, negotiate, type ExpositionFormat } from './format.js';
 
 export interface ListenAddress {
   host: string;
@@ -17,11 +18,20 @@ export function parseListen(text: string): ListenAddress | null {
 
 const INDEX = '<html><head><title>loonctl</title></head><body><a href="/metrics">/metrics</a></body></html>\n';
 
+/** Scrapes answered so far by format, this one included: which format Prometheus negotiated is visible. */
+function requestsFamily(counts: Map<ExpositionFormat, number>): MetricFamily {
+  const f = new FamilySet().counter('loonctl_metrics_requests_total', 'Scrapes of /metrics, by format negotiated.');
+  for (const format of EXPOSITION_FORMATS) f.set({ format }, counts.get(format) ?? 0);
+  return f.family;
+}
+
 /**
- * Serves `/metrics` (GET and HEAD) with whatever `exposition` returns; `/` links to it; anything else is
- * 404. Resolves with the server once it listens, so the caller knows the port (0 picks a free one).
+ * Serves `/metrics` (GET and HEAD) with the families `collect` returns, encoded in the format the Accept
+ * header asks for; `/` links to it; anything else is 404. Resolves with the server once it listens, so
+ * the caller knows the port (0 picks a free one).
  */
-export function serveMetrics(at: ListenAddress, exposition: () => Promise<string>): Promise<Server> {
+export function serveMetrics(at: ListenAddress, collect: () => Promise<MetricFamily[]>): Promise<Server> {
+  const counts = new Map<ExpositionFormat, number>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -36,10 +46,12 @@ export function serveMetrics(at: ListenAddress, exposition: () => Promise<string
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
       return;
     }
-    exposition().then(
-      (text) => {
-        const body = Buffer.from(text, 'utf8');
-        res.writeHead(200, { 'content-type': TEXT_CONTENT_TYPE, 'content-length': body.length });
+    const format = negotiate(req.headers.accept);
+    counts.set(format, (counts.get(format) ?? 0) + 1);
+    collect().then(
+      (families) => {
+        const body = Buffer.from(encodeAs(format, [...families, requestsFamily(counts)]), 'utf8');
+        res.writeHead(200, { 'content-type': contentTypeOf(format), 'content-length': body.length, vary: 'Accept' });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (e: unknown) => {

@@ -1,6 +1,6 @@
-// A real Prometheus server (Debian's) scrapes `loonctl metrics --listen` and answers PromQL with the
-// queue depth put in Redis. Synchronised by polling the query API; the bound only stops a hang.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A real Prometheus server (Debian's) scrapes `loonctl metrics --listen` in OpenMetrics and answers PromQL
+// with the queue depth put in Redis. Synchronised by polling the query API; the bound only stops a hang.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +39,24 @@ async function query(
   return body.data.result;
 }
 
+/**
+ * Prometheus before 2.49 has no scrape_protocols and always asks for OpenMetrics first; from 2.49 on the
+ * config can insist on it (Debian 12 ships 2.42).
+ */
+function openMetricsOnly(): string[] {
+  const said = spawnSync('/usr/bin/prometheus', ['--version'], { encoding: 'utf8' });
+  const m = /version (\d+)\.(\d+)/.exec(`${said.stdout}${said.stderr}`);
+  const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  return major > 2 || (major === 2 && minor >= 49) ? ['    scrape_protocols: [OpenMetricsText1.0.0]'] : [];
+}
+
+async function metadata(port: number, metric: string): Promise<{ type: string; unit: string }[]> {
+  const r = await fetch(`http://127.0.0.1:${port}/api/v1/metadata?metric=${metric}`);
+  return ((await r.json()) as { data: Record<string, { type: string; unit: string }[]> }).data[metric] ?? [];
+}
+
 describe('Prometheus scrapes loonctl metrics --listen', () => {
-  it('answers PromQL with the known queue depth', { timeout: 120_000 }, async () => {
+  it('negotiates OpenMetrics; PromQL answers the known queue depth and counters', { timeout: 120_000 }, async () => {
     await redis.flush();
     await redis.client.lpush('loonflow', ...Array.from({ length: 37 }, (_, i) => envelope({ id: `m${i}` })));
     await redis.client.lpush('loonflow\x06\x169', ...Array.from({ length: 5 }, (_, i) => envelope({ id: `p${i}` })));
@@ -71,6 +87,7 @@ describe('Prometheus scrapes loonctl metrics --listen', () => {
         '  scrape_timeout: 1s',
         'scrape_configs:',
         '  - job_name: loonctl',
+        ...openMetricsOnly(),
         '    static_configs:',
         `      - targets: ['127.0.0.1:${exporterPort}']`,
         '',
@@ -105,6 +122,15 @@ describe('Prometheus scrapes loonctl metrics --listen', () => {
     expect(bucket.map((s) => s.value[1])).toEqual(['5']);
     const up = await query(promPort, 'up{job="loonctl"}');
     expect(up.map((s) => s.value[1])).toEqual(['1']);
+    const collections = await query(promPort, 'loonctl_collections_total{job="loonctl"}');
+    expect(Number(collections[0]?.value[1])).toBeGreaterThanOrEqual(1);
+    const requests = await query(promPort, 'loonctl_metrics_requests_total{job="loonctl"}');
+    const byFormat = Object.fromEntries(requests.map((s) => [s.metric.format, Number(s.value[1])]));
+    expect(byFormat.openmetrics).toBeGreaterThanOrEqual(1);
+    expect(byFormat.prometheus).toBe(0);
+    // Read from the OpenMetrics descriptors: the counter family without _total, the UNIT line.
+    expect(await metadata(promPort, 'loonctl_collections')).toMatchObject([{ type: 'counter' }]);
+    expect(await metadata(promPort, 'loonctl_scrape_duration_seconds')).toMatchObject([{ unit: 'seconds' }]);
     expect(exporter.exitCode).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { Context } from '../../app/context.js';
+import type { MetricFamily } from '../../metrics/families.js';
 import { OutputError, UsageError } from '../../core/errors.js';
 import { mailboxOf, replyWaitMs } from '../worker/shared.js';
 import { defineCommand } from '../spec.js';
@@ -18,9 +19,13 @@ export const metrics = defineCommand<MetricsInput>({
   async run(ctx, o) {
     if (o.textfile !== undefined && o.listen !== undefined)
       throw new UsageError('--textfile and --listen do not go together', 'pick one');
-    const [{ collect, newCollectorState }, { encodeText }, { contextSource }, flow] = await Promise.all([
+    if (o.format === 'openmetrics' && o.textfile !== undefined)
+      throw new UsageError("--format openmetrics: node_exporter's textfile collector reads only the Prometheus format");
+    if (o.format !== undefined && o.listen !== undefined)
+      throw new UsageError("--format does not go with --listen: each scrape's Accept header picks the format");
+    const [{ collect, newCollectorState }, { encodeAs }, { contextSource }, flow] = await Promise.all([
       import('../../metrics/collect.js'),
-      import('../../metrics/encode.js'),
+      import('../../metrics/format.js'),
       import('../../metrics/context-source.js'),
       import('../../monitor/flow.js'),
     ]);
@@ -49,10 +54,10 @@ export const metrics = defineCommand<MetricsInput>({
     const exposition = async () => {
       const c = await collect(source, options, state);
       for (const x of c.outcomes) if (!x.ok) ctx.out.warn(`collector ${x.name} failed: ${maskUrlsIn(x.error ?? '')}`);
-      return encodeText(c.families);
+      return c.families;
     };
     if (listen) return serve(ctx, listen, o.cache, exposition);
-    const text = await exposition();
+    const text = encodeAs(o.format ?? 'prometheus', await exposition());
     if (o.textfile === undefined) return { views: [{ kind: 'raw', data: Buffer.from(text, 'utf8') }] };
     const { writeTextfile } = await import('../../metrics/textfile.js');
     await writeTextfile(o.textfile, text).catch((e: Error) => {
@@ -74,7 +79,7 @@ async function serve(
   ctx: Context,
   at: { host: string; port: number },
   cacheMs: number,
-  exposition: () => Promise<string>,
+  exposition: () => Promise<MetricFamily[]>,
 ): Promise<undefined> {
   const [{ serveMetrics }, { SharedCollection }] = await Promise.all([
     import('../../metrics/serve.js'),

@@ -2,6 +2,7 @@ import { CONTROL_OPTIONS, type ControlInput } from '../worker/shared.js';
 import type { OptionSpec } from '../spec.js';
 
 export interface MetricsInput extends ControlInput {
+  format?: 'prometheus' | 'openmetrics';
   textfile?: string;
   listen?: string;
   cache: number;
@@ -15,6 +16,13 @@ export interface MetricsInput extends ControlInput {
 }
 
 export const METRICS_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'format',
+    type: 'string',
+    placeholder: 'format',
+    choices: ['prometheus', 'openmetrics'],
+    description: 'stdout text: Prometheus 0.0.4 (default) or OpenMetrics 1.0.0; --listen follows the Accept header',
+  },
   {
     name: 'textfile',
     type: 'string',
