@@ -9,7 +9,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else if (args[0] === '__complete') {
   // Shell completion asks on every Tab press: skip commander and the command tree.
   const { runComplete } = await import('./completion/fast-entry.js');
-  await runComplete(args.slice(1), 250);
+  const { completeBudgetMs } = await import('./completion/budget.js');
+  await runComplete(args.slice(1), completeBudgetMs(process.env));
 } else {
   const { run } = await import('./cli.js');
   await run(process.argv);

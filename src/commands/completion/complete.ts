@@ -1,7 +1,5 @@
+import { completeBudgetMs } from '../../completion/budget.js';
 import { defineCommand } from '../spec.js';
-
-/** Live names for the shells must come back fast or not at all, and never print an error. */
-const COMPLETE_BUDGET_MS = 250;
 
 /**
  * Answered by src/completion/fast-entry.ts before commander loads (see main.ts); declared here only so
@@ -18,7 +16,7 @@ export const complete = defineCommand<{ words: string[] }>({
     const { runComplete } = await import('../../completion/fast-entry.js');
     const c = ctx.config;
     const flag = <T>(s: { value: T; source: string }) => (s.source === 'flag' ? s.value : undefined);
-    await runComplete(o.words, COMPLETE_BUDGET_MS, {
+    await runComplete(o.words, completeBudgetMs(process.env), {
       redisUrl: flag(c.redisUrl),
       brokerUrl: flag(c.brokerUrl),
       config: flag(c.configFile),
