@@ -14,8 +14,12 @@ await build({
   logLevel: 'warning',
   alias: { 'react-devtools-core': './src/top/no-devtools.ts' },
   define: { 'process.env.NODE_ENV': '"production"' },
-  // CommonJS inside the bundle (React) may require Node's built-ins.
+  // CommonJS inside the bundle (React) may require Node's built-ins. Yoga's wasm loader fetches its
+  // inlined binary when `fetch` exists; hiding it makes the loader decode it directly and spares loading
+  // undici (about 25 ms of start-up).
   banner: {
-    js: "import { createRequire as __loonctlRequire } from 'node:module';\nconst require = __loonctlRequire(import.meta.url);",
+    js:
+      "import { createRequire as __loonctlRequire } from 'node:module';\n" +
+      'const require = __loonctlRequire(import.meta.url);\nconst fetch = undefined;',
   },
 });
