@@ -2,7 +2,7 @@ import { Box, Text, useApp, useInput, useStdout } from './ui-vendor.js';
 import { createElement as h, useCallback, useEffect, useRef, useState } from './ui-vendor.js';
 import type { Tone } from '../core/view.js';
 import { planAction, type ActionDeps } from './actions.js';
-import { onKey, pageSize, pageStart, withSnapshot, type Effect, type TopState } from './model.js';
+import { onKey, viewOf, withSnapshot, type Effect, type TopState } from './model.js';
 import { renderScreen, type Line, type ScreenInfo } from './screen.js';
 import type { Snapshot, ViewRequest } from './types.js';
 
@@ -18,6 +18,8 @@ export interface TopAppProps {
   /** Null with --read-only: no action can be planned. */
   actions: ActionDeps | null;
   color: boolean;
+  /** A first snapshot read while the UI loaded: the first frame shows it, and the timer takes over. */
+  firstSnap?: Snapshot | null;
 }
 
 const COLORS: Partial<Record<Tone, string>> = { ok: 'green', warn: 'yellow', fail: 'red', info: 'cyan' };
@@ -37,20 +39,12 @@ function LineView({ line, color }: { line: Line; color: boolean }) {
   );
 }
 
-const viewOf = (s: TopState): ViewRequest => ({
-  tab: s.tab,
-  queue: s.queue,
-  offset: pageStart(s),
-  limit: pageSize(s),
-  filter: s.filter,
-});
-
 /** The full-screen view: refreshes every interval (and at once when the selection needs a new page). */
 export function TopApp(p: TopAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [state, setState] = useState(p.initial);
-  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [state, setState] = useState(() => (p.firstSnap ? withSnapshot(p.initial, p.firstSnap) : p.initial));
+  const [snap, setSnap] = useState<Snapshot | null>(p.firstSnap ?? null);
   const latest = useRef({ state, snap });
   latest.current = { state, snap };
   const running = useRef<{ busy: boolean; again: boolean; stopped: boolean }>({
@@ -82,14 +76,14 @@ export function TopApp(p: TopAppProps) {
   }, [p.source]);
 
   useEffect(() => {
-    void refresh();
+    if (!p.firstSnap) void refresh();
     const timer = setInterval(() => void refresh(), p.intervalMs);
     const r = running.current;
     return () => {
       r.stopped = true;
       clearInterval(timer);
     };
-  }, [refresh, p.intervalMs]);
+  }, [refresh, p.intervalMs, p.firstSnap]);
 
   useEffect(() => {
     const resized = () =>

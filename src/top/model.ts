@@ -1,5 +1,5 @@
 import { workerLines } from './rows.js';
-import { TABS, type Snapshot, type TabId } from './types.js';
+import { TABS, type Snapshot, type TabId, type ViewRequest } from './types.js';
 
 /** An action the operator asked for, waiting for the confirmation that names its count. */
 export interface Plan {
@@ -215,3 +215,12 @@ function pageEffect(s: TopState, delta: number): Effect | undefined {
   );
   return from === to ? undefined : { type: 'refresh' };
 }
+
+/** What a refresh needs to read for this state: the selected tab and the visible page only. */
+export const viewOf = (s: TopState): ViewRequest => ({
+  tab: s.tab,
+  queue: s.queue,
+  offset: pageStart(s),
+  limit: pageSize(s),
+  filter: s.filter,
+});

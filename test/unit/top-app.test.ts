@@ -18,7 +18,15 @@ afterEach(() => {
   views.length = 0;
 });
 
-function mount(o: { snap?: Snapshot; readOnly?: boolean; actions?: ActionDeps | null; color?: boolean } = {}) {
+interface MountOptions {
+  snap?: Snapshot;
+  firstSnap?: Snapshot;
+  readOnly?: boolean;
+  actions?: ActionDeps | null;
+  color?: boolean;
+}
+
+function mount(o: MountOptions = {}) {
   const source = {
     tick: async (v: ViewRequest) => {
       views.push(v);
@@ -27,7 +35,15 @@ function mount(o: { snap?: Snapshot; readOnly?: boolean; actions?: ActionDeps | 
   };
   const initial = initialState({ readOnly: !!o.readOnly, serials: false, columns: 100, rows: 24 });
   app = render(
-    h(TopApp, { source, initial, info: INFO, intervalMs: 60_000, actions: o.actions ?? null, color: o.color ?? true }),
+    h(TopApp, {
+      source,
+      initial,
+      info: INFO,
+      intervalMs: 60_000,
+      actions: o.actions ?? null,
+      color: o.color ?? true,
+      firstSnap: o.firstSnap,
+    }),
   );
   return app;
 }
@@ -53,6 +69,12 @@ describe('top component (ink-testing-library)', () => {
     expect(f).toMatch(/loonflow-slow\s+12/);
     expect(f).toMatch(/R requeue orphans/);
     for (const line of f.split('\n')) expect(line.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(100);
+  });
+
+  it('a snapshot read while the UI loaded is the first frame, and no second read follows at once', () => {
+    const a = mount({ firstSnap: snapshot() });
+    expect(a.frames[0]).toMatch(/loonflow-slow\s+12/);
+    expect(views).toEqual([]);
   });
 
   it('Enter opens the messages of the selected queue; the page asked for is the visible one', async () => {

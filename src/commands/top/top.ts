@@ -50,47 +50,37 @@ export const top = defineCommand<Input>({
         'in scripts use queue list, queue stats or worker ls',
       );
     }
-    // The UI (Ink, React) loads while Redis connects.
-    const [{ broker, m, t }, { Collector }, { flowSource }, { census }, { initialState }, { runTop }, { maskUrl }] =
-      await Promise.all([
-        mailboxOf(ctx, o),
-        import('../../top/collect.js'),
-        import('../../top/flow-source.js'),
-        import('../../celery/control/census.js'),
-        import('../../top/model.js'),
-        import('../../top/run.js'),
-        import('../../core/mask.js'),
-      ]);
+    const [{ broker, m, t }, { Collector }, { flowSource }, { census }, model, { maskUrl }] = await Promise.all([
+      mailboxOf(ctx, o),
+      import('../../top/collect.js'),
+      import('../../top/flow-source.js'),
+      import('../../celery/control/census.js'),
+      import('../../top/model.js'),
+      import('../../core/mask.js'),
+    ]);
     const takeCensus = () => census(broker, m, { idleTimeoutMs: replyWaitMs(ctx), signal: ctx.signal });
     const serials = await serialRows(ctx);
-    const source = new Collector({
-      broker,
-      t,
-      observe: flowSource(broker, t),
-      census: takeCensus,
-      locks: lockRows(ctx),
-      serials,
-    });
-    const actions = o.readOnly ? null : actionDeps(ctx, { broker, t, m }, takeCensus, o.backupDir);
-    const initial = initialState({
-      readOnly: !!o.readOnly,
-      serials: !!serials,
-      columns: stdout.columns || 80,
-      rows: stdout.rows || 24,
-    });
-    const info = {
-      title: `loonctl top  ${maskUrl(ctx.config.brokerUrl.value)}`,
-      intervalS: o.interval / 1000,
-      hungAfterS: o.hungAfter / 1000,
-      visibilityTimeoutS: t.visibilityTimeoutS,
-    };
+    const observe = flowSource(broker, t);
+    const source = new Collector({ broker, t, observe, census: takeCensus, locks: lockRows(ctx), serials });
+    const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+    const initial = model.initialState({ readOnly: !!o.readOnly, serials: !!serials, ...size });
+    // The first read runs while the UI (Ink, React) loads, so the first frame already shows the broker.
+    const first = source.tick(model.viewOf(initial)).catch(() => null);
+    const { runTop } = await import('../../top/run.js');
     const props = {
       source,
       initial,
-      info,
+      info: {
+        title: `loonctl top  ${maskUrl(ctx.config.brokerUrl.value)}`,
+        intervalS: o.interval / 1000,
+        hungAfterS: o.hungAfter / 1000,
+        visibilityTimeoutS: t.visibilityTimeoutS,
+      },
       intervalMs: o.interval,
-      actions,
+      actions: o.readOnly ? null : actionDeps(ctx, { broker, t, m }, takeCensus, o.backupDir),
       color: ctx.out.level > 0 && stdout.getColorDepth() > 1,
+      // A slow broker gets the empty frame after a second rather than a blank terminal.
+      firstSnap: await Promise.race([first, new Promise<null>((r) => setTimeout(r, 1000, null).unref())]),
     };
     await runTop(props, { stdout, stdin, stderr }, (leave) => {
       ctx.signalHandler = () => leave();
