@@ -57,6 +57,21 @@ export function buildProgram(argv?: readonly string[]): Command {
   return program;
 }
 
+/**
+ * The top-level help exactly as commander prints it to a pipe (80 columns, no colour): the source of
+ * the generated `program-help.ts` that `--help` prints without loading commander.
+ */
+export function programHelpText(): string {
+  let text = '';
+  const program = buildProgram(['node', 'loonctl']).configureOutput({
+    writeOut: (s) => (text += s),
+    getOutHelpWidth: () => 80,
+    getOutHasColors: () => false,
+  });
+  program.outputHelp();
+  return text;
+}
+
 interface Running {
   ctx?: Context;
   out?: Output;

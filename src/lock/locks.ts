@@ -61,6 +61,19 @@ export function currentOwner(command: string | readonly string[], opts: { record
   return { host: hostname(), pid: process.pid, user, command: shown };
 }
 
+const ownerJson = new WeakMap<Owner, string>();
+
+/** The owner's metadata fields as JSON without braces, made once per owner (acquire is a hot path). */
+function ownerFields(owner: Owner): string {
+  let json = ownerJson.get(owner);
+  if (json === undefined) {
+    const { host, pid, user, command } = owner;
+    json = JSON.stringify({ host, pid: String(pid), user, command }).slice(1, -1);
+    ownerJson.set(owner, json);
+  }
+  return json;
+}
+
 const sentAt = new WeakMap<Acquired, number>();
 
 /**
@@ -82,13 +95,7 @@ export async function tryAcquire(
   owner: Owner,
   token = newToken(),
 ): Promise<{ acquired: Acquired } | { busy: Holder }> {
-  const meta = JSON.stringify({
-    token,
-    host: owner.host,
-    pid: String(owner.pid),
-    user: owner.user,
-    command: owner.command,
-  }).slice(0, -1);
+  const meta = `{"token":${JSON.stringify(token)},${ownerFields(owner)}`;
   const started = performance.now();
   const keys = [name, metaKey(name), fenceKey(name)];
   const acquire = () =>
@@ -96,7 +103,8 @@ export async function tryAcquire(
   const r = (await asLock(redis, name, acquire)) as [number, string, string | number];
   if (r[0] === 1) {
     if (confirmsWrites(redis)) await confirmAcquired(redis, name, token);
-    const nowMs = Number(BigInt(String(r[2])) / 1000n);
+    // Microseconds since the epoch stay below 2^53 until the year 2255: exact as a double.
+    const nowMs = Math.floor(Number(r[2]) / 1000);
     const expires_at = new Date(nowMs + ttlMs).toISOString();
     const acquired = { name, token, fence: String(r[1]), ttl_ms: ttlMs, expires_at };
     sentAt.set(acquired, started);

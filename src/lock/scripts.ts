@@ -15,9 +15,10 @@ export const ACQUIRE = new Script(
   return {0, redis.call('GET', KEYS[1]) or '', redis.call('PTTL', KEYS[1])}
 end
 local t = redis.call('TIME')
-local now = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
-local prev = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
-local fs = string.format('%.0f', math.max(prev + 1, tonumber(now)))
+local now = t[1] .. string.format('%06d', t[2])
+local fs = now
+local prev = tonumber(redis.call('GET', KEYS[3])) or 0
+if prev >= tonumber(now) then fs = string.format('%.0f', prev + 1) end
 redis.call('SET', KEYS[3], fs)
 redis.call('SET', KEYS[2], ARGV[3] .. ',"acquired_at_us":"' .. now .. '","fence":"' .. fs .. '"}', 'PX', ARGV[2])
 return {1, fs, now}`,
