@@ -150,7 +150,7 @@ export function useYaml(parse: (s: string) => unknown): void {
 }
 
 export function needsYaml(raw: Buffer): boolean {
-  return raw.includes('application/x-yaml') && !yamlParse;
+  return !yamlParse && raw.includes('application/x-yaml');
 }
 
 /** Decodes the body bytes by content type; returns a note instead for pickle and msgpack. */
@@ -245,8 +245,10 @@ export function decodeMessage(raw: Buffer): DecodedMessage {
     return m;
   }
   if (props.body_encoding === 'base64') {
-    const b64 = env.body.replace(/\s+/g, '');
-    if (b64.length % 4 === 1 || !BASE64.test(b64)) {
+    let b64 = env.body;
+    // Only a body that is not plain base64 pays for the whitespace removal.
+    if (!BASE64.test(b64)) b64 = b64.replace(/\s+/g, '');
+    if (b64.length % 4 === 1 || (b64 !== env.body && !BASE64.test(b64))) {
       m.error = 'body is not valid base64';
       return m;
     }

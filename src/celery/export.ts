@@ -3,7 +3,7 @@ import { withSoFar } from '../core/errors.js';
 import { redisFailure } from '../redis/errors.js';
 import { decode, prepareDecode } from './decode.js';
 import { decodeMessage, needsYaml } from './envelope.js';
-import { exportLine } from './export-format.js';
+import { exportLine, queueExportLine, queueLineHead } from './export-format.js';
 import type { MessageFilter } from './filter.js';
 import { readQueuePages, readUnacked } from './read.js';
 import { unackedRecord } from './unacked-record.js';
@@ -65,23 +65,19 @@ async function exportMessages(
     return n;
   }
   // A page at a time, decoding synchronously: per-message promises would cost more than the decoding.
+  const decoded = !!o.filter || o.summary !== false;
+  const heads = new Map<number, string>();
   for await (const page of readQueuePages(redis, t, queue, 0, EXPORT_PAGE)) {
     let lines = '';
     let count = 0;
     for (const e of page) {
-      const decoded = o.filter || o.summary !== false;
       if (decoded && needsYaml(e.raw)) await prepareDecode(e.raw);
       const m = decoded ? decodeMessage(e.raw) : undefined;
       if (o.filter && !o.filter(m!, e.raw)) continue;
-      lines += exportLine({
-        ...base,
-        source: 'queue',
-        bucket: e.bucket,
-        position: e.position,
-        delivery_tag: m?.deliveryTag ?? null,
-        message_b64: e.raw.toString('base64'),
-        ...(o.summary !== false ? { summary: summarize(m!) } : {}),
-      });
+      let head = heads.get(e.bucket);
+      if (head === undefined) heads.set(e.bucket, (head = queueLineHead(base, e.bucket)));
+      const summary = o.summary !== false ? summarize(m!) : undefined;
+      lines += queueExportLine(head, e.position, m?.deliveryTag ?? null, e.raw.toString('base64'), summary);
       count++;
       if (++n >= limit) break;
       if (lines.length >= WRITE_CHARS) {

@@ -226,6 +226,63 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
   }
 });
 
+describe('unfiltered move: the in-Redis fast path', () => {
+  const moveAll = () =>
+    bulkTake(redis.client, t, 'q', {
+      mode: 'move',
+      filter: null,
+      dryRun: false,
+      dst: { queue: 'dst', keepRouting: false },
+    });
+  const expectRewritten = (before: Buffer, after: Buffer, old: string) => {
+    const text = before.toString('latin1');
+    const at = text.lastIndexOf(`"routing_key": ${old}`);
+    const want = text.slice(0, at) + '"routing_key": "dst"' + text.slice(at + `"routing_key": ${old}`.length);
+    expect(after.equals(Buffer.from(want, 'latin1'))).toBe(true);
+  };
+
+  it('lookalike names (x_properties, my_delivery_info, a_routing_key) and an escaped key: only the real field', async () => {
+    const env = JSON.parse(envelope({ id: 'l1' }).toString());
+    const headers = { ...env.headers, x_properties: 1, my_delivery_info: 2, a_routing_key: 'loonflow' };
+    const look = Buffer.from(pyJsonDumps({ ...env, headers }));
+    const escEnv = JSON.parse(envelope({ id: 'l2' }).toString());
+    escEnv.properties.delivery_info.routing_key = 'lo"on\\flow';
+    const escaped = Buffer.from(pyJsonDumps(escEnv));
+    await redis.client.rpush('q', look, escaped);
+    const r = await moveAll();
+    expect(r.done).toBe(2);
+    // The tail (escaped) is the oldest: moved first, so it ends up behind.
+    const [lookMoved, escapedMoved] = await all('dst');
+    expectRewritten(look, lookMoved!, '"loonflow"');
+    expectRewritten(escaped, escapedMoved!, '"lo\\"on\\\\flow"');
+  });
+
+  it('a routing key already the destination keeps every byte', async () => {
+    const env = JSON.parse(envelope({ id: 's1' }).toString());
+    env.properties.delivery_info.routing_key = 'dst';
+    const raw = Buffer.from(pyJsonDumps(env));
+    await redis.client.lpush('q', raw);
+    expect((await moveAll()).done).toBe(1);
+    expect((await all('dst'))[0]!.equals(raw)).toBe(true);
+  });
+
+  it('runs longer than one step, stopped by a message it cannot rewrite: order kept, the rest left in place', async () => {
+    const good = Array.from({ length: 1203 }, (_, i) => envelope({ id: `g${i}` }));
+    const env = JSON.parse(envelope({ id: 'bad' }).toString());
+    delete env.properties.delivery_info.routing_key;
+    const bad = Buffer.from(pyJsonDumps(env));
+    const after = Array.from({ length: 7 }, (_, i) => envelope({ id: `h${i}` }));
+    // Oldest at the tail: the good ones are taken first, the bad one stops the fast path, and the window walk
+    // that takes over keeps it and moves the rest.
+    await redis.client.lpush('q', ...good, bad, ...after);
+    const r = await moveAll();
+    expect(r.done).toBe(1203 + 7);
+    expect(r.failed).toHaveLength(1);
+    expect(ids(await all('q'))).toEqual(['bad']);
+    expect(ids(await all('dst'))).toEqual(ids([...good, ...after]).reverse());
+  });
+});
+
 describe('requeue marks redelivered as kombu restore does', () => {
   const seed = async (el: Buffer) => {
     await redis.client.hset('unacked', 'tag-r', unackedValue(el));

@@ -146,26 +146,41 @@ local function real_routing_key(s)
   if type(d) ~= 'table' then return nil end
   return d.routing_key
 end
--- Where a name occurs exactly once (plain search), else nil.
-local function once(s, pat)
-  local a, b = string.find(s, pat, 1, true)
-  if not a or string.find(s, pat, b + 1, true) then return nil end
-  return a, b
+-- Where a name's tail (the name without its opening quote, so that the search does not stop at every
+-- quote) occurs exactly once (plain search), else nil; returns where the quoted name starts.
+local function once(s, tail)
+  local a, b = string.find(s, tail, 1, true)
+  if not a or a == 1 or string.find(s, tail, b + 1, true) then return nil end
+  return a - 1
+end
+-- Whether a quoted name at i (its closing quote at e) is followed by ': ' and the byte \`open\`.
+local function opens(s, i, e, open)
+  local q, c, sp, o = string.byte(s, e, e + 3)
+  return string.byte(s, i) == 34 and q == 34 and c == 58 and sp == 32 and o == open
+end
+-- Where the first '{' or '}' from i is (0: none); two plain searches beat one pattern search.
+local function first_brace(s, i)
+  local a = string.find(s, '{', i, true)
+  local b = string.find(s, '}', i, true)
+  if a and b then return math.min(a, b) end
+  return a or b or 0
 end
 -- The common case without decoding: no \\u escape (so every key is written plainly), "properties",
 -- "delivery_info" and "routing_key" each once, in that order, with no brace between them (so each sits
 -- directly in the one before). For any message kombu can consume that is the real field.
 local function plain_span(s)
   if string.find(s, '\\\\u', 1, true) then return nil end
-  local p = once(s, '"properties"')
-  local d = once(s, '"delivery_info"')
-  local r = once(s, '"routing_key"')
-  if not (p and d and r and p < d and d < r) then return nil end
-  if string.sub(s, p, p + 14) ~= '"properties": {' then return nil end
-  if string.sub(s, d, d + 17) ~= '"delivery_info": {' then return nil end
-  if string.sub(s, r, r + 15) ~= '"routing_key": "' then return nil end
-  if (string.find(s, '[{}]', p + 15) or 0) < d or (string.find(s, '[{}]', d + 18) or 0) < r then return nil end
-  local q = str_close(s, r + 15)
+  local p = once(s, 'properties"')
+  local d = p and once(s, 'delivery_info"')
+  local r = d and once(s, 'routing_key"')
+  if not (r and p < d and d < r) then return nil end
+  -- '"properties": {', '"delivery_info": {', '"routing_key": "', compared byte by byte (no copies).
+  if not (opens(s, p, p + 11, 123) and opens(s, d, d + 14, 123) and opens(s, r, r + 12, 34)) then return nil end
+  if first_brace(s, p + 15) < d or first_brace(s, d + 18) < r then return nil end
+  local q = string.find(s, '"', r + 16, true)
+  if not q then return nil end
+  local bs = string.find(s, '\\\\', r + 16, true)
+  if bs and bs < q then q = str_close(s, r + 15) end
   if not q then return nil end
   return r + 15, q
 end
@@ -174,6 +189,8 @@ end
 -- nowhere else, so that is the real field. Anything unusual goes to the parser above.
 local function rewrite_routing_key(s, new_json, sentinel)
   local ps, pe = plain_span(s)
+  -- Already the destination's key (compared in place, no copy): the bytes stay as they are.
+  if ps and pe - ps + 1 == #new_json and string.find(s, new_json, ps, true) == ps then return s end
   if ps then return string.sub(s, 1, ps - 1) .. new_json .. string.sub(s, pe + 1) end
   local found = {}
   local i = 1
@@ -200,33 +217,44 @@ end
  * The unfiltered case of move and purge, all inside Redis: pop from the tail (oldest first), rewrite
  * `properties.delivery_info.routing_key` in place (`rewrite`), keep the bytes (`keep`) or drop them
  * (`purge`), push onto the destination's head. O(1) per message, atomic per call. An element whose
- * routing key cannot be rewritten is put back where it was and the call stops, returning {moved, 1};
+ * routing key cannot be rewritten is left where it was and the call stops, returning {moved, 1};
  * a destination that holds something other than a list stops it before any change: {0, 2}.
  * KEYS: source, destination. ARGV: max, mode, the new routing key as a JSON string, a unique sentinel (hex).
  */
 export const TAKE_FROM_TAIL = new Script(
   'queue_take_from_tail',
   `${ROUTING_KEY_SPAN_LUA}
-local n = 0
 local max = tonumber(ARGV[1])
 local mode = ARGV[2]
 if mode ~= 'purge' then
   local kind = redis.call('TYPE', KEYS[2]).ok
   if kind ~= 'list' and kind ~= 'none' then return {0, 2} end
 end
+-- Whole runs at a time: LRANGE the tail, LTRIM what was taken, one LPUSH (oldest first) of it.
+local n = 0
 while n < max do
-  local el = redis.call('RPOP', KEYS[1])
-  if not el then return {n, 0} end
-  if mode == 'rewrite' then
-    local rewritten = rewrite_routing_key(el, ARGV[3], ARGV[4])
-    if not rewritten then
-      redis.call('RPUSH', KEYS[1], el)
-      return {n, 1}
+  local els = redis.call('LRANGE', KEYS[1], -math.min(500, max - n), -1)
+  local m = #els
+  if m == 0 then return {n, 0} end
+  local out, used, stopped = {}, 0, 0
+  for i = m, 1, -1 do
+    local el = els[i]
+    if mode == 'rewrite' then
+      el = rewrite_routing_key(el, ARGV[3], ARGV[4])
+      if not el then
+        stopped = 1
+        break
+      end
     end
-    el = rewritten
+    used = used + 1
+    out[used] = el
   end
-  if mode ~= 'purge' then redis.call('LPUSH', KEYS[2], el) end
-  n = n + 1
+  if used > 0 then
+    redis.call('LTRIM', KEYS[1], 0, -used - 1)
+    if mode ~= 'purge' then redis.call('LPUSH', KEYS[2], unpack(out, 1, used)) end
+  end
+  n = n + used
+  if stopped == 1 then return {n, 1} end
 end
 return {n, 0}`,
 );
