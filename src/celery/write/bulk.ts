@@ -86,12 +86,18 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
   } catch (e) {
     // Every step is atomic and counted only once a replica has it (Sentinel), so a re-run is always safe.
     const verb = o.mode === 'move' ? 'moved' : 'removed';
+    const base = o.mode === 'move' ? 'move' : 'remove';
+    // Only a filtered or backed-up run holds kept messages aside (chunked.ts); a whole-run move holds none.
+    const holds = !!o.filter || !!o.backup || !!o.backupTo;
     throw interrupted(
       e,
       `${r.done} message(s) ${verb} before that; the step in flight (up to ${CHUNK * 2}) may or may not ` +
-        'have been applied; messages examined and kept may still be held in a loonctl:held: key; ' +
+        'have been applied; ' +
+        (holds ? 'messages examined and kept may still be held in a loonctl:held: key; ' : '') +
         'nothing is lost or duplicated',
-      `run the same command again: it puts held messages back first, then ${verb.replace(/d$/, 's')} the rest`,
+      holds
+        ? `run the same command again: it puts held messages back first, then ${base}s the rest`
+        : `run the same command again to ${base} the rest`,
     );
   }
 }
