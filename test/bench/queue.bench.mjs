@@ -179,7 +179,7 @@ print((time.perf_counter() - t) * 1000)
       );
       const kombuMs = Number(py.stdout.trim());
       console.log(
-        `requeue --unacked of ${n}: ${rq.ms.toFixed(0)} ms (restored ${restored}); kombu restore_visible in a tight loop: ${kombuMs.toFixed(0)} ms = ${(kombuMs / rq.ms).toFixed(1)}x slower${py.status ? ` (python failed: ${py.stderr.slice(0, 200)})` : ''}`,
+        `requeue --unacked of ${n}: ${rq.ms.toFixed(0)} ms (restored ${restored}); ${versus(rq.ms / kombuMs, 'loonctl', `kombu restore_visible in a tight loop (${kombuMs.toFixed(0)} ms)`)}${py.status ? ` (python failed: ${py.stderr.slice(0, 200)})` : ''}`,
       );
       await r.flushdb();
     }

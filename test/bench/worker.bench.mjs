@@ -47,8 +47,8 @@ if (redis) {
         },
       );
       const mine = timeCommand(process.execPath, [BIN, 'worker', 'ls', '--broker-url', redis.url], 7);
-      const ratio = report(`loonctl worker ls, ${n} worker(s)`, mine, 'celery inspect ping', celery, 'ms', 0.5);
-      console.log(`  loonctl is ${(1 / ratio).toFixed(1)}x faster than celery inspect ping`);
+      // report() says which side is faster; the target asks for at least twice as fast.
+      report(`loonctl worker ls, ${n} worker(s)`, mine, 'celery inspect ping', celery, 'ms', 0.5);
     }
   } finally {
     for (const w of workers) {
