@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Census } from '../celery/control/census.js';
 import type { Mailbox } from '../celery/control/names.js';
-import type { ExportRecord } from '../celery/export-format.js';
 import type { Transport } from '../celery/transport.js';
+import { openBackupWriter } from '../celery/write/backup-writer.js';
 import type { Plan, TopState } from './model.js';
 import { workerLines } from './rows.js';
 import type { Snapshot } from './types.js';
@@ -40,26 +40,6 @@ function selectedTask(s: TopState, snap: Snapshot): { id: string; queue: string 
     return l?.kind === 'task' && l.task.id ? { id: l.task.id, queue: l.task.queue, orphan: false } : null;
   }
   return null;
-}
-
-/** Writes backed-up messages before they are removed, as `queue purge --backup` does (journal lines). */
-async function backupFile(path: string) {
-  const [{ openOutputFile }, { exportLine }] = await Promise.all([
-    import('../core/files.js'),
-    import('../celery/export-format.js'),
-  ]);
-  const file = await openOutputFile(path, { existing: 'refuse', refuseHint: 'try again in a second' });
-  return {
-    file,
-    records: async (records: ExportRecord[]) => {
-      for (const rec of records) await file.write(exportLine(rec));
-      await file.flush();
-    },
-    retract: async (shas: string[]) => {
-      for (const sha of shas) await file.write(`{"v":1,"retract":"${sha}"}\n`);
-      await file.flush();
-    },
-  };
 }
 
 /**
@@ -160,7 +140,7 @@ async function takeMessages(
   const { bulkTake } = await import('../celery/write/bulk.js');
   const filter = id === null ? null : (m: { id: string | null }) => m.id === id;
   const path = dst ? null : d.backupPath(queue);
-  const backup = path ? await backupFile(path) : null;
+  const backup = path ? await openBackupWriter(path, 'try again in a second') : null;
   try {
     const r = await bulkTake(d.broker, d.t, queue, {
       mode: dst ? 'move' : 'purge',
@@ -182,7 +162,7 @@ async function takeMessages(
 async function revoke(d: ActionDeps, id: string): Promise<string> {
   const { revokeTasks } = await import('../celery/control/revoke-task.js');
   const path = d.backupPath('revoked');
-  const backup = await backupFile(path);
+  const backup = await openBackupWriter(path, 'try again in a second');
   try {
     const r = await revokeTasks(d.broker, d.t, d.m, [id], {
       dryRun: false,

@@ -2,7 +2,7 @@ import { ProblemFound } from '../../core/errors.js';
 import { table } from '../../core/view.js';
 import { DRY_RUN, type WriteInput, YES } from '../options/write.js';
 import { defineCommand } from '../spec.js';
-import { backupWriter } from '../queue/backup-file.js';
+import { openBackupWriter } from '../../celery/write/backup-writer.js';
 import { MUTEX_WAIT } from '../queue/shared.js';
 import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from '../worker/shared.js';
 
@@ -49,7 +49,7 @@ export const taskRevoke = defineCommand<Input>({
     if (!o.dryRun && !(await ctx.out.confirm(`Revoke ${o.ids.length} task(s) and remove their messages?`, o.yes))) {
       throw new ProblemFound('nothing revoked');
     }
-    const backup = o.backup && !o.dryRun ? await backupWriter(o.backup) : undefined;
+    const backup = o.backup && !o.dryRun ? await openBackupWriter(o.backup) : undefined;
     try {
       const r = await revokeTasks(broker, t, m, o.ids, {
         terminate: o.terminate,
