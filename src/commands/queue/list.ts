@@ -1,6 +1,7 @@
 import type { Context } from '../../app/context.js';
 import type { FlowStore } from '../../monitor/flow.js';
 import { table } from '../../core/view.js';
+import { watchOption } from '../options/watch.js';
 import { defineCommand } from '../spec.js';
 import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from '../worker/shared.js';
 import { labelOf, listColumns, type Row, rowJson } from './list-view.js';
@@ -19,16 +20,7 @@ export const queueList = defineCommand<Input>({
       default: true,
       description: 'do not ask the live workers which queues they consume (no CONSUMERS column)',
     },
-    {
-      name: 'watch',
-      type: 'optional-int',
-      placeholder: 'seconds',
-      min: 1,
-      max: 86400,
-      description:
-        'refresh every N seconds (default 2) with enqueue/dequeue rates and the oldest wait per queue, from ' +
-        'the broker alone; one JSON line per tick when not on a terminal',
-    },
+    watchOption('enqueue/dequeue rates and the oldest wait per queue, from the broker alone'),
     ...CONTROL_OPTIONS,
   ],
   examples: ['loonctl queue list', 'loonctl queue list --all --json', 'loonctl queue list --watch 5 --no-workers'],

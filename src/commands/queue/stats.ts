@@ -1,6 +1,7 @@
 import type { Context } from '../../app/context.js';
 import type { StatsWatcher } from '../../monitor/stats-watch.js';
 import { TRANSPORT_OPTIONS, type TransportInput } from '../options/transport.js';
+import { watchOption } from '../options/watch.js';
 import { defineCommand } from '../spec.js';
 import { queueName, requireQueue, transportOf } from './shared.js';
 import { flowLine, statsViews } from './stats-view.js';
@@ -16,16 +17,7 @@ export const queueStats = defineCommand<Input>({
   summary: 'counts by task and priority, ETA due vs future, unacked by age; rates with --watch',
   args: [{ name: 'queue', complete: 'queues' }],
   options: [
-    {
-      name: 'watch',
-      type: 'optional-int',
-      placeholder: 'seconds',
-      min: 1,
-      max: 86400,
-      description:
-        'refresh every N seconds (default 2) with enqueue/dequeue rates; after the first tick a tick reads ' +
-        'only new messages; one JSON line per tick when not on a terminal',
-    },
+    watchOption('enqueue/dequeue rates; after the first tick a tick reads only new messages'),
     {
       name: 'exact',
       type: 'boolean',
