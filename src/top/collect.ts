@@ -210,7 +210,7 @@ export class Collector {
       }
     }
     const wanted = new Set(tags);
-    for (const tag of [...this.decoded.keys()]) if (!wanted.has(tag)) this.decoded.delete(tag);
+    for (const [tag] of this.decoded) if (!wanted.has(tag)) this.decoded.delete(tag);
     const refs = tags
       .filter((tag) => this.decoded.has(tag))
       .map((tag) => {
