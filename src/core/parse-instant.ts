@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js';
-import { tzOffsetMs } from './timezone.js';
+import { wallToInstantMs } from './timezone.js';
 
 /**
  * An instant from ISO 8601 text: with `Z` or an offset as written, without one as wall-clock time in `tz`
@@ -18,7 +18,5 @@ export function parseInstantIn(text: string, tz: string, what: string): Date {
     if (Number.isNaN(at)) throw bad();
     return new Date(at);
   }
-  let at = wall - tzOffsetMs(tz, wall);
-  at = wall - tzOffsetMs(tz, at); // again at the found instant, near a DST change
-  return new Date(at);
+  return new Date(wallToInstantMs(wall, tz));
 }

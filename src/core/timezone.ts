@@ -46,10 +46,13 @@ export function tzOffsetMs(tz: string, at: number): number {
 
 /** The UTC instant at which local date `date` (YYYY-MM-DD) begins in `tz`. */
 export function startOfDayUtc(date: string, tz: string): Date {
-  const guess = Date.parse(`${date}T00:00:00Z`);
-  let t = guess - tzOffsetMs(tz, guess);
-  t = guess - tzOffsetMs(tz, t); // again at the found instant, for a DST change near midnight
-  return new Date(t);
+  return new Date(wallToInstantMs(Date.parse(`${date}T00:00:00Z`), tz));
+}
+
+/** The instant (ms) of a wall-clock time in `tz`, given as if it were UTC (`Date.UTC(...)` of its fields). */
+export function wallToInstantMs(wall: number, tz: string): number {
+  const first = wall - tzOffsetMs(tz, wall);
+  return wall - tzOffsetMs(tz, first); // again at the found instant, for a DST change nearby
 }
 
 /** The instant of a naive local wall-clock time (`YYYY-MM-DD HH:MM:SS[.ffffff]`) in `tz`; null when unreadable. */
@@ -57,8 +60,5 @@ export function instantOfLocal(text: string, tz: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(text.trim());
   if (!m) return null;
   const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
-  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms);
-  let t = guess - tzOffsetMs(tz, guess);
-  t = guess - tzOffsetMs(tz, t);
-  return t;
+  return wallToInstantMs(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms), tz);
 }
