@@ -21,9 +21,11 @@ export interface Server {
 
 /** Starts redis-server with these arguments (or a config file first) and waits until its port accepts TCP. */
 export async function startServer(port: number, args: string[]): Promise<Server> {
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // redis-server logs to stdout: keep it, so a server that exits early says why (a port taken, say).
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((r) => child.once('exit', () => (running.delete(child), r())));
   await waitFor(
