@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  alias: { 'react-devtools-core': './src/top/no-devtools.ts' },
+  alias: { 'react-devtools-core': './src/top/no-devtools.ts', 'is-in-ci': './src/top/not-in-ci.ts' },
   define: { 'process.env.NODE_ENV': '"production"' },
   // CommonJS inside the bundle (React) may require Node's built-ins. Yoga's wasm loader fetches its
   // inlined binary when `fetch` exists; hiding it makes the loader decode it directly and spares loading

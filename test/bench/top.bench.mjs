@@ -70,9 +70,7 @@ function message(i) {
   });
 }
 
-// Ink renders only the last frame when it believes it runs in CI.
 const env = { ...process.env, TERM: 'xterm-256color' };
-delete env.CI;
 
 function pty(marker, hold, port, cmd) {
   const r = spawnSync('/usr/bin/python3', [HARNESS, marker, String(hold), String(port), '100', '30', ...cmd], {

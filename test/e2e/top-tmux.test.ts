@@ -33,10 +33,14 @@ const waitScreen = async (re: RegExp, what = String(re)) => {
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'top', ...k);
 const endSession = () => spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', 'top']);
 
-/** A shell script that prints a marker, runs top, then prints its exit code: what the operator saw stays. */
+/**
+ * A shell script that prints a marker, runs top, then prints its exit code: what the operator saw stays.
+ * CI variables are set on purpose: Ink paints nothing until exit when it believes it runs in CI, and top
+ * must draw on a terminal whatever its environment says.
+ */
 function script(name: string, env: Record<string, string | undefined>): string {
   const path = join(dir, `${name}.sh`);
-  const vars = Object.entries(cliEnv({ CI: undefined, ...env }))
+  const vars = Object.entries(cliEnv({ CI: 'true', CONTINUOUS_INTEGRATION: 'true', ...env }))
     .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`)
     .join('\n');
   const args = `top --broker-url ${redis.url} --redis-url ${redis.url} --backup-dir ${dir} --interval 1s`;
