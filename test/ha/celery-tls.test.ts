@@ -62,7 +62,7 @@ it('the worker consumes over TLS while loonctl moves and requeues: every task ru
     await waitFor(async () => (await redis.hlen('unacked')) > 0, 10_000, 'the worker to hold tasks');
     await killWorker(w1, 'SIGKILL'); // what it held stays in unacked
     const requeued = await cli('requeue', '--unacked', '--all-ages', '--yes');
-    expect(requeued.restored).toBeGreaterThan(0);
+    expect(requeued.restored, `requeue said ${JSON.stringify(requeued)}`).toBeGreaterThan(0);
     expect(await redis.hlen('unacked')).toBe(0);
     // A second worker consumes over TLS while loonctl moves the queue away and back.
     const log2 = join(dir, 'w2.log');
