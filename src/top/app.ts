@@ -1,8 +1,8 @@
 import { Box, Text, useApp, useInput, useStdout } from './ui-vendor.js';
 import { createElement as h, useCallback, useEffect, useRef, useState } from './ui-vendor.js';
-import type { Tone } from '../core/view.js';
 import { planAction, type ActionDeps } from './actions.js';
-import { onKey, viewOf, withSnapshot, type Effect, type TopState } from './model.js';
+import { keysIn, onKey, viewOf, withSnapshot, type Effect, type TopState } from './model.js';
+import { styleOf } from './line-style.js';
 import { renderScreen, type Line, type ScreenInfo } from './screen.js';
 import type { Snapshot, ViewRequest } from './types.js';
 
@@ -22,19 +22,11 @@ export interface TopAppProps {
   firstSnap?: Snapshot | null;
 }
 
-const COLORS: Partial<Record<Tone, string>> = { ok: 'green', warn: 'yellow', fail: 'red', info: 'cyan' };
-
 function LineView({ line, color }: { line: Line; color: boolean }) {
-  const tone = line.tone;
+  const s = styleOf(line, color);
   return h(
     Text,
-    {
-      wrap: 'truncate',
-      inverse: !!line.selected,
-      bold: tone === 'bold' || (!color && tone === 'fail'),
-      dimColor: color && tone === 'dim',
-      color: color && tone ? COLORS[tone] : undefined,
-    },
+    { wrap: 'truncate', inverse: s.inverse, bold: s.bold, dimColor: s.dim, color: s.color },
     line.text || ' ',
   );
 }
@@ -112,10 +104,12 @@ export function TopApp(p: TopAppProps) {
   };
 
   useInput((input, key) => {
-    const r = onKey(latest.current.state, latest.current.snap, input, key);
-    latest.current.state = r.state;
-    setState(r.state);
-    apply(r.effect);
+    for (const k of keysIn(input, key)) {
+      const r = onKey(latest.current.state, latest.current.snap, k, key);
+      latest.current.state = r.state;
+      setState(r.state);
+      apply(r.effect);
+    }
   });
 
   const lines = renderScreen(state, snap, p.info);

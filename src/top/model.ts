@@ -150,6 +150,15 @@ function typing(s: TopState, input: string, key: Key): { state: TopState; effect
 }
 
 /**
+ * The keys in one chunk of input. Keys typed while Ink was loading, or pasted, arrive together ("12"):
+ * each printable character is a key of its own. A chunk with a special key stays whole.
+ */
+export function keysIn(input: string, key: Key): string[] {
+  const special = Object.entries(key).some(([name, on]) => on === true && name !== 'shift');
+  return input.length > 1 && !special && !input.includes('\x1b') ? [...input] : [input];
+}
+
+/**
  * One key press: the new state and what the app must do (quit, refresh now, plan an action, run the
  * confirmed one). Pure, so every binding is unit-tested without a terminal.
  */

@@ -1,9 +1,7 @@
 import { render } from './ui-vendor.js';
 import { createElement as h } from './ui-vendor.js';
 import { TopApp, type TopAppProps } from './app.js';
-
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN } from './first-frame.js';
 
 /**
  * Runs the full-screen view in the terminal's alternate screen buffer until `q` or Ctrl-C, then
@@ -13,8 +11,10 @@ export async function runTop(
   props: Omit<TopAppProps, 'initial'> & { initial: TopAppProps['initial'] },
   io: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream },
   stop: (leave: () => void) => void,
+  /** The first frame is already on the alternate screen (paintFirstFrame): entering again would clear it. */
+  onScreen = false,
 ): Promise<void> {
-  io.stdout.write(ENTER_ALT_SCREEN);
+  if (!onScreen) io.stdout.write(ENTER_ALT_SCREEN);
   let left = false;
   const restore = () => {
     if (left) return;

@@ -4,6 +4,7 @@ import { createElement as h } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionDeps } from '../../src/top/actions.js';
 import { TopApp } from '../../src/top/app.js';
+import { firstFrameText } from '../../src/top/first-frame.js';
 import { initialState } from '../../src/top/model.js';
 import type { Snapshot, ViewRequest } from '../../src/top/types.js';
 import { waitFor } from '../helpers/celery.js';
@@ -147,5 +148,26 @@ describe('top component (ink-testing-library)', () => {
     const f = await frame(a, /loonflow-slow/);
     expect(f).not.toMatch(/\x1b\[3[0-9]m/);
     expect(f).toMatch(/^> loonflow /m);
+  });
+  it('keys typed together (while Ink loaded, or pasted) each count: "32" ends on the Messages tab', async () => {
+    const a = mount();
+    await frame(a, /loonflow-slow/);
+    a.stdin.write('32');
+    await frame(a, /\[2 Messages\]/);
+  });
+
+  it('the first frame painted before Ink loads is the text of the first frame Ink draws, colour on and off', async () => {
+    for (const color of [false, true]) {
+      const snap = snapshot();
+      const a = mount({ firstSnap: snap, color });
+      const inkFrame = await frame(a, /loonflow-slow/);
+      const initial = initialState({ readOnly: false, serials: false, columns: 100, rows: 24 });
+      const painted = firstFrameText(initial, snap, INFO, color);
+      const plain = (t: string) => t.replace(/\x1b\[[0-9;]*m/g, '').replace(/ +$/gm, '');
+      expect(plain(painted)).toBe(plain(inkFrame) + '\n');
+      if (!color) expect(painted).not.toMatch(/\x1b\[(3[0-7]|2)m/);
+      else expect(painted).toMatch(/\x1b\[[0-9;]*m/);
+      a.unmount();
+    }
   });
 });

@@ -64,27 +64,34 @@ export const top = defineCommand<Input>({
     const source = new Collector({ broker, t, observe, census: takeCensus, locks: lockRows(ctx), serials });
     const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
     const initial = model.initialState({ readOnly: !!o.readOnly, serials: !!serials, ...size });
-    // The first read runs while the UI (Ink, React) loads, so the first frame already shows the broker.
+    // The first read runs before Ink and React load; its frame is painted at once and Ink draws over it.
     const first = source.tick(model.viewOf(initial)).catch(() => null);
-    const { runTop } = await import('../../top/run.js');
-    const props = {
-      source,
-      initial,
-      info: {
-        title: `loonctl top  ${maskUrl(ctx.config.brokerUrl.value)}`,
-        intervalS: o.interval / 1000,
-        hungAfterS: o.hungAfter / 1000,
-        visibilityTimeoutS: t.visibilityTimeoutS,
-      },
-      intervalMs: o.interval,
-      actions: o.readOnly ? null : actionDeps(ctx, { broker, t, m }, takeCensus, o.backupDir),
-      color: ctx.out.level > 0 && stdout.getColorDepth() > 1,
-      // A slow broker gets the empty frame after a second rather than a blank terminal.
-      firstSnap: await Promise.race([first, new Promise<null>((r) => setTimeout(r, 1000, null).unref())]),
+    // A slow broker gets the empty frame after a second rather than a blank terminal.
+    const firstSnap = await Promise.race([first, new Promise<null>((r) => setTimeout(r, 1000, null).unref())]);
+    const info = {
+      title: `loonctl top  ${maskUrl(ctx.config.brokerUrl.value)}`,
+      intervalS: o.interval / 1000,
+      hungAfterS: o.hungAfter / 1000,
+      visibilityTimeoutS: t.visibilityTimeoutS,
     };
-    await runTop(props, { stdout, stdin, stderr }, (leave) => {
-      ctx.signalHandler = () => leave();
-    });
+    const color = ctx.out.level > 0 && stdout.getColorDepth() > 1;
+    const { firstFrameText, paintFirstFrame } = await import('../../top/first-frame.js');
+    let signalled = false; // a signal before Ink takes over ends top as soon as it has
+    ctx.signalHandler = () => (signalled = true);
+    const giveBack = firstSnap && paintFirstFrame({ stdout, stdin }, firstFrameText(initial, firstSnap, info, color));
+    try {
+      const { runTop } = await import('../../top/run.js');
+      const actions = o.readOnly ? null : actionDeps(ctx, { broker, t, m }, takeCensus, o.backupDir);
+      const props = { source, initial, info, intervalMs: o.interval, actions, color, firstSnap };
+      const stop = (leave: () => void) => {
+        ctx.signalHandler = () => leave();
+        if (signalled) leave();
+      };
+      await runTop(props, { stdout, stdin, stderr }, stop, !!giveBack);
+    } catch (e) {
+      if (giveBack) giveBack();
+      throw e;
+    }
     return undefined;
   },
 });
