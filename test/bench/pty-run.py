@@ -4,6 +4,8 @@ ms until `marker` first appears in its output (or until it exits, marker '-'), t
 meanwhile (INFO total_net_output_bytes; 0: no Redis). Ends the command with `q` and waits for it.
 
 usage: pty-run.py <marker|-> <hold_seconds> <redis_port|0> <cols> <rows> cmd args...
+With PTY_KEY and PTY_KEY_MARKER set: as soon as the marker shows, types PTY_KEY and reports in key_ms the
+ms from the start until PTY_KEY_MARKER appears (when the program first acts on a key).
 """
 import fcntl
 import json
@@ -41,7 +43,7 @@ def main():
     seen = b''
     first = None
     out = {}
-    def drain(until):
+    def drain(until, want=None):
         nonlocal seen, first
         while time.monotonic() < until:
             r, _, _ = select.select([fd], [], [], 0.05)
@@ -53,12 +55,16 @@ def main():
                 return False
             if not data:
                 return False
-            if first is None:
+            if want is not None:
+                seen = (seen + data)[-65536:]
+                if want.encode() in seen:
+                    return True
+            elif first is None:
                 seen = (seen + data)[-65536:]
                 if marker != '-' and marker.encode() in seen:
                     first = (time.monotonic() - t0) * 1000
                     return True
-        return True
+        return want is None
     alive = drain(t0 + 60)
     if marker == '-':
         os.waitpid(pid, 0)
@@ -68,6 +74,12 @@ def main():
         os.kill(pid, 9)
         sys.exit(f'marker {marker!r} not seen in 60 s; last output: {seen[-400:]!r}')
     out['first_ms'] = first
+    key, key_marker = os.environ.get('PTY_KEY'), os.environ.get('PTY_KEY_MARKER')
+    if key and key_marker and alive:
+        seen = b''
+        os.write(fd, key.encode())
+        if drain(time.monotonic() + 60, key_marker):
+            out['key_ms'] = (time.monotonic() - t0) * 1000
     if hold > 0 and alive:
         c0, b0, w0 = cpu_seconds(pid), net_bytes(port), time.monotonic()
         drain(w0 + hold)
