@@ -125,6 +125,9 @@ export function withSnapshot(s: TopState, snap: Snapshot): TopState {
     const q = snap.queues[clamp(st.cursor.queues, names.length)];
     if (q) st = selectQueue({ ...st, cursor: { ...st.cursor, queues: clamp(st.cursor.queues, names.length) } }, q.name);
   }
+  // A queue that appears above the selected one must not slide the cursor onto it: the cursor follows the queue.
+  const at = st.queue === null ? -1 : names.indexOf(st.queue);
+  if (at >= 0 && st.cursor.queues !== at) st = { ...st, cursor: { ...st.cursor, queues: at } };
   const n = rowCount(st, snap);
   if (st.cursor[st.tab] >= n && n > 0) st = { ...st, cursor: { ...st.cursor, [st.tab]: n - 1 } };
   return st;
@@ -197,7 +200,8 @@ export function onKey(
     return { state: s };
   }
   if (DESTRUCTIVE_KEYS.includes(input)) {
-    if (s.readOnly) return { state: { ...s, note: 'read-only: actions are disabled (--read-only)' } };
+    if (s.readOnly)
+      return { state: { ...s, note: 'read-only: actions are disabled (--read-only or readOnly in the config file)' } };
     if (input === 'M' && (s.tab === 'messages' || s.tab === 'queues'))
       return { state: { ...s, input: { kind: 'move', text: '' } } };
     return { state: s, effect: { type: 'action', key: input } };

@@ -20,6 +20,15 @@ describe('top: keys and state', () => {
     expect(r.effect).toEqual({ type: 'refresh' });
   });
 
+  it('a queue appearing above the selected one leaves the cursor on the selected queue', () => {
+    let s = press(start(), 'j').state;
+    expect(s).toMatchObject({ queue: 'loonflow-slow', cursor: { queues: 1 } });
+    const grown = snapshot({ queues: [queueRow('a-new', 1), ...snapshot().queues] });
+    s = withSnapshot(s, grown);
+    expect(s).toMatchObject({ queue: 'loonflow-slow', cursor: { queues: 2 } });
+    expect(text(s, grown).find((l) => l.startsWith('>'))).toMatch(/^> loonflow-slow /);
+  });
+
   it('/ edits the filter, Enter applies it and asks for a refresh, Esc clears it', () => {
     let s = press(start(), '/').state;
     for (const c of 'run') s = press(s, c).state;
