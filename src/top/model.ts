@@ -45,7 +45,10 @@ export interface Key {
 }
 
 export type Effect =
-  { type: 'quit' } | { type: 'refresh' } | { type: 'action'; key: string; arg?: string } | { type: 'confirm' };
+  | { type: 'quit' }
+  | { type: 'refresh'; fresh?: boolean }
+  | { type: 'action'; key: string; arg?: string }
+  | { type: 'confirm' };
 
 /** Title, tab bar, status and header above the rows, the footer below, and one spare line so Ink never scrolls. */
 export const CHROME_LINES = 6;
@@ -192,7 +195,7 @@ export function onKey(
     return { state: moveCursor(s, snap, -pageSize(s)), effect: pageEffect(s, -pageSize(s)) };
   if (input === 'g') return { state: moveCursor(s, snap, -Infinity), effect: pageEffect(s, -Infinity) };
   if (input === 'G') return { state: moveCursor(s, snap, Infinity), effect: pageEffect(s, Infinity) };
-  if (input === 'r') return { state: s, effect: { type: 'refresh' } };
+  if (input === 'r') return { state: s, effect: { type: 'refresh', fresh: true } };
   if (input === '/') return { state: { ...s, input: { kind: 'filter', text: s.filter } } };
   if (key.return) {
     if (s.tab === 'queues' && s.queue) return { state: switchTab(s, 'messages'), effect: { type: 'refresh' } };

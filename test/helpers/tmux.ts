@@ -7,7 +7,7 @@ import { waitFor } from './celery.js';
 import { BIN, cliEnv } from './cli.js';
 
 /** Only stops a hang: every wait ends as soon as the screen shows the text. */
-export const HANG_MS = 60_000;
+export const HANG_MS = Number(process.env.TOP_HANG_MS ?? 60_000);
 
 export class TopTerminal {
   private socket: string;
