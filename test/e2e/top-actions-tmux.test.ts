@@ -34,10 +34,10 @@ function backupDir(name: string): string {
   return mkdtempSync(`${d}-`);
 }
 
-function runTop(name: string, backups: string, extra: string[] = [], env: Record<string, string> = {}) {
+function runTop(name: string, backups: string, extra: string[] = [], env: Record<string, string> = {}, columns = 100) {
   const args = ['--broker-url', redis.url, '--redis-url', redis.url, '--backup-dir', backups, '--interval', '1s'];
   onTestFinished(() => term.endSession());
-  term.start(topScript(dir, name, [...args, ...extra], env));
+  term.start(topScript(dir, name, [...args, ...extra], env), columns);
 }
 
 /** Every bucket of a queue, raw, in Redis's order. */
@@ -86,7 +86,7 @@ describe('loonctl top actions in tmux', () => {
       workers.push(w);
       onTestFinished(() => killWorker(w));
       const backups = backupDir('revoke');
-      runTop('revoke', backups);
+      runTop('revoke', backups, [], {}, 200); // wide enough for the whole note with its backup path
       await term.waitScreen(/ 1 worker\(s\)/, 'the live worker in the census');
       await selectQueue('rv');
       term.keys('Enter');
@@ -109,7 +109,11 @@ describe('loonctl top actions in tmux', () => {
       term.keys('X');
       await term.waitScreen(question);
       term.keys('y');
-      await term.waitScreen(`revoked ${target}: acknowledged by 1 worker(s), 1 message(s) removed`);
+      const note = new RegExp(
+        `^backup (\\S+): revoked ${target}, acknowledged by 1 worker\\(s\\), 1 message\\(s\\) removed$`,
+        'm',
+      );
+      const shown = note.exec(await term.waitScreen(note, 'the result'))![1];
       const after = await lists('rv');
       expect(after[0].map(idOf)).toEqual([sent[2].id, sent[1].id]);
       expect(after[0]).toEqual(before[0].slice(0, 2)); // the others untouched, byte for byte
@@ -121,6 +125,7 @@ describe('loonctl top actions in tmux', () => {
       expect(files).toHaveLength(1);
       expect(files[0]).toMatch(/^loonctl-top-revoked-\d{8}T\d{6}\.jsonl$/);
       const backup = join(backups, files[0]);
+      expect(shown).toBe(backup);
       const records = readFileSync(backup, 'utf8')
         .trim()
         .split('\n')
