@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { waitFor } from './celery.js';
 import { BIN, cliEnv } from './cli.js';
 
-/** Only stops a hang: every wait ends as soon as the screen shows the text. */
+/** Only stops a hang: every wait ends as soon as the screen shows the text (TOP_HANG_MS shortens it to debug). */
 export const HANG_MS = Number(process.env.TOP_HANG_MS ?? 60_000);
 
 export class TopTerminal {
