@@ -153,7 +153,8 @@ async function takeMessages(
     });
     const verb = dst ? `moved to '${dst.queue}'` : 'deleted';
     const skipped = r.vanished ? `, ${r.vanished} taken by a worker first` : '';
-    return `${r.done} message(s) ${verb}${skipped}${path ? `; backup ${path}` : ''}`;
+    // The backup first: a long note is cut at the terminal's width, and the file is what undoes it.
+    return `${path ? `backup ${path}: ` : ''}${r.done} message(s) ${verb}${skipped}`;
   } finally {
     await backup?.file.close();
   }
@@ -173,7 +174,7 @@ async function revoke(d: ActionDeps, id: string): Promise<string> {
     });
     const removed = r.fromQueues.reduce((n, x) => n + x.removed, 0) + r.fromUnacked;
     const acks = r.revoke?.acks.length ?? 0;
-    return `revoked ${id}: acknowledged by ${acks} worker(s), ${removed} message(s) removed; backup ${path}`;
+    return `backup ${path}: revoked ${id}, acknowledged by ${acks} worker(s), ${removed} message(s) removed`;
   } finally {
     await backup.file.close();
   }

@@ -39,33 +39,40 @@ export function TopApp(p: TopAppProps) {
   const [snap, setSnap] = useState<Snapshot | null>(p.firstSnap ?? null);
   const latest = useRef({ state, snap });
   latest.current = { state, snap };
-  const running = useRef<{ busy: boolean; again: boolean; stopped: boolean }>({
+  const running = useRef<{ busy: boolean; again: boolean; stopped: boolean; fresh: boolean }>({
     busy: false,
     again: false,
     stopped: false,
+    fresh: false,
   });
 
-  const refresh = useCallback(async () => {
-    const r = running.current;
-    if (r.busy) {
-      r.again = true;
-      return;
-    }
-    r.busy = true;
-    try {
-      do {
-        r.again = false;
-        const next = await p.source.tick(viewOf(latest.current.state));
-        if (r.stopped) return;
-        setSnap(next);
-        setState((s) => withSnapshot(s, next));
-      } while (r.again && !r.stopped);
-    } catch (e) {
-      setState((s) => ({ ...s, note: `refresh failed: ${(e as Error).message}` }));
-    } finally {
-      r.busy = false;
-    }
-  }, [p.source]);
+  const refresh = useCallback(
+    async (fresh = false) => {
+      const r = running.current;
+      r.fresh ||= fresh;
+      if (r.busy) {
+        r.again = true;
+        return;
+      }
+      r.busy = true;
+      try {
+        do {
+          r.again = false;
+          const view = { ...viewOf(latest.current.state), fresh: r.fresh };
+          r.fresh = false;
+          const next = await p.source.tick(view);
+          if (r.stopped) return;
+          setSnap(next);
+          setState((s) => withSnapshot(s, next));
+        } while (r.again && !r.stopped);
+      } catch (e) {
+        setState((s) => ({ ...s, note: `refresh failed: ${(e as Error).message}` }));
+      } finally {
+        r.busy = false;
+      }
+    },
+    [p.source],
+  );
 
   useEffect(() => {
     if (!p.firstSnap) void refresh();
@@ -87,7 +94,7 @@ export function TopApp(p: TopAppProps) {
   const apply = (effect: Effect | undefined) => {
     if (!effect) return;
     if (effect.type === 'quit') return exit();
-    if (effect.type === 'refresh') return void refresh();
+    if (effect.type === 'refresh') return void refresh(effect.fresh);
     const { state: s, snap: sn } = latest.current;
     if (effect.type === 'action') {
       if (!p.actions) return setState((x) => ({ ...x, note: 'read-only: actions are disabled' }));

@@ -37,7 +37,8 @@ export interface CollectorSources {
   observe(queues: string[]): Promise<FlowFigures[]>;
   census(): Promise<Census>;
   locks?: () => Promise<LockRow[]>;
-  serials?: () => Promise<SerialRow[]>;
+  /** The days, or why this deployment has none (a line without serials). */
+  serials?: () => Promise<SerialRow[] | string>;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -55,7 +56,7 @@ export class Collector {
   private serialsAt = 0;
   private lastCensus: Census | null = null;
   private censusRun: Promise<Census | null> | null = null;
-  private serialRows: SerialRow[] | null = null;
+  private serialRows: SerialRow[] | string | null = null;
 
   constructor(private readonly s: CollectorSources) {}
 
@@ -151,7 +152,8 @@ export class Collector {
       workers,
       silentWorkers: census?.silent ?? [],
       locks,
-      serials,
+      serials: typeof serials === 'string' ? null : serials,
+      ...(typeof serials === 'string' ? { noSerials: serials } : {}),
       errors,
     };
   }
@@ -270,9 +272,9 @@ export class Collector {
     return { queue: view.queue!, total, offset: view.offset, rows, scanned, matched: matches.length };
   }
 
-  private async serials(view: ViewRequest, now: number): Promise<SerialRow[] | null> {
+  private async serials(view: ViewRequest, now: number): Promise<SerialRow[] | string | null> {
     if (!this.s.serials || view.tab !== 'serials') return this.serialRows;
-    if (this.serialRows && now - this.serialsAt < SERIALS_EVERY_S) return this.serialRows;
+    if (this.serialRows && !view.fresh && now - this.serialsAt < SERIALS_EVERY_S) return this.serialRows;
     this.serialRows = await this.s.serials();
     this.serialsAt = now;
     return this.serialRows;

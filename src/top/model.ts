@@ -45,7 +45,10 @@ export interface Key {
 }
 
 export type Effect =
-  { type: 'quit' } | { type: 'refresh' } | { type: 'action'; key: string; arg?: string } | { type: 'confirm' };
+  | { type: 'quit' }
+  | { type: 'refresh'; fresh?: boolean }
+  | { type: 'action'; key: string; arg?: string }
+  | { type: 'confirm' };
 
 /** Title, tab bar, status and header above the rows, the footer below, and one spare line so Ink never scrolls. */
 export const CHROME_LINES = 6;
@@ -125,6 +128,9 @@ export function withSnapshot(s: TopState, snap: Snapshot): TopState {
     const q = snap.queues[clamp(st.cursor.queues, names.length)];
     if (q) st = selectQueue({ ...st, cursor: { ...st.cursor, queues: clamp(st.cursor.queues, names.length) } }, q.name);
   }
+  // A queue that appears above the selected one must not slide the cursor onto it: the cursor follows the queue.
+  const at = st.queue === null ? -1 : names.indexOf(st.queue);
+  if (at >= 0 && st.cursor.queues !== at) st = { ...st, cursor: { ...st.cursor, queues: at } };
   const n = rowCount(st, snap);
   if (st.cursor[st.tab] >= n && n > 0) st = { ...st, cursor: { ...st.cursor, [st.tab]: n - 1 } };
   return st;
@@ -198,7 +204,7 @@ export function onKey(
     return { state: moveCursor(s, snap, -pageSize(s)), effect: pageEffect(s, -pageSize(s)) };
   if (input === 'g') return { state: moveCursor(s, snap, -Infinity), effect: pageEffect(s, -Infinity) };
   if (input === 'G') return { state: moveCursor(s, snap, Infinity), effect: pageEffect(s, Infinity) };
-  if (input === 'r') return { state: s, effect: { type: 'refresh' } };
+  if (input === 'r') return { state: s, effect: { type: 'refresh', fresh: true } };
   if (input === '/') return { state: { ...s, input: { kind: 'filter', text: s.filter } } };
   if (key.return) {
     if (s.tab === 'queues' && s.queue) return { state: switchTab(s, 'messages'), effect: { type: 'refresh' } };
@@ -206,7 +212,8 @@ export function onKey(
     return { state: s };
   }
   if (DESTRUCTIVE_KEYS.includes(input)) {
-    if (s.readOnly) return { state: { ...s, note: 'read-only: actions are disabled (--read-only)' } };
+    if (s.readOnly)
+      return { state: { ...s, note: 'read-only: actions are disabled (--read-only or readOnly in the config file)' } };
     if (input === 'M' && (s.tab === 'messages' || s.tab === 'queues'))
       return { state: { ...s, input: { kind: 'move', text: '' } } };
     return { state: s, effect: { type: 'action', key: input } };

@@ -241,6 +241,7 @@ function body(s: TopState, snap: Snapshot, info: ScreenInfo, width: number): { h
     case 'locks':
       return windowed(LOCK_COLS, slice(snap.locks ?? []), top, (l) => (l.pttl === -1 ? 'warn' : undefined));
     case 'serials':
+      if (snap.noSerials) return { header: { text: '' }, rows: [{ text: `  ${clean(snap.noSerials)}` }] };
       return windowed(SERIAL_COLS, snap.serials ?? [], 0, (d) =>
         d.status === 'behind' || d.status === 'invalid' ? 'fail' : d.status === 'missing' ? 'warn' : undefined,
       );
@@ -254,7 +255,7 @@ function footer(s: TopState): Line {
   if (s.input?.kind === 'move') return { text: `move to queue: ${s.input.text}█  (Enter, Esc cancel)` };
   if (s.note) return { text: s.note, tone: 'info' };
   const actions = s.readOnly ? 'read-only' : KEYS[s.tab];
-  return { text: `q quit  ←→ tab  ↑↓ select  ${actions}  r refresh`, tone: 'dim' };
+  return { text: ['q quit  ←→ tab  ↑↓ select', actions, 'r refresh'].filter(Boolean).join('  '), tone: 'dim' };
 }
 
 /**

@@ -99,6 +99,8 @@ export interface Snapshot {
   silentWorkers: string[];
   locks: LockRow[] | null;
   serials: SerialRow[] | null;
+  /** Why the Serials tab has no rows: this LoonFlow line has no serials (3.x). */
+  noSerials?: string;
   /** One line per source that failed this refresh (the rest still shows). */
   errors: string[];
 }
@@ -121,4 +123,6 @@ export interface ViewRequest {
   offset: number;
   limit: number;
   filter: string;
+  /** Read what is cached between refreshes (serials) again now: the operator pressed r. */
+  fresh?: boolean;
 }

@@ -1,54 +1,31 @@
 // `loonctl top` in a real terminal (tmux) against a real broker fed by a real Celery producer and
 // real workers: queue names and counts read from the screen, a filter, an orphan requeued through the
 // confirmation (checked in Redis), 80x24 without wrapping, NO_COLOR, and `q` giving the terminal back.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { killWorker, publish, startWorker, waitFor } from '../helpers/celery.js';
-import { BIN, cliEnv, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
+import { HANG_MS, TopTerminal, topScript } from '../helpers/tmux.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-top-'));
-const SOCKET = `loonctl-top-${process.pid}`;
-const HANG_MS = 60_000; // only stops a hang; every wait below ends as soon as the screen shows the text
+const term = new TopTerminal('top');
 let redis: TestRedis;
 const workers: ChildProcess[] = [];
 
-const tmux = (...args: string[]) => {
-  const r = spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
-const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'top');
-const waitScreen = async (re: RegExp, what = String(re)) => {
-  try {
-    await waitFor(() => re.test(screen()), HANG_MS, `${what} on the screen`);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; the screen:\n${screen()}`, { cause: e });
-  }
-  return screen();
-};
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'top', ...k);
-const endSession = () => spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', 'top']);
+const tmux = (...args: string[]) => term.tmux(...args);
+const screen = (escapes = false) => term.screen(escapes);
+const waitScreen = (re: RegExp, what = String(re)) => term.waitScreen(re, what);
+const keys = (...k: string[]) => term.keys(...k);
+const endSession = () => term.endSession();
 
-/**
- * A shell script that prints a marker, runs top, then prints its exit code: what the operator saw stays.
- * CI variables are set on purpose: Ink paints nothing until exit when it believes it runs in CI, and top
- * must draw on a terminal whatever its environment says.
- */
-function script(name: string, env: Record<string, string | undefined>): string {
-  const path = join(dir, `${name}.sh`);
-  const vars = Object.entries(cliEnv({ CI: 'true', CONTINUOUS_INTEGRATION: 'true', ...env }))
-    .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`)
-    .join('\n');
-  const args = `top --broker-url ${redis.url} --redis-url ${redis.url} --backup-dir ${dir} --interval 1s`;
-  writeFileSync(
-    path,
-    `${vars}\nclear\necho BEFORE-TOP\n'${process.execPath}' '${BIN}' ${args}\necho "TOP-EXIT=$?"\nsleep 600\n`,
-  );
-  return path;
+/** Runs top at this size on the test's broker, with CI variables set (see topScript). */
+function startTop(name: string, columns: number, rows: number, env: Record<string, string> = {}) {
+  const args = ['--broker-url', redis.url, '--redis-url', redis.url, '--backup-dir', dir, '--interval', '1s'];
+  term.start(topScript(dir, name, args, env), columns, rows);
 }
 
 beforeAll(async () => {
@@ -56,7 +33,7 @@ beforeAll(async () => {
   publish(redis.url, 'queue', '3', 'loonflow-slow');
 });
 afterAll(async () => {
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  term.killServers();
   for (const w of workers) await killWorker(w);
   await redis.release();
   rmSync(dir, { recursive: true, force: true });
@@ -94,7 +71,7 @@ describe('loonctl top in tmux', () => {
       workers.push(startWorker({ brokerUrl: redis.url, queues: 'other' }));
 
       onTestFinished(endSession);
-      tmux('new-session', '-d', '-s', 'top', '-x', '100', '-y', '30', `bash --noprofile --norc ${script('main', {})}`);
+      startTop('main', 100, 30);
       let s = await waitScreen(/loonflow-slow\s+3\b/, 'loonflow-slow with 3 ready');
       expect(s).toMatch(/^loonctl top {2}redis:\/\/127\.0\.0\.1:6379\/\d+/m);
       expect(s).toMatch(new RegExp(`^> loonflow\\s+${ready}\\b`, 'm'));
@@ -140,17 +117,7 @@ describe('loonctl top in tmux', () => {
     { timeout: 240_000 },
     async () => {
       onTestFinished(endSession);
-      tmux(
-        'new-session',
-        '-d',
-        '-s',
-        'top',
-        '-x',
-        '80',
-        '-y',
-        '24',
-        `bash --noprofile --norc ${script('mono', { NO_COLOR: '1' })}`,
-      );
+      startTop('mono', 80, 24, { NO_COLOR: '1' });
       await waitScreen(/loonflow-slow\s+3\b/);
       for (const tab of ['1', '2', '3', '4', '5']) {
         keys(tab);

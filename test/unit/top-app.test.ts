@@ -99,6 +99,17 @@ describe('top component (ink-testing-library)', () => {
     expect(views.at(-1)).toMatchObject({ tab: 'messages', filter: 'run' });
   });
 
+  it('r re-reads at once what is cached between refreshes (fresh); the timer and other keys do not', async () => {
+    const a = mount();
+    await frame(a, /loonflow-slow/);
+    expect(views.map((v) => !!v.fresh)).toEqual([false]);
+    await type(a, '2');
+    await waitFor(() => views.length === 2, 5000, 'the refresh of the tab switch');
+    await type(a, 'r');
+    await waitFor(() => views.length === 3, 5000, 'the refresh of r');
+    expect(views.map((v) => !!v.fresh)).toEqual([false, false, true]);
+  });
+
   it('an uppercase action asks with its count; n cancels and nothing runs', async () => {
     const released: string[] = [];
     const actions = {

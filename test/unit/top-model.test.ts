@@ -20,6 +20,24 @@ describe('top: keys and state', () => {
     expect(r.effect).toEqual({ type: 'refresh' });
   });
 
+  it('a queue appearing above the selected one leaves the cursor on the selected queue', () => {
+    let s = press(start(), 'j').state;
+    expect(s).toMatchObject({ queue: 'loonflow-slow', cursor: { queues: 1 } });
+    const grown = snapshot({ queues: [queueRow('a-new', 1), ...snapshot().queues] });
+    s = withSnapshot(s, grown);
+    expect(s).toMatchObject({ queue: 'loonflow-slow', cursor: { queues: 2 } });
+    expect(text(s, grown).find((l) => l.startsWith('>'))).toMatch(/^> loonflow-slow /);
+  });
+
+  it('Serials: a line without serials shows the sentence saying so instead of rows', () => {
+    const s = { ...start({ serials: true }), tab: 'serials' as const };
+    const none = snapshot({ noSerials: 'LoonFlow 3.x has no ticket serials (ticket_record in postgres)' });
+    const lines = text(s, none);
+    expect(lines).toContain('  LoonFlow 3.x has no ticket serials (ticket_record in postgres)');
+    expect(lines.join('\n')).not.toMatch(/COUNTER/);
+    expect(lines.at(-1)).toBe('q quit  ←→ tab  ↑↓ select  r refresh');
+  });
+
   it('/ edits the filter, Enter applies it and asks for a refresh, Esc clears it', () => {
     let s = press(start(), '/').state;
     for (const c of 'run') s = press(s, c).state;
@@ -33,7 +51,7 @@ describe('top: keys and state', () => {
   it('uppercase keys plan actions; lowercase never do; read-only refuses them', () => {
     const s = start();
     expect(press(s, 'R').effect).toEqual({ type: 'action', key: 'R' });
-    expect(press(s, 'r').effect).toEqual({ type: 'refresh' });
+    expect(press(s, 'r').effect).toEqual({ type: 'refresh', fresh: true });
     expect(press(s, 'p').effect).toBeUndefined();
     const ro = press(start({ readOnly: true }), 'P');
     expect(ro.effect).toBeUndefined();

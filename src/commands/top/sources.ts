@@ -44,14 +44,16 @@ export function lockReleaser(ctx: Context) {
 }
 
 /**
- * Today's and tomorrow's day counters against the database (`serial show`), when this LoonFlow line
- * has serials and a database is configured; undefined otherwise (no Serials tab).
+ * Today's and tomorrow's day counters against the database (`serial show`) when a database is configured
+ * (undefined otherwise: no Serials tab). The line is known when the tab is first opened, from the schema
+ * if nothing says it (as `serial show`): a line without serials gets the sentence saying so, not an error.
  */
-export async function serialRows(ctx: Context): Promise<(() => Promise<SerialRow[]>) | undefined> {
+export function serialRows(ctx: Context): (() => Promise<SerialRow[] | string>) | undefined {
   if (ctx.config.databaseUrl.source.startsWith('default')) return undefined;
-  const [d, { LINE_FACTS }] = await Promise.all([ctx.deployment({ probe: false }), import('../../loonflow/lines.js')]);
-  if (!LINE_FACTS[d.line].serials) return undefined;
   return async () => {
+    const [d, { LINE_FACTS }] = await Promise.all([ctx.deployment(), import('../../loonflow/lines.js')]);
+    if (!LINE_FACTS[d.line].serials)
+      return `LoonFlow ${d.line} has no ticket serials (${d.detail}): they exist in LoonFlow 0.x-2.x only`;
     const [{ inspectDays }, { addDays, dateIn }] = await Promise.all([
       import('../../serial/inspect.js'),
       import('../../core/parse.js'),

@@ -59,7 +59,7 @@ export const top = defineCommand<Input>({
       import('../../core/mask.js'),
     ]);
     const takeCensus = () => census(broker, m, { idleTimeoutMs: replyWaitMs(ctx), signal: ctx.signal });
-    const serials = await serialRows(ctx);
+    const serials = serialRows(ctx);
     const observe = flowSource(broker, t);
     const source = new Collector({ broker, t, observe, census: takeCensus, locks: lockRows(ctx), serials });
     const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
