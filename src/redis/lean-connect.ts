@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import {
+  clusterRefused,
+  connectFailure,
+  connectRedis,
+  parseInfo,
+  selectFailure,
+  type RedisConnectOptions,
+} from './connect.js';
+import { leanRedis } from './lean-client.js';
+import { redisOptionsFromUrl } from './url.js';
+
+/**
+ * `connectRedis` with the lean client, in one round trip: AUTH, CLIENT SETNAME, PING, INFO and SELECT
+ * in one write, judged in the order ioredis' path judges them, so every failure gives the same error.
+ * Sentinel needs master discovery: that stays ioredis'.
+ *
+ * The client is returned as ioredis' `Redis` type: it stands in for it only in the code paths of the
+ * commands that opt in (`redis: 'lean'` in their spec), whose e2e tests run on it.
+ */
+export async function connectLeanRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
+  const base = redisOptionsFromUrl(url, opts.sentinelMaster, { tls: opts.tls });
+  if (base.sentinels) return connectRedis(url, opts);
+  const db = base.db ?? 0;
+  const client = leanRedis({ ...base, db, connectTimeout: opts.timeoutMs });
+  let socketError: Error | undefined;
+  client.on('error', (e: Error) => (socketError = e));
+  let opened: Awaited<ReturnType<typeof client.open>>;
+  try {
+    opened = await client.open([['PING'], ['INFO']]);
+    if (opened.replies[0] instanceof Error) throw opened.replies[0];
+  } catch (e) {
+    client.disconnect();
+    throw await connectFailure(e, socketError, url, base, opts);
+  }
+  const info = opened.replies[1];
+  if (parseInfo(Buffer.isBuffer(info) ? info.toString('utf8') : '').cluster_enabled === '1') {
+    client.disconnect();
+    throw clusterRefused(url, opts.role);
+  }
+  if (opened.selectError) {
+    client.disconnect();
+    throw selectFailure(opened.selectError, db, url, opts.role);
+  }
+  return client as unknown as Redis;
+}
