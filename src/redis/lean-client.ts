@@ -100,7 +100,7 @@ export class LeanCore extends EventEmitter {
   async request(name: string, args: Arg[], shape: 'string' | 'buffer' | 'object'): Promise<unknown> {
     const [reply] = this.sendRaw([[name, ...args]]);
     const r = await reply;
-    if (r instanceof Error) throw replyError(r, name, args);
+    if (r instanceof Error) throw replyError(r, { name, args });
     return shapeReply(r, shape);
   }
 

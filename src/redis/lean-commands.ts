@@ -45,7 +45,7 @@ export type NamedCommands<R> = { [K in NamedCommand]: (...args: CommandArgs) => 
 export function namedCommands<R>(send: (name: string, args: Arg[], shape: Shape) => R): NamedCommands<R> {
   const out: Partial<NamedCommands<R>> = {};
   for (const [method, shape] of Object.entries(NAMED) as [NamedCommand, Shape][]) {
-    const name = method.replace(/Buffer$/, '').toUpperCase();
+    const name = method.replace(/Buffer$/, ''); // lower case, as ioredis names it in errors
     out[method] = (...args) => send(name, flatArgs(args), shape);
   }
   return out as NamedCommands<R>;
@@ -56,9 +56,14 @@ export function flatArgs(args: CommandArgs): Arg[] {
   return args.flatMap((a): readonly Arg[] => (Array.isArray(a) ? (a as readonly Arg[]) : [a as Arg]));
 }
 
-/** A server error as ioredis reports it: the server's text exactly, and the command it answered. */
-export function replyError(e: Error, name: string, args: Arg[]): Error {
-  return Object.assign(e, { name: 'ReplyError', command: { name, args } });
+/** A server error reply, named as ioredis names it. */
+export class ReplyError extends Error {}
+ReplyError.prototype.name = 'ReplyError';
+
+/** A server error as ioredis reports it: the server's text exactly and (outside MULTI) the command it answered. */
+export function replyError(e: Error, command?: { name: string; args: Arg[] }): ReplyError {
+  const err = new ReplyError(e.message);
+  return command ? Object.assign(err, { command }) : err;
 }
 
 /** A reply in ioredis' shape; errors nested in arrays stay Error values, as in ioredis. */
@@ -69,6 +74,7 @@ export function shapeReply(r: Reply, shape: Shape): unknown {
     for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = shapeReply(flat[i + 1], 'string');
     return out;
   }
+  if (r instanceof Error) return replyError(r);
   if (Buffer.isBuffer(r)) return shape === 'buffer' ? r : r.toString('utf8');
   if (Array.isArray(r)) return r.map((x) => shapeReply(x, shape));
   return r;

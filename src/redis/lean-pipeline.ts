@@ -55,16 +55,20 @@ class PipelineCore {
     const exec = await replies[replies.length - 1];
     if (exec instanceof Error) {
       const previousErrors = queuedReplies.filter((r): r is Error => r instanceof Error);
-      throw Object.assign(replyError(exec, 'exec', []), { previousErrors });
+      throw Object.assign(replyError(exec, { name: 'exec', args: [] }), { previousErrors });
     }
     if (exec === null) return null;
     if (!Array.isArray(exec)) throw new Error(CONNECTION_CLOSED);
-    return exec.map((r, i) => this.result(r, i));
+    return exec.map((r, i) => this.result(r, i, true));
   }
 
-  private result(r: Reply, i: number): Result {
+  /** ioredis names the command in a pipeline's errors, not in those EXEC returns. */
+  private result(r: Reply, i: number, inExec = false): Result {
     const q = this.queued[i];
-    if (r instanceof Error) return [r.message === CONNECTION_CLOSED ? r : replyError(r, q.name, q.args)];
+    if (r instanceof Error) {
+      if (r.message === CONNECTION_CLOSED) return [r];
+      return [replyError(r, inExec ? undefined : { name: q.name, args: q.args })];
+    }
     return [null, shapeReply(r, q.shape)];
   }
 }
