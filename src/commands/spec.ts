@@ -73,8 +73,7 @@ export interface GroupSpec {
 /** Keeps the input type of a command next to its spec. */
 export function defineCommand<I>(spec: CommandSpec<I>): CommandSpec<I> {
   if (spec.redis !== 'lean') return spec;
-  const run = spec.run;
-  return { ...spec, run: (ctx, input) => ((ctx.redisKind = 'lean'), run(ctx, input)) };
+  return { ...spec, run: (ctx, input) => ((ctx.redisKind = 'lean'), spec.run(ctx, input)) };
 }
 
 /** `eta-before` -> `etaBefore`. */
