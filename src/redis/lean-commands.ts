@@ -33,6 +33,7 @@ export const NAMED = {
   smembersBuffer: 'buffer',
   srem: 'string',
   time: 'string',
+  ttl: 'string',
   type: 'string',
   zcard: 'string',
 } as const satisfies Record<string, Shape>;

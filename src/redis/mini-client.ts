@@ -19,6 +19,7 @@ interface Waiter {
  */
 export class MiniRedis {
   private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
   private readonly waiting: Waiter[] = [];
   private failure?: Error;
   /** The socket's own error (ECONNRESET, a TLS alert), which says more than "Connection is closed.". */
@@ -112,8 +113,21 @@ export class MiniRedis {
     this.socket.destroy();
   }
 
+  /** The byte before the last one received (CR LF may arrive split across two chunks). */
+  private byteBeforeLast(): number | undefined {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last.length >= 2) return last[last.length - 2];
+    const before = this.chunks.length > 1 ? this.chunks[this.chunks.length - 2] : this.buffer;
+    return before[before.length - 1];
+  }
+
   private onData(d: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, d]) : d;
+    this.chunks.push(d);
+    // Every reply ends in CR LF: a chunk that does not cannot complete one. Parsing (and joining) only
+    // then keeps a 50 MB reply from being copied again on every 64 KB that arrives.
+    if (d[d.length - 1] !== 0x0a || this.byteBeforeLast() !== 0x0d) return;
+    this.buffer = this.buffer.length || this.chunks.length > 1 ? Buffer.concat([this.buffer, ...this.chunks]) : d;
+    this.chunks = [];
     for (;;) {
       let parsed: ReturnType<typeof parseReply>;
       try {

@@ -1,6 +1,6 @@
 // The lean client (src/redis/lean-client.ts) against ioredis, on the same real Redis: every reply shape
 // the opted-in commands rely on, pipelines and transactions, and the errors of a failed connect.
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyRedisError } from '../../src/redis/errors.js';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   await redis.client.hset('h', 'a', '1', 'b', BYTES);
   await redis.client.rpush('l', 'x', BYTES);
   await redis.client.sadd('set', 'm1');
+  await redis.client.set('big', Buffer.alloc(5_000_000, BYTES));
 });
 afterAll(async () => {
   await Promise.all([lean?.quit(), io?.quit()]);
@@ -65,6 +66,7 @@ describe('replies have ioredis shapes', () => {
     ['hscanBuffer', (c) => c.hscanBuffer('h', '0', 'COUNT', 10)],
     ['lrangeBuffer', (c) => c.lrangeBuffer('l', 0, -1)],
     ['type', (c) => c.type('h')],
+    ['a 5 MB value of every byte', (c) => c.getBuffer('big')],
     ['nested arrays', (c) => c.call('EVAL', "return {1, 'a', {2, false, {'z'}}, redis.status_reply('OK')}", 0)],
     ['nested arrays as Buffers', (c) => c.callBuffer('EVAL', "return {1, {'a', {false}}}", 0)],
     ['an error inside an array', (c) => c.call('EVAL', "return {1, redis.error_reply('BOOM x')}", 0)],
@@ -174,6 +176,14 @@ describe('a failed connect gives the same error as with ioredis', () => {
   });
 });
 
+/** Writes `b` one byte per event-loop turn, so the client gets it in pieces. */
+async function dribble(s: Socket, b: Buffer): Promise<void> {
+  for (const byte of b) {
+    s.write(Buffer.from([byte]));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 describe('a server that closes the connection mid-command', () => {
   let server: Server;
   let port: number;
@@ -183,6 +193,7 @@ describe('a server that closes the connection mid-command', () => {
       s.on('data', (d) => {
         const text = d.toString('latin1');
         if (/LLEN/i.test(text)) return s.destroy();
+        if (/GET/i.test(text)) return void dribble(s, Buffer.from('$4\r\nab\r\n\r\n'));
         const n = (text.match(/(^|\r\n)\*\d+\r\n/g) ?? []).length;
         s.write('+OK\r\n'.repeat(n));
       }),
@@ -202,6 +213,12 @@ describe('a server that closes the connection mid-command', () => {
     });
     expect(l).toEqual({ ok: ['Connection is closed.', 'Connection is closed.'] });
     expect(l).toEqual(i);
+  });
+
+  it('a reply that arrives a byte at a time (CR and LF apart) is read whole', async () => {
+    const c = await connectLeanRedis(`redis://127.0.0.1:${port}`, opts);
+    expect(await c.get('k')).toBe('ab\r\n');
+    c.disconnect();
   });
 
   it('a pipeline cut short gives an error per command, as ioredis', async () => {
