@@ -20,7 +20,7 @@ import { redisOptionsFromUrl } from './url.js';
  */
 export async function connectLeanRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
   const base = redisOptionsFromUrl(url, opts.sentinelMaster, { tls: opts.tls });
-  if (base.sentinels) return connectRedis(url, opts);
+  if (base.sentinels || opts.sentinelMaster) return connectRedis(url, opts);
   const db = base.db ?? 0;
   const client = leanRedis({ ...base, db, connectTimeout: opts.timeoutMs });
   let socketError: Error | undefined;
