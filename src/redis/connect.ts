@@ -122,7 +122,7 @@ export function clusterRefused(url: string, role: string): UnavailableError {
   );
 }
 
-export function parseInfo(text: string): Record<string, string> {
+function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\r\n')) {
     const i = line.indexOf(':');

@@ -1,12 +1,5 @@
 import type { Redis } from 'ioredis';
-import {
-  clusterRefused,
-  connectFailure,
-  connectRedis,
-  parseInfo,
-  selectFailure,
-  type RedisConnectOptions,
-} from './connect.js';
+import type { RedisConnectOptions } from './connect.js';
 import { leanRedis } from './lean-client.js';
 import { redisOptionsFromUrl } from './url.js';
 
@@ -20,7 +13,8 @@ import { redisOptionsFromUrl } from './url.js';
  */
 export async function connectLeanRedis(url: string, opts: RedisConnectOptions): Promise<Redis> {
   const base = redisOptionsFromUrl(url, opts.sentinelMaster, { tls: opts.tls });
-  if (base.sentinels || opts.sentinelMaster) return connectRedis(url, opts);
+  // connect.js (and what explains a failure) is loaded only when needed: on failure, or for Sentinel.
+  if (base.sentinels || opts.sentinelMaster) return (await import('./connect.js')).connectRedis(url, opts);
   const db = base.db ?? 0;
   const client = leanRedis({ ...base, db, connectTimeout: opts.timeoutMs });
   let socketError: Error | undefined;
@@ -31,16 +25,16 @@ export async function connectLeanRedis(url: string, opts: RedisConnectOptions): 
     if (opened.replies[0] instanceof Error) throw opened.replies[0];
   } catch (e) {
     client.disconnect();
-    throw await connectFailure(e, socketError, url, base, opts);
+    throw await (await import('./connect.js')).connectFailure(e, socketError, url, base, opts);
   }
   const info = opened.replies[1];
-  if (parseInfo(Buffer.isBuffer(info) ? info.toString('utf8') : '').cluster_enabled === '1') {
+  if (Buffer.isBuffer(info) && /^cluster_enabled:1\r?$/m.test(info.toString('utf8'))) {
     client.disconnect();
-    throw clusterRefused(url, opts.role);
+    throw (await import('./connect.js')).clusterRefused(url, opts.role);
   }
   if (opened.selectError) {
     client.disconnect();
-    throw selectFailure(opened.selectError, db, url, opts.role);
+    throw (await import('./connect.js')).selectFailure(opened.selectError, db, url, opts.role);
   }
   return client as unknown as Redis;
 }

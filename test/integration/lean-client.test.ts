@@ -1,12 +1,15 @@
 // The lean client (src/redis/lean-client.ts) against ioredis, on the same real Redis: every reply shape
 // the opted-in commands rely on, pipelines and transactions, and the errors of a failed connect.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyRedisError } from '../../src/redis/errors.js';
 import { connectRedis } from '../../src/redis/connect.js';
 import { connectLeanRedis } from '../../src/redis/lean-connect.js';
-import { freePort, startPasswordRedis } from '../helpers/processes.js';
+import { freePort, startPasswordRedis, startPrivateRedis } from '../helpers/processes.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 import { TEST_REDIS_URL, withRedisDb } from '../helpers/services.js';
 
@@ -148,6 +151,31 @@ describe('a failed connect gives the same error as with ioredis', () => {
     const [l, i] = await connectErrors(withRedisDb(TEST_REDIS_URL, 99999));
     expect(l).toEqual(i);
     expect(l.exitCode).toBe(2);
+  });
+
+  it.skipIf(new URL(TEST_REDIS_URL).password)(
+    'a password the server does not need is no error (as ioredis)',
+    async () => {
+      const url = new URL(withRedisDb(TEST_REDIS_URL, redis.db));
+      url.password = 'needless';
+      const [l, i] = await connectErrors(url.toString());
+      expect(l).toEqual({ message: 'connected', exitCode: 0 });
+      expect(l).toEqual(i);
+    },
+  );
+
+  it('a server in Cluster mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loonctl-lean-cluster-'));
+    const server = await startPrivateRedis(['--cluster-enabled', 'yes', '--dir', dir]);
+    try {
+      const [l, i] = await connectErrors(`redis://127.0.0.1:${server.port}/0`);
+      expect(l).toEqual(i);
+      expect(l.message).toMatch(/runs in Redis Cluster mode/);
+      expect(l.exitCode).toBe(69);
+    } finally {
+      server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('on a server with a password', () => {
