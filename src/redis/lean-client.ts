@@ -7,6 +7,7 @@ import {
   type CommandArgs,
   flatArgs,
   replyError,
+  type Shape,
   shapeReply,
 } from './lean-commands.js';
 import type { Arg, Reply } from './resp.js';
@@ -97,7 +98,7 @@ export class LeanCore extends EventEmitter {
     return commands.map(() => Promise.reject(new Error(why)));
   }
 
-  async request(name: string, args: Arg[], shape: 'string' | 'buffer' | 'object'): Promise<unknown> {
+  async request(name: string, args: Arg[], shape: Shape): Promise<unknown> {
     const [reply] = this.sendRaw([[name, ...args]]);
     const r = await reply;
     if (r instanceof Error) throw replyError(r, { name, args });

@@ -17,15 +17,14 @@ export async function connectLeanRedis(url: string, opts: RedisConnectOptions): 
   if (base.sentinels || opts.sentinelMaster) return (await import('./connect.js')).connectRedis(url, opts);
   const db = base.db ?? 0;
   const client = leanRedis({ ...base, db, connectTimeout: opts.timeoutMs });
-  let socketError: Error | undefined;
-  client.on('error', (e: Error) => (socketError = e));
   let opened: Awaited<ReturnType<typeof client.open>>;
   try {
+    // A socket error while connecting comes back as the rejection itself (MiniRedis.handshake).
     opened = await client.open([['PING'], ['INFO']]);
     if (opened.replies[0] instanceof Error) throw opened.replies[0];
   } catch (e) {
     client.disconnect();
-    throw await (await import('./connect.js')).connectFailure(e, socketError, url, base, opts);
+    throw await (await import('./connect.js')).connectFailure(e, undefined, url, base, opts);
   }
   const info = opened.replies[1];
   if (Buffer.isBuffer(info) && /^cluster_enabled:1\r?$/m.test(info.toString('utf8'))) {
