@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisConnectOptions } from '../redis/connect.js';
 import type { Transport } from '../celery/transport.js';
 import type { Database } from '../db/connect.js';
 import type { TicketTable } from '../db/ticket-table.js';
@@ -20,6 +21,11 @@ export class Context {
   private readonly closers: (() => Promise<void> | void)[] = [];
   private closed = false;
   private readonly abortController = new AbortController();
+  /**
+   * Which client `redis()` and `broker()` open: `lean` (src/redis/lean-client.ts, without loading ioredis)
+   * for the commands whose spec says `redis: 'lean'`; Sentinel URLs get ioredis all the same.
+   */
+  redisKind: 'ioredis' | 'lean' = 'ioredis';
   /** Set by a command that handles signals itself (lock run forwards them to its child). */
   signalHandler?: (signal: SignalName) => void;
 
@@ -110,24 +116,30 @@ export class Context {
     this.closers.push(fn);
   }
 
-  private open(url: string, role: string): Promise<Redis> {
-    return this.connectRedis(url, role);
+  private async open(url: string, role: string): Promise<Redis> {
+    if (this.redisKind !== 'lean') return this.connectRedis(url, role);
+    const { connectLeanRedis } = await import('../redis/lean-connect.js');
+    return connectLeanRedis(url, this.connectOptions(role));
   }
 
   /**
    * A new client of its own (not shared, not closed by the context) with every connection setting:
-   * sentinel master and password, TLS files. For `lock run`'s reconnections.
+   * sentinel master and password, TLS files. For `lock run`'s reconnections. Always ioredis.
    */
   async connectRedis(url: string = this.config.redisUrl.value, role = 'redis'): Promise<Redis> {
     const { connectRedis } = await import('../redis/connect.js');
+    return connectRedis(url, this.connectOptions(role));
+  }
+
+  private connectOptions(role: string): RedisConnectOptions {
     const c = this.config;
-    return connectRedis(url, {
+    return {
       timeoutMs: c.timeoutMs.value,
       sentinelMaster: c.sentinelMaster.value,
       sentinelPassword: c.sentinelPassword.value,
       tls: { caFile: c.tlsCa.value, certFile: c.tlsCert.value, keyFile: c.tlsKey.value },
       role,
-    });
+    };
   }
 
   /** Closes everything that was opened. Safe to call twice; never throws. */

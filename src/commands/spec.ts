@@ -56,6 +56,11 @@ export interface CommandSpec<I = Record<string, unknown>> {
   looseArgs?: boolean;
   /** Arguments after `--` are passed on verbatim (lock run). */
   passThrough?: boolean;
+  /**
+   * `lean`: Redis through the lean client (src/redis/lean-client.ts), which skips loading ioredis. Only
+   * for commands whose code paths use what it offers (its e2e tests run on it): short, read-mostly ones.
+   */
+  redis?: 'lean';
   run(ctx: Context, input: I): Promise<CommandResult | undefined>;
 }
 
@@ -67,7 +72,8 @@ export interface GroupSpec {
 
 /** Keeps the input type of a command next to its spec. */
 export function defineCommand<I>(spec: CommandSpec<I>): CommandSpec<I> {
-  return spec;
+  if (spec.redis !== 'lean') return spec;
+  return { ...spec, run: (ctx, input) => ((ctx.redisKind = 'lean'), spec.run(ctx, input)) };
 }
 
 /** `eta-before` -> `etaBefore`. */

@@ -78,19 +78,18 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
     info = parseInfo(typeof infoText === 'string' ? infoText : '');
   } catch (e) {
     client.disconnect();
-    // "Connection is closed" says nothing; the error event carries the real reason.
-    const cause = lastError && /Connection is closed/.test(String((e as Error)?.message)) ? lastError : e;
-    if (/^NOPERM/.test(String((cause as Error)?.message))) throw redisUnavailable(cause, url, opts.role);
-    throw await explainConnectFailure(cause, url, base, opts.role, opts.timeoutMs);
+    throw await connectFailure(e, lastError, url, base, opts);
   }
   if (info.cluster_enabled === '1') {
     client.disconnect();
-    throw new UnavailableError(
-      `${opts.role} ${maskUrl(url)} runs in Redis Cluster mode: Redis Cluster is not supported`,
-      "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel Redis",
-    );
+    throw clusterRefused(url, opts.role);
   }
-  if (db !== 0) await selectDb(client, db, url, opts.role);
+  if (db !== 0) {
+    await client.select(db).catch((e: unknown) => {
+      client.disconnect();
+      throw selectFailure(e, db, url, opts.role);
+    });
+  }
   // Others read the db from the client (Celery's pidbox channel names it): say the one we selected.
   client.options.db = db;
   if (base.sentinels) {
@@ -102,6 +101,27 @@ export async function connectRedis(url: string, opts: RedisConnectOptions): Prom
   return client;
 }
 
+/** The error for a failed connect: NOPERM as such, else explained (TLS, a dropped connection, a password). */
+export async function connectFailure(
+  e: unknown,
+  socketError: unknown,
+  url: string,
+  base: RedisOptions,
+  opts: RedisConnectOptions,
+): Promise<UnavailableError> {
+  // "Connection is closed" says nothing; the socket's error carries the real reason.
+  const cause = socketError && /Connection is closed/.test(String((e as Error)?.message)) ? socketError : e;
+  if (/^NOPERM/.test(String((cause as Error)?.message))) return redisUnavailable(cause, url, opts.role);
+  return explainConnectFailure(cause, url, base, opts.role, opts.timeoutMs);
+}
+
+export function clusterRefused(url: string, role: string): UnavailableError {
+  return new UnavailableError(
+    `${role} ${maskUrl(url)} runs in Redis Cluster mode: Redis Cluster is not supported`,
+    "kombu's Redis transport, hence Celery's broker, has no Cluster support: use a standalone or Sentinel Redis",
+  );
+}
+
 function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\r\n')) {
@@ -111,18 +131,14 @@ function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-async function selectDb(client: Redis, db: number, url: string, role: string): Promise<void> {
-  try {
-    await client.select(db);
-  } catch (e) {
-    client.disconnect();
-    const msg = (e as Error)?.message ?? String(e);
-    if (/out of range|invalid DB index|ERR/i.test(msg) && !/NOAUTH|WRONGPASS/i.test(msg)) {
-      const hint = 'check the db number at the end of the URL';
-      throw new UsageError(`${role} ${maskUrl(url)}: the server has no database index ${db} (${msg})`, hint);
-    }
-    throw redisUnavailable(e, url, role);
+/** SELECT failed: a db the server lacks is a usage error, anything else is Redis being unavailable. */
+export function selectFailure(e: unknown, db: number, url: string, role: string): Error {
+  const msg = (e as Error)?.message ?? String(e);
+  if (/out of range|invalid DB index|ERR/i.test(msg) && !/NOAUTH|WRONGPASS/i.test(msg)) {
+    const hint = 'check the db number at the end of the URL';
+    return new UsageError(`${role} ${maskUrl(url)}: the server has no database index ${db} (${msg})`, hint);
   }
+  return redisUnavailable(e, url, role);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -1,110 +1,140 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { RedisOptions } from 'ioredis';
+import { encodeCommand, parseReply, type Arg, type Reply } from './resp.js';
 
-export type Reply = Buffer | number | null | Reply[] | Error;
+export type { Reply } from './resp.js';
+
+/** ioredis' words for a command on a connection that went away: the error classifiers know them. */
+export const CONNECTION_CLOSED = 'Connection is closed.';
+
+interface Waiter {
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+}
 
 /**
- * A minimal RESP2 client: one connection, commands in sequence, replies as Buffers.
- * Only for shell completion, which runs on every Tab press: importing ioredis alone costs
- * about as much as starting node, this costs nothing. Everything else uses ioredis.
+ * A minimal RESP2 connection: commands written in order, replies as Buffers (server errors as Error
+ * values). Shell completion uses it as it is (importing ioredis alone costs about as much as starting
+ * node, this costs nothing); the lean client (lean-client.ts) builds ioredis' reply shapes on it.
  */
 export class MiniRedis {
   private buffer: Buffer = Buffer.alloc(0);
-  private readonly waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  private chunks: Buffer[] = [];
+  private readonly waiting: Waiter[] = [];
   private failure?: Error;
+  /** The socket's own error (ECONNRESET, a TLS alert), which says more than "Connection is closed.". */
+  lastError?: Error;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly onEnd?: (socketError?: Error) => void,
+  ) {
     socket.on('data', (d: Buffer) => this.onData(d));
-    socket.on('error', (e) => this.fail(e));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    socket.on('error', (e) => (this.lastError ??= e));
+    socket.on('close', () => this.fail(new Error(CONNECTION_CLOSED)));
   }
 
   private fail(e: Error): void {
-    this.failure ??= e;
+    if (this.failure) return;
+    this.failure = e;
     for (const w of this.waiting.splice(0)) w.reject(e);
+    this.onEnd?.(this.lastError);
+  }
+
+  /** Whether the connection is gone (closed by either side). */
+  get ended(): boolean {
+    return this.failure !== undefined;
   }
 
   /**
-   * Connects, authenticates and selects the db from ioredis-style options (host/port or path, tls),
-   * all within `timeoutMs`. On any failure the socket is destroyed: a socket left open (a wrong
-   * password, a server that never answers) would keep the process, and the operator's Tab, waiting.
+   * Connects and sends `setup` in one write, all within `timeoutMs`; resolves with the connection and
+   * the setup's replies (errors as values). On any failure the socket is destroyed: a socket left open
+   * (a server that never answers) would keep the process, and the operator's Tab, waiting.
    */
-  static async open(opts: RedisOptions, timeoutMs: number): Promise<MiniRedis> {
+  static async handshake(
+    opts: RedisOptions,
+    timeoutMs: number,
+    setup: readonly (readonly Arg[])[],
+    onEnd?: (socketError?: Error) => void,
+  ): Promise<{ client: MiniRedis; replies: Reply[] }> {
+    let client: MiniRedis | undefined;
     let socket: Socket | undefined;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
     });
+    const run = async () => {
+      socket = await openSocket(opts, timeoutMs);
+      client = new MiniRedis(socket, onEnd);
+      return { client, replies: await Promise.all(client.send(setup)) };
+    };
     try {
-      return await Promise.race([MiniRedis.connectAndAuth(opts, timeoutMs, (s) => (socket = s)), expired]);
+      return await Promise.race([run(), expired]);
     } catch (e) {
       socket?.destroy();
-      throw e;
+      // A server that closed on us: its socket error (a TLS alert, a reset) is the real reason.
+      throw (e as Error)?.message === CONNECTION_CLOSED && client?.lastError ? client.lastError : e;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private static async connectAndAuth(
-    opts: RedisOptions,
-    timeoutMs: number,
-    created: (s: Socket) => void,
-  ): Promise<MiniRedis> {
-    const tls = opts.tls ? await import('node:tls') : undefined; // loaded only for rediss://
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s: Socket = opts.path
-        ? netConnect(opts.path)
-        : tls
-          ? tls.connect({ host: opts.host, port: opts.port, servername: opts.host, ...opts.tls })
-          : netConnect(opts.port ?? 6379, opts.host ?? '127.0.0.1');
-      created(s);
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new Error('connect timeout'));
-      }, timeoutMs);
-      s.once(opts.tls ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      s.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
-    const client = new MiniRedis(socket);
-    if (opts.password)
-      await client.call(...(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]));
-    if (opts.db) await client.call('SELECT', String(opts.db));
+  /** For completion: connects, authenticates and selects the db in one round; rejects on any error. */
+  static async open(opts: RedisOptions, timeoutMs: number): Promise<MiniRedis> {
+    const setup: Arg[][] = [];
+    if (opts.password) setup.push(opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password]);
+    if (opts.db) setup.push(['SELECT', opts.db]);
+    const { client, replies } = await MiniRedis.handshake(opts, timeoutMs, setup);
+    const failed = replies.find((r): r is Error => r instanceof Error);
+    if (failed) {
+      client.close();
+      throw failed;
+    }
     return client;
   }
 
+  /** Writes `commands` at once; one promise per reply (a server error resolves as an Error value). */
+  send(commands: readonly (readonly Arg[])[]): Promise<Reply>[] {
+    if (this.failure) return commands.map(() => Promise.reject(this.failure!));
+    const replies = commands.map(() => new Promise<Reply>((resolve, reject) => this.waiting.push({ resolve, reject })));
+    if (commands.length) this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    return replies;
+  }
+
   /** Sends one command; rejects on a Redis error reply. */
-  call(...args: (string | Buffer)[]): Promise<Reply> {
-    if (this.failure) return Promise.reject(this.failure);
-    const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-    for (const a of args) {
-      const b = typeof a === 'string' ? Buffer.from(a) : a;
-      parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-    }
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve: (r) => (r instanceof Error ? reject(r) : resolve(r)), reject });
-      this.socket.write(Buffer.concat(parts));
-    });
+  async call(...args: Arg[]): Promise<Reply> {
+    const [reply] = this.send([args]);
+    const r = await reply;
+    if (r instanceof Error) throw r;
+    return r;
   }
 
   close(): void {
     this.socket.destroy();
   }
 
+  /** The byte before the last one received (CR LF may arrive split across two chunks). */
+  private byteBeforeLast(): number | undefined {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last.length >= 2) return last[last.length - 2];
+    const before = this.chunks.length > 1 ? this.chunks[this.chunks.length - 2] : this.buffer;
+    return before[before.length - 1];
+  }
+
   private onData(d: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, d]) : d;
+    this.chunks.push(d);
+    // Every reply ends in CR LF: a chunk that does not cannot complete one. Parsing (and joining) only
+    // then keeps a 50 MB reply from being copied again on every 64 KB that arrives.
+    if (d[d.length - 1] !== 0x0a || this.byteBeforeLast() !== 0x0d) return;
+    this.buffer = this.buffer.length || this.chunks.length > 1 ? Buffer.concat([this.buffer, ...this.chunks]) : d;
+    this.chunks = [];
     for (;;) {
       let parsed: ReturnType<typeof parseReply>;
       try {
         parsed = parseReply(this.buffer, 0);
       } catch (e) {
         // Not Redis on the other end (an HTTP server, a TLS port): fail quietly, never throw from an event.
-        this.fail(e as Error);
+        this.lastError ??= e as Error;
         this.socket.destroy();
         return;
       }
@@ -115,39 +145,28 @@ export class MiniRedis {
   }
 }
 
-/** Parses one reply at `at`; undefined when the buffer does not hold all of it yet. */
-function parseReply(b: Buffer, at: number): { value: Reply; end: number } | undefined {
-  const eol = b.indexOf('\r\n', at);
-  if (eol === -1) return undefined;
-  const type = String.fromCharCode(b[at]);
-  const line = b.subarray(at + 1, eol).toString();
-  switch (type) {
-    case '+':
-      return { value: Buffer.from(line), end: eol + 2 };
-    case '-':
-      return { value: new Error(line), end: eol + 2 };
-    case ':':
-      return { value: Number(line), end: eol + 2 };
-    case '$': {
-      const n = Number(line);
-      if (n < 0) return { value: null, end: eol + 2 };
-      if (b.length < eol + 2 + n + 2) return undefined;
-      return { value: b.subarray(eol + 2, eol + 2 + n), end: eol + 2 + n + 2 };
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return { value: null, end: eol + 2 };
-      const items: Reply[] = [];
-      let pos = eol + 2;
-      for (let i = 0; i < n; i++) {
-        const item = parseReply(b, pos);
-        if (!item) return undefined;
-        items.push(item.value);
-        pos = item.end;
-      }
-      return { value: items, end: pos };
-    }
-    default:
-      throw new Error(`unexpected RESP type byte ${b[at]}`);
-  }
+/** A connected socket (TCP, unix or TLS: node:tls loaded only for rediss://), within `timeoutMs`. */
+async function openSocket(opts: RedisOptions, timeoutMs: number): Promise<Socket> {
+  const tls = opts.tls ? await import('node:tls') : undefined;
+  return new Promise<Socket>((resolve, reject) => {
+    const s: Socket = opts.path
+      ? netConnect(opts.path)
+      : tls
+        ? tls.connect({ host: opts.host, port: opts.port, ...opts.tls })
+        : netConnect(opts.port ?? 6379, opts.host ?? '127.0.0.1');
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('connect timeout'));
+    }, timeoutMs);
+    s.once(tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      s.setNoDelay(true);
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      s.destroy();
+      reject(e);
+    });
+  });
 }

@@ -9,6 +9,7 @@ type Found = Holder & { source: LockSource };
 
 export const lockList = defineCommand<{ match: string }>({
   path: ['lock', 'list'],
+  redis: 'lean',
   summary:
     'lock-like keys (SCAN): loonctl, redis-py, kombu unacked_mutex (also from the broker db), ' +
     'celery-once qo_*, python-redis-lock lock:*, Django :1:*',

@@ -5,6 +5,7 @@ import { holderJson, lockName, NAME_ARG, PREFIX, ttlText } from './shared.js';
 
 export const lockShow = defineCommand<{ name: string; prefix?: string }>({
   path: ['lock', 'show'],
+  redis: 'lean',
   summary: 'holder, TTL, fence and metadata of a lock',
   args: [NAME_ARG],
   options: [PREFIX],

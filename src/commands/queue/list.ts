@@ -10,6 +10,7 @@ type Input = ControlInput & { all?: boolean; workers: boolean; watch?: number | 
 
 export const queueList = defineCommand<Input>({
   path: ['queue', 'list'],
+  redis: 'lean',
   summary: 'every queue: ready messages per priority bucket, unacked, age of the oldest unacked',
   options: [
     { name: 'all', type: 'boolean', description: 'include internal queues (pidbox, celeryev)' },

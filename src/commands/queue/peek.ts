@@ -21,6 +21,7 @@ const rawLines = (list: Buffer[]): CommandResult => ({
 
 export const queuePeek = defineCommand<Input>({
   path: ['queue', 'peek'],
+  redis: 'lean',
   summary: 'messages in the order workers take them, decoded, without consuming them',
   args: [{ name: 'queue', required: true, complete: 'queues' }],
   options: [

@@ -5,6 +5,7 @@ import { transportOf } from './shared.js';
 
 export const queueShow = defineCommand<TransportInput & { taskId: string }>({
   path: ['queue', 'show'],
+  redis: 'lean',
   summary: 'find a task by id in any queue or in unacked and print all of it',
   args: [{ name: 'task-id', required: true }],
   options: TRANSPORT_OPTIONS,

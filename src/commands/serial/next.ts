@@ -17,6 +17,7 @@ interface Input extends SerialFormatInput, TicketTableInput {
 
 export const serialNext = defineCommand<Input>({
   path: ['serial', 'next'],
+  redis: 'lean',
   summary: 'reserve serials for a day, exactly as LoonFlow formats them, without ever repeating one',
   options: [
     {

@@ -17,6 +17,7 @@ const STATUS_TONE: Record<string, Tone> = { ok: 'ok', ahead: 'info', missing: 'w
 
 export const serialShow = defineCommand<DayInput & SerialFormatInput & TicketTableInput>({
   path: ['serial', 'show'],
+  redis: 'lean',
   summary: 'day counters against the database: value, TTL, rows, highest sequence, next serial, status',
   options: [...DAY_OPTIONS_WITH_LAST, ...SERIAL_FORMAT_OPTIONS, ...TICKET_TABLE_OPTIONS],
   examples: [

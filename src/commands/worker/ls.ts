@@ -6,6 +6,7 @@ import { CONTROL_OPTIONS, type ControlInput, mailboxOf, replyWaitMs } from './sh
 
 export const workerLs = defineCommand<ControlInput>({
   path: ['worker', 'ls'],
+  redis: 'lean',
   summary: 'every live worker (those that answer a ping within --timeout, default 1s): pid, concurrency, queues, tasks',
   options: CONTROL_OPTIONS,
   examples: [

@@ -1,0 +1,44 @@
+// Commands whose spec says redis: 'lean' never load ioredis; the others still do.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { loadedPackages } from '../helpers/loaded-packages.js';
+import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
+
+let redis: TestRedis;
+const dir = mkdtempSync(join(tmpdir(), 'loonctl-lean-'));
+beforeAll(async () => {
+  redis = await claimRedisDb();
+});
+afterAll(async () => {
+  await redis.release();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function packagesOf(args: string[]): Promise<{ code: number; packages: Set<string> }> {
+  const log = join(dir, `${args.slice(0, 2).join('-')}.log`);
+  writeFileSync(log, '');
+  const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
+  const r = await runCli(args, { nodeArgs: ['--import', hook], env: { LOONCTL_MODULE_LOG: log } });
+  return { code: r.code, packages: loadedPackages(readFileSync(log, 'utf8')) };
+}
+
+describe('the lean Redis client', () => {
+  it.each([
+    ['lock', 'list'],
+    ['queue', 'list', '--no-workers'],
+  ])('%s %s loads no ioredis', async (...args) => {
+    const r = await packagesOf([...args, '--redis-url', redis.url, '--broker-url', redis.url]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('commander');
+    expect(r.packages).not.toContain('ioredis');
+  });
+
+  it('a command that did not opt in (lock acquire) still loads ioredis', async () => {
+    const r = await packagesOf(['lock', 'acquire', 'lean-probe', '--ttl', '5s', '--redis-url', redis.url]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('ioredis');
+  });
+});
