@@ -3,8 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { Context, type SignalName } from './app/context.js';
 import { buildCommandTree } from './commands/build-program.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
-import { DESCRIPTION } from './commands/registry-tree.js';
-import { COMMANDS, GROUPS, optionConfigKeys } from './commands/registry.js';
+import { DESCRIPTION, GROUPS, LOADERS, loadSpecs } from './commands/catalog.js';
+import { CONFIG_KEYS } from './commands/config-keys.js';
 import { resolveInput } from './commands/resolve-input.js';
 import type { CommandSpec } from './commands/spec.js';
 import { type ConfigFlags, resolveConfig } from './core/config.js';
@@ -36,11 +36,19 @@ Exit codes: 0 ok, 1 problem found, 2 usage, 3 not found, 65 bad data, 69 unavail
 70 internal error, 74 cannot write output, 75 lock busy, 76 lock lost, 124 lock run --max-runtime,
 130 interrupted.`;
 
+/** Commander is about to print the top-level help of a program that holds only the commands a run named. */
+class NeedsEveryCommand extends Error {}
+
 /**
- * Builds the command tree from the registry: every command, or with `argv` only the groups it names
- * (any word of it that is a group name, so a global option's value never hides the group).
+ * The commander program: every command, or with `argv` only the specs of the groups and top-level commands
+ * it names (any word of it, so a global option's value never hides one); loading every spec costs more than
+ * running a light command (start-up is benchmarked). Top-level commands it does not name are there by name
+ * only, for "did you mean"; the top-level help lists them in full, so it needs the whole program.
  */
-export function buildProgram(argv?: readonly string[]): Command {
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  const named = argv && new Set(argv.slice(2));
+  const wanted = (name: string) => !named || named.has(name);
+  const specs = await loadSpecs(wanted);
   const program = new Command('loonctl');
   // Settings first: commander copies them only into subcommands created afterwards with .command().
   program
@@ -51,8 +59,13 @@ export function buildProgram(argv?: readonly string[]): Command {
     .description(DESCRIPTION)
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help');
-  const named = argv && new Set(argv.slice(2));
-  buildCommandTree(program, GLOBAL_OPTIONS, GROUPS, COMMANDS, runSpec, (g) => !named || named.has(g));
+  buildCommandTree(program, GLOBAL_OPTIONS, GROUPS, specs, runSpec);
+  const absent = LOADERS.filter((l) => !wanted(l.name) && !GROUPS.some((g) => g.name === l.name));
+  for (const l of absent) program.command(l.name, { hidden: !!l.hidden });
+  if (absent.length)
+    program.on('beforeHelp', () => {
+      throw new NeedsEveryCommand();
+    });
   program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
@@ -61,9 +74,9 @@ export function buildProgram(argv?: readonly string[]): Command {
  * The top-level help exactly as commander prints it to a pipe (80 columns, no colour): the source of
  * the generated `program-help.ts` that `--help` prints without loading commander.
  */
-export function programHelpText(): string {
+export async function programHelpText(): Promise<string> {
   let text = '';
-  const program = buildProgram(['node', 'loonctl']).configureOutput({
+  const program = (await buildProgram()).configureOutput({
     writeOut: (s) => (text += s),
     getOutHelpWidth: () => 80,
     getOutHasColors: () => false,
@@ -85,7 +98,7 @@ async function runSpec(spec: CommandSpec<never>, cmd: Command): Promise<void> {
   const format: Format | undefined = opts.json ? 'json' : opts.output;
   const out = await Output.create({ format, color: opts.color, quiet: opts.quiet, verbose: opts.verbose });
   running.out = out;
-  const config = resolveConfig(opts, process.env, optionConfigKeys());
+  const config = resolveConfig(opts, process.env, CONFIG_KEYS);
   const given = {
     args: cmd.processedArgs,
     opts: cmd.opts(),
@@ -173,6 +186,16 @@ function installSignals(): void {
   }
 }
 
+/** Parses and runs with the commands `argv` names; with all of them when it asks for the top-level help. */
+async function parse(argv: string[]): Promise<void> {
+  try {
+    await (await buildProgram(argv)).parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof NeedsEveryCommand)) throw err;
+    await (await buildProgram()).parseAsync(argv);
+  }
+}
+
 /** Runs the CLI; sets process.exitCode and lets the event loop end (no process.exit on success). */
 export async function run(argv: string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -181,10 +204,9 @@ export async function run(argv: string[]): Promise<void> {
     throw err;
   });
   installSignals();
-  const program = buildProgram(argv);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   try {
-    await program.parseAsync(argv);
+    await parse(argv);
   } catch (err) {
     if (running.interrupted) return;
     if (err instanceof CommanderError) {

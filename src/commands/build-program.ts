@@ -42,9 +42,8 @@ function addCommand(parent: Command, spec: CommandSpec<never>, runner: Runner): 
 }
 
 /**
- * The commander tree for the program: every group, and the command specs of the groups `expand` accepts
- * (all by default). The CLI expands only the groups named on its command line: building every command's
- * options costs more than parsing one (start-up is benchmarked).
+ * The commander tree for the program: every group, and under them and at the top the commands of `specs`
+ * (the CLI passes only the specs of the commands named on its command line: start-up is benchmarked).
  */
 export function buildCommandTree(
   program: Command,
@@ -52,7 +51,6 @@ export function buildCommandTree(
   groups: readonly GroupSpec[],
   specs: readonly CommandSpec<never>[],
   runner: Runner,
-  expand: (group: string) => boolean = () => true,
 ): Command {
   for (const o of globals) program.addOption(toOption(o));
   const groupCommands = new Map<string, Command>();
@@ -62,7 +60,6 @@ export function buildCommandTree(
     groupCommands.set(g.name, c);
   }
   for (const spec of specs) {
-    if (spec.path.length > 1 && !expand(spec.path[0])) continue;
     const parent = spec.path.length > 1 ? groupCommands.get(spec.path[0]) : program;
     if (!parent) throw new Error(`command ${spec.path.join(' ')} has no group`);
     addCommand(parent, spec, runner);

@@ -4,11 +4,10 @@ import type {
   OptionSpec as TreeOption,
   ValueKind,
 } from '../completion/tree.js';
+import { DESCRIPTION } from './catalog.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { COMMANDS, GROUPS } from './registry.js';
 import type { ArgSpec, Completion, OptionSpec } from './spec.js';
-
-const DESCRIPTION = 'Operate LoonFlow: ticket serials, Celery queues and locks in Redis, checked against the database.';
 
 function kindOf(complete: Completion | undefined, choices: readonly string[] | undefined): ValueKind {
   if (choices?.length) return { kind: 'choices', choices: [...choices] };
@@ -64,5 +63,3 @@ export function registryTree(): TreeNode {
   const version: TreeOption = { flags: ['-V', '--version'], description: 'print the version', value: { kind: 'flag' } };
   return node([], DESCRIPTION, [version, ...GLOBAL_OPTIONS.map(treeOption)], [], [...groups, ...top]);
 }
-
-export { DESCRIPTION };

@@ -98,13 +98,13 @@ describe('generated scripts', () => {
     expect(r.stderr).toMatch(/powershell.*bash, zsh, fish/);
   });
 
-  it('offers every option of every command (a new option can never be missing)', () => {
+  it('offers every option of every command (a new option can never be missing)', async () => {
     const bash = readFileSync(join(COMPLETIONS, 'loonctl.bash'), 'utf8');
-    const walk = (cmd: ReturnType<typeof buildProgram>) => {
+    const walk = (cmd: Awaited<ReturnType<typeof buildProgram>>) => {
       for (const o of cmd.options) if (!o.hidden && o.long) expect(bash).toContain(o.long);
       for (const c of cmd.commands) walk(c);
     };
-    walk(buildProgram());
+    walk(await buildProgram());
   });
 });
 
@@ -129,9 +129,9 @@ describe('bash (plain bash, COMP_WORDS/COMP_CWORD)', () => {
     writeFileSync(join(d, 'c.json'), JSON.stringify({ profiles: { prod: {}, staging: {}, prelive: {} } }));
     expect(bashComplete(['loonctl', '--config', join(d, 'c.json'), '--profile', 'pr'])).toEqual(['prelive', 'prod']);
   });
-  it('live queue names from Redis, internal queues left out', () => {
-    const queueCommands = buildProgram()
-      .commands.find((c) => c.name() === 'queue')!
+  it('live queue names from Redis, internal queues left out', async () => {
+    const queueCommands = (await buildProgram()).commands
+      .find((c) => c.name() === 'queue')!
       .commands.map((c) => c.name());
     const withQueueArg = queueCommands.filter((n) => ['peek', 'move', 'purge', 'stats', 'export'].includes(n));
     for (const sub of withQueueArg)
@@ -166,9 +166,9 @@ describe('zsh (zpty + compinit)', () => {
     expect(opts.descriptions.join('\n')).toMatch(/--output\s+-- output format/);
     expect(zshComplete('loonctl -o ').hits.sort()).toEqual(['json', 'jsonl', 'plain', 'table', 'wide']);
   });
-  it('live queue names', () => {
-    const hasPeek = buildProgram()
-      .commands.find((c) => c.name() === 'queue')!
+  it('live queue names', async () => {
+    const hasPeek = (await buildProgram()).commands
+      .find((c) => c.name() === 'queue')!
       .commands.some((c) => c.name() === 'peek');
     expect(zshComplete('loonctl queue peek ').hits.sort()).toEqual(hasPeek ? ['celery', 'loonflow', 'reports'] : []);
   });
@@ -187,9 +187,9 @@ describe('fish (complete -C)', () => {
     expect(fishComplete('loonctl -o j').map((s) => s.value)).toEqual(['json', 'jsonl']);
     expect(fishComplete('loonctl config show --ou')).toEqual([{ value: '--output', description: 'output format' }]);
   });
-  it('live queue names', () => {
-    const hasPeek = buildProgram()
-      .commands.find((c) => c.name() === 'queue')!
+  it('live queue names', async () => {
+    const hasPeek = (await buildProgram()).commands
+      .find((c) => c.name() === 'queue')!
       .commands.some((c) => c.name() === 'peek');
     expect(
       fishComplete('loonctl queue peek ')

@@ -16,3 +16,17 @@ export function loadedPackages(log: string): Set<string> {
   }
   return found;
 }
+
+/**
+ * Which of our source files a run of the built CLI loaded, from the module log: esbuild heads each source
+ * file it bundled into a chunk of dist/ with a `// src/<path>` comment (e.g. `src/commands/lock/list.ts`).
+ */
+export function loadedSources(log: string): Set<string> {
+  const found = new Set<string>();
+  for (const url of log.split('\n').filter(Boolean)) {
+    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
+    const text = readFileSync(fileURLToPath(url), 'utf8');
+    for (const m of text.matchAll(/^\/\/ (src\/\S+\.ts)$/gm)) found.add(m[1]);
+  }
+  return found;
+}
