@@ -43,6 +43,22 @@ export interface BroadcastResult {
 /** The sweep must never take a live broadcast for a leftover: keep every broadcast well under its age limit. */
 export const MAX_DEADLINE_MS = 30_000;
 
+/**
+ * Whether any client could receive a broadcast: workers PSUBSCRIBE (kombu's fanout_patterns), so only no
+ * pattern subscription on the server at all and no subscriber of the channel mean nobody. Then the census
+ * costs no second connection and no reply binding. When unsure (PUBSUB denied), assume someone listens.
+ */
+async function anyoneListens(redis: Redis, channel: string | Buffer): Promise<boolean> {
+  try {
+    const out = (await redis.pipeline().call('PUBSUB', 'NUMPAT').call('PUBSUB', 'NUMSUB', channel).exec()) ?? [];
+    const [[patErr, patterns], [subErr, numsub]] = out as [Error | null, unknown][];
+    if (patErr || subErr) return true;
+    return Number(patterns) > 0 || Number((numsub as unknown[])[1]) > 0;
+  } catch {
+    return true;
+  }
+}
+
 async function openReplyConnection(redis: Redis): Promise<Redis> {
   const dup = redis.duplicate();
   dup.on('error', () => {});
@@ -93,6 +109,10 @@ export async function broadcast(
   if (o.destination && o.destination.length === 0) throw new UsageError('an empty destination would reach no worker');
   if (o.signal?.aborted) throw new InterruptedError();
   const deadlineMs = Math.min(o.deadlineMs ?? o.idleTimeoutMs * 10, MAX_DEADLINE_MS);
+  if (!(await anyoneListens(redis, requestChannel(m)))) {
+    const none = { receivers: 0, replies: calls.map(() => []), unreadable: [], foreign: 0, deadlineHit: false };
+    return { startedAt: await redisNow(redis), ...none };
+  }
   const connecting = openReplyConnection(redis);
   connecting.catch(() => {});
   let conn: Redis | undefined;

@@ -26,8 +26,8 @@ export const queueList = defineCommand<Input>({
   ],
   examples: ['loonctl queue list', 'loonctl queue list --all --json', 'loonctl queue list --watch 5 --no-workers'],
   async run(ctx, o) {
-    const { broker, m, t } = await mailboxOf(ctx, o);
-    const [{ listQueues }, { census, consumersByQueue }] = await Promise.all([
+    const [{ broker, m, t }, { listQueues }, { census, consumersByQueue }] = await Promise.all([
+      mailboxOf(ctx, o),
       import('../../celery/list.js'),
       import('../../celery/control/census.js'),
     ]);

@@ -24,13 +24,12 @@ export async function mailboxOf(
   ctx: Context,
   o: ControlInput,
 ): Promise<{ t: Transport; m: Mailbox; broker: Awaited<ReturnType<Context['broker']>> }> {
-  const { makeMailbox } = await import('../../celery/control/names.js');
-  const t = await ctx.transport({
-    sep: o.sep,
-    prioritySteps: o.prioritySteps,
-    visibilityTimeoutMs: o.visibilityTimeout,
-  });
-  const broker = await ctx.broker();
+  // Connecting waits on the network: load the modules meanwhile.
+  const [{ makeMailbox }, t, broker] = await Promise.all([
+    import('../../celery/control/names.js'),
+    ctx.transport({ sep: o.sep, prioritySteps: o.prioritySteps, visibilityTimeoutMs: o.visibilityTimeout }),
+    ctx.broker(),
+  ]);
   return { t, m: makeMailbox(t, broker.options.db ?? 0, o.controlExchange), broker };
 }
 
