@@ -111,7 +111,7 @@ export async function openOutputFile(
       guard(async () => {
         if (typeof text !== 'string') {
           await drain();
-          for (let at = 0; at < text.length; ) at += (await fh.write(text, at)).bytesWritten;
+          for (let at = 0; at < text.length;) at += (await fh.write(text, at)).bytesWritten;
           return;
         }
         pending.push(text);

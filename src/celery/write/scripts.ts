@@ -217,7 +217,9 @@ local function rewrite_routing_key(s, new_json, sentinel)
     local q = str_close(s, found[k])
     if q then
       local head, tail = string.sub(s, 1, found[k] - 1), string.sub(s, q + 1)
-      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then return splice(s, found[k], q, new_json) end
+      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then
+        return splice(s, found[k], q, new_json)
+      end
     end
   end
   local fs, fe = routing_key_span(s)
