@@ -2,12 +2,16 @@ import type { Redis } from 'ioredis';
 import { type LoonError } from '../../core/errors.js';
 import { confirmWrites } from '../../redis/durability.js';
 import { pyJsonString } from '../pyjson.js';
+import { nextPageSize } from '../read.js';
 import { BULK_LOCK_TTL_MS, lockLost, type BulkKeys } from './bulk-lock.js';
 import { TAKE_WHOLE, TRIM_PAGE } from './chunk-scripts.js';
 import { rewriteRoutingKeyTo } from './routing.js';
 import type { BulkOptions, BulkResult } from './bulk.js';
 
-/** Messages per page read from pending and per transaction (about 1.5 MB of kombu messages). */
+/**
+ * Most messages per page read from pending and per transaction (about 1.5 MB of kombu messages); pages start
+ * at one message and double while they stay under PAGE_BYTES, so big messages never make a big page.
+ */
 const PAGE = 2000;
 /** Attempts at one page's transaction while the lock changes between WATCH and EXEC (extended meanwhile). */
 const RETRIES = 100;
@@ -46,8 +50,9 @@ export async function moveWhole(w: WholeMove): Promise<boolean> {
   await confirmWrites(redis);
   const value = Buffer.from(pyJsonString(w.queue), 'utf8');
   let untrimmed = 0; // read from pending's tail, not yet trimmed: where the next page starts
+  let size = 1;
   const read = () => {
-    const p = redis.lrangeBuffer(keys.pending, -(untrimmed + PAGE), -(untrimmed + 1));
+    const p = redis.lrangeBuffer(keys.pending, -(untrimmed + size), -(untrimmed + 1));
     p.catch(() => {}); // awaited below; never an unhandled rejection if the move stops first
     return p;
   };
@@ -67,6 +72,9 @@ export async function moveWhole(w: WholeMove): Promise<boolean> {
   for (;;) {
     const page = await next;
     untrimmed += page.length;
+    let bytes = 0;
+    for (const e of page) bytes += e.length;
+    size = nextPageSize(size, page.length, bytes, PAGE);
     const f: Page = { moved: [], kept: [], n: page.length, applied: Promise.resolve(false) };
     for (let i = page.length - 1; i >= 0; i--) {
       // Oldest first: the tail of the page is the oldest.
