@@ -180,22 +180,3 @@ describe('keys of an unexpected type (item 10)', () => {
     });
   });
 });
-
-describe('big messages, moved', () => {
-  it('unfiltered move of 24 x 3 MiB messages: pages read from pending bounded in bytes, every message moved', async () => {
-    await redis.flush();
-    const size = 3 * 1024 * 1024;
-    const other = big('big-n', size);
-    for (let i = 0; i < 24; i++) await redis.client.lpush('loonflow', other);
-    const pages: number[] = [];
-    const r = await bulkTake(measured(redis.client, pages), t, 'loonflow', {
-      mode: 'move',
-      filter: null,
-      dryRun: false,
-      dst: { queue: 'slow', keepRouting: false },
-    });
-    expect(r.done).toBe(24);
-    expect(await redis.client.llen('slow')).toBe(24);
-    expect(Math.max(...pages)).toBeLessThanOrEqual(PAGE_BYTES + size);
-  });
-});

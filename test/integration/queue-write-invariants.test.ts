@@ -228,12 +228,10 @@ describe('move rewrites only properties.delivery_info.routing_key', () => {
 });
 
 describe('unfiltered move: the in-Redis fast path', () => {
-  // Without a limit the whole bucket is moved in Node (move-whole.ts); with one, inside Redis (scripts.ts).
-  const moveAll = (limit?: number) =>
+  const moveAll = () =>
     bulkTake(redis.client, t, 'q', {
       mode: 'move',
       filter: null,
-      limit,
       dryRun: false,
       dst: { queue: 'dst', keepRouting: false },
     });
@@ -260,42 +258,36 @@ describe('unfiltered move: the in-Redis fast path', () => {
     expectRewritten(escaped, escapedMoved!, '"lo\\"on\\\\flow"');
   });
 
-  it.each([
-    ['in Node', undefined],
-    ['in Redis (--limit)', 1000],
-  ])(
-    '%s: the same bytes as the full parser (routing.ts) for varied messages, fast path and fallbacks alike',
-    async (_, limit) => {
-      type Env = { headers: Record<string, unknown>; properties: Record<string, unknown> & { delivery_info: object } };
-      const withEnv = (id: string, change: (env: Env) => void) => {
-        const env = JSON.parse(envelope({ id }).toString()) as Env;
-        change(env);
-        return Buffer.from(pyJsonDumps(env));
-      };
-      const msgs = [
-        envelope({ id: 'p2', args: ['工单', { a: [1, 2] }], kwargs: { note: 'x"y\\z' } }),
-        envelope({ id: 'p1', protocol: 1, priority: 5 }),
-        envelope({ id: 'pk', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95]) }),
-        envelope({ id: 'big', args: ['x'.repeat(200_000)] }),
-        withEnv('uni', (e) => (e.properties.delivery_info = { exchange: '', routing_key: 'очередь' })),
-        withEnv('empty', (e) => (e.properties.delivery_info = { exchange: '', routing_key: '' })),
-        withEnv('order', (e) => (e.properties.delivery_info = { routing_key: 'loonflow', exchange: 'celery' })),
-        withEnv('nested', (e) => (e.properties.delivery_info = { x: { y: 1 }, routing_key: 'loonflow' })),
-        withEnv('keyhdr', (e) => (e.headers.cache_key = 'k')),
-        withEnv('infohdr', (e) => (e.headers.debug_info = { routing_key: 'loonflow' })),
-        withEnv('esc', (e) => (e.headers.argsrepr = `("a\\"routing_key\\": \\"b", '{')`)),
-        withEnv('first', (e) => (e.properties = { delivery_info: e.properties.delivery_info, ...e.properties })),
-      ];
-      await redis.client.lpush('q', ...msgs);
-      expect((await moveAll(limit)).done).toBe(msgs.length);
-      // LPUSH put the first message deepest; the move keeps that order.
-      const moved = await all('dst');
-      expect(moved).toHaveLength(msgs.length);
-      [...msgs].reverse().forEach((raw, i) => {
-        expect(moved[i]!.equals(rewriteRoutingKey(raw, 'dst')!), raw.toString().slice(0, 80)).toBe(true);
-      });
-    },
-  );
+  it('the same bytes as the full parser (routing.ts) for varied messages, fast path and fallbacks alike', async () => {
+    type Env = { headers: Record<string, unknown>; properties: Record<string, unknown> & { delivery_info: object } };
+    const withEnv = (id: string, change: (env: Env) => void) => {
+      const env = JSON.parse(envelope({ id }).toString()) as Env;
+      change(env);
+      return Buffer.from(pyJsonDumps(env));
+    };
+    const msgs = [
+      envelope({ id: 'p2', args: ['工单', { a: [1, 2] }], kwargs: { note: 'x"y\\z' } }),
+      envelope({ id: 'p1', protocol: 1, priority: 5 }),
+      envelope({ id: 'pk', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95]) }),
+      envelope({ id: 'big', args: ['x'.repeat(200_000)] }),
+      withEnv('uni', (e) => (e.properties.delivery_info = { exchange: '', routing_key: 'очередь' })),
+      withEnv('empty', (e) => (e.properties.delivery_info = { exchange: '', routing_key: '' })),
+      withEnv('order', (e) => (e.properties.delivery_info = { routing_key: 'loonflow', exchange: 'celery' })),
+      withEnv('nested', (e) => (e.properties.delivery_info = { x: { y: 1 }, routing_key: 'loonflow' })),
+      withEnv('keyhdr', (e) => (e.headers.cache_key = 'k')),
+      withEnv('infohdr', (e) => (e.headers.debug_info = { routing_key: 'loonflow' })),
+      withEnv('esc', (e) => (e.headers.argsrepr = `("a\\"routing_key\\": \\"b", '{')`)),
+      withEnv('first', (e) => (e.properties = { delivery_info: e.properties.delivery_info, ...e.properties })),
+    ];
+    await redis.client.lpush('q', ...msgs);
+    expect((await moveAll()).done).toBe(msgs.length);
+    // LPUSH put the first message deepest; the move keeps that order.
+    const moved = await all('dst');
+    expect(moved).toHaveLength(msgs.length);
+    [...msgs].reverse().forEach((raw, i) => {
+      expect(moved[i]!.equals(rewriteRoutingKey(raw, 'dst')!), raw.toString().slice(0, 80)).toBe(true);
+    });
+  });
 
   it('a routing key already the destination keeps every byte', async () => {
     const env = JSON.parse(envelope({ id: 's1' }).toString());
@@ -306,27 +298,21 @@ describe('unfiltered move: the in-Redis fast path', () => {
     expect((await all('dst'))[0]!.equals(raw)).toBe(true);
   });
 
-  it.each([
-    ['in Node', undefined],
-    ['in Redis (--limit)', 5000],
-  ])(
-    '%s: runs longer than one step, stopped by a message it cannot rewrite: order kept, the rest left in place',
-    async (_, limit) => {
-      const good = Array.from({ length: 1203 }, (_, i) => envelope({ id: `g${i}` }));
-      const env = JSON.parse(envelope({ id: 'bad' }).toString());
-      delete env.properties.delivery_info.routing_key;
-      const bad = Buffer.from(pyJsonDumps(env));
-      const after = Array.from({ length: 7 }, (_, i) => envelope({ id: `h${i}` }));
-      // Oldest at the tail: the good ones are taken first, the bad one stops the fast path, and the window walk
-      // that takes over keeps it and moves the rest.
-      await redis.client.lpush('q', ...good, bad, ...after);
-      const r = await moveAll(limit);
-      expect(r.done).toBe(1203 + 7);
-      expect(r.failed).toHaveLength(1);
-      expect(ids(await all('q'))).toEqual(['bad']);
-      expect(ids(await all('dst'))).toEqual(ids([...good, ...after]).reverse());
-    },
-  );
+  it('runs longer than one step, stopped by a message it cannot rewrite: order kept, the rest left in place', async () => {
+    const good = Array.from({ length: 1203 }, (_, i) => envelope({ id: `g${i}` }));
+    const env = JSON.parse(envelope({ id: 'bad' }).toString());
+    delete env.properties.delivery_info.routing_key;
+    const bad = Buffer.from(pyJsonDumps(env));
+    const after = Array.from({ length: 7 }, (_, i) => envelope({ id: `h${i}` }));
+    // Oldest at the tail: the good ones are taken first, the bad one stops the fast path, and the window walk
+    // that takes over keeps it and moves the rest.
+    await redis.client.lpush('q', ...good, bad, ...after);
+    const r = await moveAll();
+    expect(r.done).toBe(1203 + 7);
+    expect(r.failed).toHaveLength(1);
+    expect(ids(await all('q'))).toEqual(['bad']);
+    expect(ids(await all('dst'))).toEqual(ids([...good, ...after]).reverse());
+  });
 });
 
 describe('requeue marks redelivered as kombu restore does', () => {

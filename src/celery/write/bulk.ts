@@ -15,7 +15,6 @@ import { TAKE_FROM_TAIL } from './scripts.js';
 import { BackupJournal, type BackupSink } from './backup-journal.js';
 import { acquireBulkLock, bulkKeys, type BulkKeys } from './bulk-lock.js';
 import { CHUNK, heldCount, returnHeld, walkChunks } from './chunked.js';
-import { moveWhole } from './move-whole.js';
 
 export interface BulkOptions {
   mode: 'move' | 'purge';
@@ -88,13 +87,13 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
     // Every step is atomic and counted only once a replica has it (Sentinel), so a re-run is always safe.
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     const base = o.mode === 'move' ? 'move' : 'remove';
-    // A filtered or backed-up run holds kept messages aside (chunked.ts), a whole-bucket move the bucket.
-    const holds = !!o.filter || !!o.backup || !!o.backupTo || wholeMove(o);
+    // Only a filtered or backed-up run holds kept messages aside (chunked.ts); a whole-run move holds none.
+    const holds = !!o.filter || !!o.backup || !!o.backupTo;
     throw interrupted(
       e,
       `${r.done} message(s) ${verb} before that; the step in flight (up to ${CHUNK * 2}) may or may not ` +
         'have been applied; ' +
-        (holds ? 'messages not yet moved or kept may still be held in loonctl:pending:/held: keys; ' : '') +
+        (holds ? 'messages examined and kept may still be held in a loonctl:held: key; ' : '') +
         'nothing is lost or duplicated',
       holds
         ? `run the same command again: it puts held messages back first, then ${base}s the rest`
@@ -174,10 +173,6 @@ async function walkBuckets(
       await returnHeld(redis, b.key, keys, token, what);
       r.recovered = (r.recovered ?? 0) + leftover;
     }
-    if (wholeMove(o)) {
-      const args = { redis, src: b.key, dst: dstKey, keys, token, queue: o.dst!.queue, o, r, what };
-      if (await moveWhole({ ...args, wrongType: () => wrongTypeMidway(dstKey, r) })) return;
-    }
     let budget = await redis.llen(b.key);
     if (!o.filter && !backedUp) {
       const before = r.scanned;
@@ -210,11 +205,6 @@ async function walkBuckets(
       what,
     });
   }
-}
-
-/** A move of every message with the routing key rewritten: done by moveWhole (move-whole.ts). */
-function wholeMove(o: BulkOptions): boolean {
-  return o.mode === 'move' && !o.filter && !o.backup && !o.backupTo && !o.dst!.keepRouting && o.limit === undefined;
 }
 
 /** Counts what a filtered move or purge would take, reading windows from the tail (changes nothing). */

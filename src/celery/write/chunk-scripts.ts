@@ -137,36 +137,3 @@ export const TOUCH_LOCK = new Script(
 if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`,
 );
-
-/**
- * Starts an unfiltered move of a whole bucket (move-whole.ts): renames the source to `pending` (O(1)), so the
- * logical queue is still source ++ pending ++ held. Only with pending and held empty and a destination that
- * is a list or absent. KEYS: source, pending, held, destination, lock. ARGV: token, lock TTL ms.
- * Returns the number of messages taken, -1 lock lost, -2 destination not a list, -3 pending or held in use.
- */
-export const TAKE_WHOLE = new Script(
-  'queue_take_whole_bucket',
-  `${PUSH_LUA}
-if not owned(KEYS[5], ARGV[1], ARGV[2]) then return -1 end
-local kind = redis.call('TYPE', KEYS[4]).ok
-if kind ~= 'list' and kind ~= 'none' then return -2 end
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return -3 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('RENAME', KEYS[1], KEYS[2])
-return redis.call('LLEN', KEYS[2])`,
-);
-
-/**
- * The end of one page's transaction in move-whole.ts (MULTI: LPUSH onto the destination, then this): takes
- * the page off pending's tail and holds the messages not moved, unless the destination is not a list (the
- * LPUSH before it failed: then nothing changes, and nothing is lost). KEYS: destination, pending, held.
- * ARGV: page size, how many were pushed, then the messages held (oldest first). Returns 1 done, 0 not a list.
- */
-export const TRIM_PAGE = new Script(
-  'queue_trim_moved_page',
-  `${PUSH_LUA}
-if tonumber(ARGV[2]) > 0 and redis.call('TYPE', KEYS[1]).ok ~= 'list' then return 0 end
-if #ARGV > 2 then push('LPUSH', KEYS[3], ARGV, 3, #ARGV) end
-redis.call('LTRIM', KEYS[2], 0, -tonumber(ARGV[1]) - 1)
-return 1`,
-);
