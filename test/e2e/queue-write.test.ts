@@ -117,6 +117,18 @@ describe('move and purge keep every message exactly once', () => {
     expect(await redis.client.llen('src')).toBe(0);
   }, 90_000);
 
+  it('a queue whose every message an interrupted run held aside is still found: the rerun puts them back', async () => {
+    await redis.flush();
+    // What a filtered purge killed after examining the whole bucket leaves: the source gone, all held.
+    const held = [0, 1, 2].map((i) => envelope({ id: `held${i}`, task: 'tasks.flow_hook_task' }));
+    await redis.client.lpush('loonctl:held:orphan', ...held);
+    const r = await cli('purge', 'orphan', '--task', 'tasks.send_*', '--yes', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ removed: 0, recovered: 3 });
+    expect(await redis.client.lrangeBuffer('orphan', 0, -1)).toEqual(held.toReversed());
+    expect(await redis.client.exists('loonctl:held:orphan')).toBe(0);
+  });
+
   it('while a producer pushes and a consumer pops, move and purge conserve every message', async () => {
     await redis.flush();
     await redis.client.sadd('_kombu.binding.loonflow', 'loonflow\x06\x16\x06\x16loonflow');
