@@ -153,6 +153,14 @@ export function needsYaml(raw: Buffer): boolean {
   return !yamlParse && raw.includes('application/x-yaml');
 }
 
+/**
+ * Whether a message decoded without the YAML parser has a YAML body (so decoding it again once the parser is
+ * loaded could tell more): checking after decoding spares a search of every message for the content type.
+ */
+export function missedYaml(m: DecodedMessage): boolean {
+  return !yamlParse && m.contentType === 'application/x-yaml';
+}
+
 /** Decodes the body bytes by content type; returns a note instead for pickle and msgpack. */
 function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown; note?: string; error?: string } {
   const text = () => bytes.toString('utf8');

@@ -3,7 +3,15 @@ import { expectingType } from '../redis/errors.js';
 import { redisNow, PAGE } from './read.js';
 import { nameOf } from './summary.js';
 import { NotFoundError } from '../core/errors.js';
-import { bindingPrefix, bucketKeys, isInternalQueue, queueLabel, unackedIndexKey, unackedKey } from './transport.js';
+import {
+  bindingPrefix,
+  bucketKeys,
+  bulkKeys,
+  isInternalQueue,
+  queueLabel,
+  unackedIndexKey,
+  unackedKey,
+} from './transport.js';
 import type { Transport } from './transport.js';
 
 export interface QueueInfo {
@@ -68,14 +76,21 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
   return { names: [...found.values()], declared };
 }
 
-/** Whether a queue exists: a bucket list with messages, or a name in a binding (compared byte for byte). */
+/**
+ * Whether a queue exists: a bucket list with messages, messages an interrupted move or purge held aside
+ * (its loonctl:pending/held keys: a whole-bucket move holds them all), or a name in a binding (compared byte
+ * for byte).
+ */
 export async function queueExists(
   redis: Redis,
   t: Transport,
   queue: Buffer,
 ): Promise<{ exists: boolean; declared: boolean }> {
   const p = redis.pipeline();
-  for (const b of bucketKeys(t, queue)) p.llen(b.key);
+  for (const b of bucketKeys(t, queue)) {
+    const held = bulkKeys(t, b.key);
+    p.llen(b.key).llen(held.pending).llen(held.held);
+  }
   const lens = (await p.exec()) ?? [];
   const { names, declared } = await discoverQueues(redis, t);
   const latin1 = queue.toString('latin1');

@@ -151,3 +151,19 @@ export function assertQueueDestination(name: string): void {
 export function isInternalQueue(name: string): boolean {
   return /\.celery\.pidbox$|\.reply\.celery\.pidbox$|^celeryev\./.test(name);
 }
+
+/** The keys a move or purge of one bucket works with (all under the transport's key prefix). */
+export interface BulkKeys {
+  /** Who is working on the bucket: `host pid random`. */
+  lock: Buffer;
+  /** The chunk taken from the tail that loonctl is deciding on (a whole-bucket move: the whole bucket). */
+  pending: Buffer;
+  /** Messages examined and kept, oldest at the tail; put back at the end. */
+  held: Buffer;
+}
+
+export function bulkKeys(t: Transport, bucketKey: Buffer): BulkKeys {
+  const name = bucketKey.subarray(t.keyPrefix.length);
+  const key = (what: string) => Buffer.concat([t.keyPrefix, Buffer.from(`loonctl:${what}:`), name]);
+  return { lock: key('bulk-lock'), pending: key('pending'), held: key('held') };
+}

@@ -5,7 +5,8 @@ import { OutputError, UsageError } from './errors.js';
 export interface OutputFile {
   /** Where the bytes are going now: `<path>.partial` until `commit()` when opened with `partial`. */
   readonly path: string;
-  write(text: string): Promise<void>;
+  /** A Buffer is written as it is (after any text gathered before it). */
+  write(text: string | Uint8Array): Promise<void>;
   /** fsync: everything written so far is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -108,6 +109,11 @@ export async function openOutputFile(
     path: target,
     write: (text) =>
       guard(async () => {
+        if (typeof text !== 'string') {
+          await drain();
+          for (let at = 0; at < text.length;) at += (await fh.write(text, at)).bytesWritten;
+          return;
+        }
         pending.push(text);
         size += text.length;
         if (size >= 65536) await drain();

@@ -7,6 +7,7 @@
 //        unfiltered move's per-message time); export with summaries vs
 //        `redis-cli --raw LRANGE` (target <= 3x; the floor is skipped at 10M, where redis-cli would hold the
 //        whole reply in memory); peak RSS of every child (target < 200 MB).
+// (argument 'unfiltered': only the export and unfiltered move lines, for iterating on them.)
 // write: requeue --unacked of 1,000 / 10,000 vs kombu's own restore_visible in Python.
 import { spawnSync } from 'node:child_process';
 import { BIN, benchRedis } from './lib.mjs';
@@ -14,7 +15,6 @@ import { BIN, benchRedis } from './lib.mjs';
 const bench = await benchRedis();
 if (!bench) process.exit(0);
 const { url: URL_, client: r } = bench;
-const DB = new URL(URL_).pathname.slice(1) || '0';
 const only = process.argv[2];
 
 function msg(i, queue = 'loonflow', task = i % 2 ? 'tasks.flow_hook_task' : 'tasks.send_ticket_notice') {
@@ -82,7 +82,7 @@ try {
     );
     await r.flushdb();
   }
-  if (!only || only === 'bulk') {
+  if (!only || only === 'bulk' || only === 'unfiltered') {
     /**
      * Filtered move of half of n, (untimed) back, then filtered purge of the same half; per-message times.
      * Linearity is judged against 100k measured just before (the machine's load drifts over a long run).
@@ -106,11 +106,11 @@ try {
     for (const n of SIZES) {
       const name = fmt(n);
       const target3 = n >= 100_000 ? 3 : undefined;
-      const paired = n > 100_000 ? await filtered(100_000) : undefined;
+      const paired = n > 100_000 && only !== 'unfiltered' ? await filtered(100_000) : undefined;
       // Export with summaries vs redis-cli reading the same list.
       await fill('loonflow', n);
       if (n < 10_000_000) {
-        const floor = timed('sh', ['-c', `redis-cli -n ${DB} --raw LRANGE loonflow 0 -1 > /dev/null`]);
+        const floor = timed('sh', ['-c', `redis-cli -u ${URL_} --raw LRANGE loonflow 0 -1 > /dev/null`]);
         const exp = loonctl('queue', 'export', 'loonflow', '-f', '/dev/null');
         console.log(
           `export ${name}: ${exp.ms.toFixed(0)} ms, ${us(exp.ms, n).toFixed(1)} us/message; ${versus(exp.ms / floor.ms, 'loonctl', `redis-cli --raw LRANGE (${floor.ms.toFixed(0)} ms)`, target3)}; ${rss(exp.rssMb)}`,
@@ -130,6 +130,7 @@ try {
         `move ${name}: ${mv.ms.toFixed(0)} ms, ${moveUs.toFixed(1)} us/message, moved ${fmt(moved)}; ${versus(mv.ms / floor, 'loonctl', `Redis LMOVE loop in Lua (${floor.toFixed(0)} ms)`, target3)}; ${rss(mv.rssMb)}`,
       );
       await r.flushdb();
+      if (only === 'unfiltered') continue;
       const f = await filtered(n);
       for (const [key, x] of Object.entries(f)) {
         const linear = paired

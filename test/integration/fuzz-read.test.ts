@@ -90,7 +90,7 @@ describe('fuzz: reads over random and hostile data change nothing and never fail
     const lines: string[] = [];
     const n = await read('export', () =>
       exportQueue(redis.client, t, Buffer.from('loonflow'), { filter: null, unacked: false }, (chunk) => {
-        lines.push(...chunk.split('\n').filter(Boolean));
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
       }),
     );
     expect(n).toBe(total);

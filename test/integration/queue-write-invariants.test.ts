@@ -5,6 +5,7 @@ import { makeTransport } from '../../src/celery/transport.js';
 import { bulkTake, type BulkResult } from '../../src/celery/write/bulk.js';
 import { purgeUnacked } from '../../src/celery/write/purge-unacked.js';
 import { restoreUnacked, type RestoreOptions } from '../../src/celery/write/restore.js';
+import { rewriteRoutingKey } from '../../src/celery/write/routing.js';
 import { envelope, unackedValue } from '../helpers/kombu.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
@@ -255,6 +256,37 @@ describe('unfiltered move: the in-Redis fast path', () => {
     const [lookMoved, escapedMoved] = await all('dst');
     expectRewritten(look, lookMoved!, '"loonflow"');
     expectRewritten(escaped, escapedMoved!, '"lo\\"on\\\\flow"');
+  });
+
+  it('the same bytes as the full parser (routing.ts) for varied messages, fast path and fallbacks alike', async () => {
+    type Env = { headers: Record<string, unknown>; properties: Record<string, unknown> & { delivery_info: object } };
+    const withEnv = (id: string, change: (env: Env) => void) => {
+      const env = JSON.parse(envelope({ id }).toString()) as Env;
+      change(env);
+      return Buffer.from(pyJsonDumps(env));
+    };
+    const msgs = [
+      envelope({ id: 'p2', args: ['工单', { a: [1, 2] }], kwargs: { note: 'x"y\\z' } }),
+      envelope({ id: 'p1', protocol: 1, priority: 5 }),
+      envelope({ id: 'pk', contentType: 'application/x-python-serialize', body: Buffer.from([0x80, 4, 0x95]) }),
+      envelope({ id: 'big', args: ['x'.repeat(200_000)] }),
+      withEnv('uni', (e) => (e.properties.delivery_info = { exchange: '', routing_key: 'очередь' })),
+      withEnv('empty', (e) => (e.properties.delivery_info = { exchange: '', routing_key: '' })),
+      withEnv('order', (e) => (e.properties.delivery_info = { routing_key: 'loonflow', exchange: 'celery' })),
+      withEnv('nested', (e) => (e.properties.delivery_info = { x: { y: 1 }, routing_key: 'loonflow' })),
+      withEnv('keyhdr', (e) => (e.headers.cache_key = 'k')),
+      withEnv('infohdr', (e) => (e.headers.debug_info = { routing_key: 'loonflow' })),
+      withEnv('esc', (e) => (e.headers.argsrepr = `("a\\"routing_key\\": \\"b", '{')`)),
+      withEnv('first', (e) => (e.properties = { delivery_info: e.properties.delivery_info, ...e.properties })),
+    ];
+    await redis.client.lpush('q', ...msgs);
+    expect((await moveAll()).done).toBe(msgs.length);
+    // LPUSH put the first message deepest; the move keeps that order.
+    const moved = await all('dst');
+    expect(moved).toHaveLength(msgs.length);
+    [...msgs].reverse().forEach((raw, i) => {
+      expect(moved[i]!.equals(rewriteRoutingKey(raw, 'dst')!), raw.toString().slice(0, 80)).toBe(true);
+    });
   });
 
   it('a routing key already the destination keeps every byte', async () => {

@@ -2,27 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LockBusyError, LockLostError } from '../../core/errors.js';
-import type { Transport } from '../transport.js';
 import { TAKE_OVER_LOCK, TOUCH_LOCK } from './chunk-scripts.js';
 
 /** A lock not extended for this long belongs to a run that is gone (each step and a timer extend it). */
 export const BULK_LOCK_TTL_MS = 60_000;
 
-/** The keys a filtered move or purge of one bucket works with (all under the transport's key prefix). */
-export interface BulkKeys {
-  /** Who is working on the bucket: `host pid random`. */
-  lock: Buffer;
-  /** The chunk taken from the tail that loonctl is deciding on. */
-  pending: Buffer;
-  /** Messages examined and kept, oldest at the tail; put back at the end. */
-  held: Buffer;
-}
-
-export function bulkKeys(t: Transport, bucketKey: Buffer): BulkKeys {
-  const name = bucketKey.subarray(t.keyPrefix.length);
-  const key = (what: string) => Buffer.concat([t.keyPrefix, Buffer.from(`loonctl:${what}:`), name]);
-  return { lock: key('bulk-lock'), pending: key('pending'), held: key('held') };
-}
+export { bulkKeys, type BulkKeys } from '../transport.js';
 
 export interface BulkLock {
   token: string;

@@ -56,6 +56,7 @@ return deleted`,
  * with string.find, so a large body costs one search; duplicate keys: the last wins, as in Python.
  */
 const ROUTING_KEY_SPAN_LUA = `
+local find, byte, sub = string.find, string.byte, string.sub
 local function ws(s, i)
   local _, e = string.find(s, '^[ \\t\\r\\n]*', i)
   return e + 1
@@ -146,43 +147,55 @@ local function real_routing_key(s)
   if type(d) ~= 'table' then return nil end
   return d.routing_key
 end
--- Where a name's tail (the name without its opening quote, so that the search does not stop at every
--- quote) occurs exactly once (plain search), else nil; returns where the quoted name starts.
-local function once(s, tail)
-  local a, b = string.find(s, tail, 1, true)
-  if not a or a == 1 or string.find(s, tail, b + 1, true) then return nil end
-  return a - 1
-end
--- Whether a quoted name at i (its closing quote at e) is followed by ': ' and the byte \`open\`.
-local function opens(s, i, e, open)
-  local q, c, sp, o = string.byte(s, e, e + 3)
-  return string.byte(s, i) == 34 and q == 34 and c == 58 and sp == 32 and o == open
-end
--- Where the first '{' or '}' from i is (0: none); two plain searches beat one pattern search.
-local function first_brace(s, i)
-  local a = string.find(s, '{', i, true)
-  local b = string.find(s, '}', i, true)
-  if a and b then return math.min(a, b) end
-  return a or b or 0
+-- Where \`needle\` occurs exactly once (plain search), else nil. The needles start with a byte that is
+-- rare in a message ('_' or 'p'), so memchr stops seldom; a needle found once means its full name is too.
+local function once(s, needle)
+  local a, b = find(s, needle, 1, true)
+  if not a or find(s, needle, b + 1, true) then return nil end
+  return a
 end
 -- The common case without decoding: no \\u escape (so every key is written plainly), "properties",
--- "delivery_info" and "routing_key" each once, in that order, with no brace between them (so each sits
--- directly in the one before). For any message kombu can consume that is the real field.
+-- "delivery_info" and "routing_key" each once, in that order, with no brace between them but the one
+-- delivery_info opens (so each sits directly in the one before). For any message kombu can consume that
+-- is the real field. Each test is one plain search (memchr in C); a message without a backslash skips two.
 local function plain_span(s)
-  if string.find(s, '\\\\u', 1, true) then return nil end
-  local p = once(s, 'properties"')
-  local d = p and once(s, 'delivery_info"')
-  local r = d and once(s, 'routing_key"')
-  if not (r and p < d and d < r) then return nil end
-  -- '"properties": {', '"delivery_info": {', '"routing_key": "', compared byte by byte (no copies).
-  if not (opens(s, p, p + 11, 123) and opens(s, d, d + 14, 123) and opens(s, r, r + 12, 34)) then return nil end
-  if first_brace(s, p + 15) < d or first_brace(s, d + 18) < r then return nil end
-  local q = string.find(s, '"', r + 16, true)
+  local bs = find(s, '\\\\', 1, true)
+  if bs and find(s, '\\\\u', bs, true) then return nil end
+  local r = once(s, '_key"')
+  local d = r and once(s, '_info"')
+  local p = d and once(s, 'properties"')
+  if not (p and p < d and d < r) then return nil end
+  -- Where the quoted names start: '"properties": {', '"delivery_info": {', '"routing_key": "' exactly there.
+  p, d, r = p - 1, d - 9, r - 8
+  if find(s, '"properties": {', p, true) ~= p then return nil end
+  if find(s, '"delivery_info": {', d, true) ~= d then return nil end
+  if find(s, '"routing_key": "', r, true) ~= r then return nil end
+  -- The only brace from properties' '{' to the routing key: delivery_info's '{' (at d + 17).
+  if find(s, '{', p + 15, true) ~= d + 17 then return nil end
+  local b = find(s, '{', d + 18, true)
+  if b and b < r then return nil end
+  b = find(s, '}', p + 15, true)
+  if b and b < r then return nil end
+  local q = find(s, '"', r + 16, true)
   if not q then return nil end
-  local bs = string.find(s, '\\\\', r + 16, true)
-  if bs and bs < q then q = str_close(s, r + 15) end
-  if not q then return nil end
+  if bs then
+    bs = find(s, '\\\\', r + 16, true)
+    if bs and bs < q then q = str_close(s, r + 15) end
+    if not q then return nil end
+  end
   return r + 15, q
+end
+-- s with bytes i..j replaced by new. struct.pack copies the head straight into the result: every Lua
+-- string is hashed over all its bytes when made, so a string.sub of the long head would cost as much again.
+local formats = {}
+local function splice(s, i, j, new)
+  if i == 1 then return new .. sub(s, j + 1) end
+  local f = formats[i]
+  if not f then
+    f = 'c' .. (i - 1) .. 'c0c0'
+    formats[i] = f
+  end
+  return struct.pack(f, s, new, sub(s, j + 1))
 end
 -- Otherwise: put a unique sentinel at a '"routing_key": "' found by plain search (last first) and keep the
 -- place only if cjson then reads the sentinel at properties.delivery_info.routing_key: the sentinel is
@@ -190,8 +203,8 @@ end
 local function rewrite_routing_key(s, new_json, sentinel)
   local ps, pe = plain_span(s)
   -- Already the destination's key (compared in place, no copy): the bytes stay as they are.
-  if ps and pe - ps + 1 == #new_json and string.find(s, new_json, ps, true) == ps then return s end
-  if ps then return string.sub(s, 1, ps - 1) .. new_json .. string.sub(s, pe + 1) end
+  if ps and pe - ps + 1 == #new_json and find(s, new_json, ps, true) == ps then return s end
+  if ps then return splice(s, ps, pe, new_json) end
   local found = {}
   local i = 1
   while true do
@@ -204,12 +217,14 @@ local function rewrite_routing_key(s, new_json, sentinel)
     local q = str_close(s, found[k])
     if q then
       local head, tail = string.sub(s, 1, found[k] - 1), string.sub(s, q + 1)
-      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then return head .. new_json .. tail end
+      if real_routing_key(head .. '"' .. sentinel .. '"' .. tail) == sentinel then
+        return splice(s, found[k], q, new_json)
+      end
     end
   end
   local fs, fe = routing_key_span(s)
   if not fs then return nil end
-  return string.sub(s, 1, fs - 1) .. new_json .. string.sub(s, fe + 1)
+  return splice(s, fs, fe, new_json)
 end
 `;
 

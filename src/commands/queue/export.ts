@@ -69,7 +69,7 @@ export const queueExport = defineCommand<Input>({
           refuseHint: 'pass --force to replace it',
         })
       : undefined;
-    const write = file ? (l: string) => file.write(l) : (l: string) => ctx.out.write(l);
+    const write = file ? (l: string | Buffer) => file.write(l) : (l: string | Buffer) => ctx.out.write(l);
     let written = 0;
     let n: number;
     try {

@@ -37,6 +37,12 @@ export const queueMove = defineCommand<Input>({
   ],
   async run(ctx, o) {
     if (o.src === o.dst) throw new UsageError('source and destination are the same queue');
+    // Loaded while the first round trips are under way.
+    const modules = Promise.all([
+      import('../../celery/filter.js'),
+      import('../../celery/write/bulk.js'),
+      import('../../celery/read.js'),
+    ]);
     const t = await transportOf(ctx, o);
     if (!(await queueExists(ctx, t, o.src)).exists) throw new NotFoundError(`no queue '${o.src}' in the broker`);
     if (!(await queueExists(ctx, t, o.dst)).declared) {
@@ -44,11 +50,7 @@ export const queueMove = defineCommand<Input>({
         `'${o.dst}' has no binding: no worker or producer has declared it, so nothing may consume what is moved there`,
       );
     }
-    const [{ makeFilter }, { bulkTake }, { bucketLengths }] = await Promise.all([
-      import('../../celery/filter.js'),
-      import('../../celery/write/bulk.js'),
-      import('../../celery/read.js'),
-    ]);
+    const [{ makeFilter }, { bulkTake }, { bucketLengths }] = await modules;
     const filter = makeFilter(filterSpec(o));
     const question = `Move ${filter ? 'matching ' : 'all '}messages from '${o.src}' to '${o.dst}'?`;
     if (!o.dryRun && !(await ctx.out.confirm(question, o.yes))) throw new ProblemFound('nothing moved');
