@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { envelope } from '../helpers/kombu.js';
 import { loadedPackages } from '../helpers/loaded-packages.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
@@ -34,6 +35,19 @@ describe('the lean Redis client', () => {
     expect(r.code).toBe(0);
     expect(r.packages).toContain('commander');
     expect(r.packages).not.toContain('ioredis');
+  });
+
+  it('queue move and queue export, which read and rewrite whole queues, load no ioredis', async () => {
+    await redis.client.lpush('lean-src', envelope({ id: 'lean-1', queue: 'lean-src' }));
+    const urls = ['--broker-url', redis.url, '--redis-url', redis.url];
+    const exp = await packagesOf(['queue', 'export', 'lean-src', '-f', join(dir, 'out.jsonl'), ...urls]);
+    expect(exp.code).toBe(0);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { queue: string }).queue)).toEqual(['lean-src']);
+    const mv = await packagesOf(['queue', 'move', 'lean-src', 'lean-dst', '--yes', ...urls]);
+    expect(mv.code).toBe(0);
+    expect(String(await redis.client.lindex('lean-dst', 0))).toMatch(/lean-1/);
+    for (const r of [exp, mv]) expect(r.packages).not.toContain('ioredis');
   });
 
   it('a command that did not opt in (lock acquire) still loads ioredis', async () => {

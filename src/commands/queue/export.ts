@@ -15,6 +15,7 @@ interface Input extends TransportInput, FilterInput {
 
 export const queueExport = defineCommand<Input>({
   path: ['queue', 'export'],
+  redis: 'lean',
   summary: 'JSON lines, one per message: the exact stored bytes (base64), where each was, and a decoded summary',
   args: [{ name: 'queue', required: true, complete: 'queues' }],
   options: [

@@ -16,6 +16,7 @@ interface Input extends TransportInput, FilterInput, WriteInput {
 
 export const queueMove = defineCommand<Input>({
   path: ['queue', 'move'],
+  redis: 'lean',
   summary:
     'move matching messages to another queue, keeping bucket and order; ' +
     'rewrites delivery_info.routing_key unless --keep-routing',
