@@ -1,21 +1,19 @@
 // `loonctl metrics` in OpenMetrics 1.0.0: --format openmetrics on stdout, and --listen answering each scrape
 // in the format its Accept header asks for, both encodings from one cached collection.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { envelope } from '../helpers/kombu.js';
-import { promtoolCheck, sampleValue } from '../helpers/metrics.js';
+import { listenMetrics, promtoolCheck, sampleValue, stopMetricsServers } from '../helpers/metrics.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 let redis: TestRedis;
-const servers: ChildProcess[] = [];
 beforeAll(async () => {
   redis = await claimRedisDb();
   await redis.client.lpush('loonflow', ...Array.from({ length: 7 }, (_, i) => envelope({ id: `m${i}` })));
 });
 afterAll(async () => {
-  for (const s of servers) if (s.exitCode === null && s.signalCode === null) s.kill('SIGKILL');
+  stopMetricsServers();
   await redis.release();
 });
 
@@ -50,17 +48,7 @@ describe('loonctl metrics in OpenMetrics', () => {
   });
 
   it('--listen answers by Accept header, both formats from the same cached collection', async () => {
-    const child = spawnCli(['metrics', ...urls(), '--cache', '1h', '--listen', '127.0.0.1:0']);
-    servers.push(child);
-    let err = '';
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-        err += d;
-        const m = /serving (http:\/\/\S+)\/metrics/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`metrics --listen exited ${code}: ${err}`)));
-    });
+    const { base, child } = await listenMetrics([...urls(), '--cache', '1h']);
     const scrape = (accept?: string) => fetch(`${base}/metrics`, { headers: accept ? { accept } : {} });
     const om = await scrape('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1');
     expect(om.headers.get('content-type')).toBe(OM);

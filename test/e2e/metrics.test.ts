@@ -1,23 +1,21 @@
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { createPgDatabase } from '../helpers/db.js';
 import { envelope, unackedValue } from '../helpers/kombu.js';
-import { parseExposition, promtoolCheck, sampleValue } from '../helpers/metrics.js';
+import { listenMetrics, parseExposition, promtoolCheck, sampleValue, stopMetricsServers } from '../helpers/metrics.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 import { createTicketTable, FIXTURE_TZ } from '../helpers/tickets.js';
 
 let redis: TestRedis;
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-metrics-'));
-const servers: ChildProcess[] = [];
 beforeAll(async () => {
   redis = await claimRedisDb();
 });
 afterAll(async () => {
-  for (const s of servers) if (s.exitCode === null && s.signalCode === null) s.kill('SIGKILL');
+  stopMetricsServers();
   await redis.release();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -32,22 +30,6 @@ const clean = async (...args: string[]) => {
   expect(promtoolCheck(r.stdout)).toEqual({ code: 0, output: '' });
   return r.stdout;
 };
-
-/** Starts `metrics --listen 127.0.0.1:0` and resolves with its base URL once it says where it serves. */
-export async function listen(args: string[]): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawnCli(['metrics', ...args, '--listen', '127.0.0.1:0']);
-  servers.push(child);
-  let err = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      const m = /serving (http:\/\/\S+)\/metrics/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`metrics --listen exited ${code}: ${err}`)));
-  });
-  return { base, child };
-}
 
 async function fill(): Promise<void> {
   await redis.flush();
@@ -220,7 +202,7 @@ describe('loonctl metrics', () => {
 
   it('--listen: concurrent scrapes share one collection, /metrics is promtool-clean, SIGTERM exits 0', async () => {
     await fill();
-    const { base, child } = await listen([...urls(), '--cache', '1h']);
+    const { base, child } = await listenMetrics([...urls(), '--cache', '1h']);
     const texts = await Promise.all(Array.from({ length: 12 }, () => fetch(`${base}/metrics`).then((r) => r.text())));
     for (const t of texts) expect(sampleValue(t, 'loonctl_collections_total')).toBe(1);
     expect(promtoolCheck(texts[0])).toEqual({ code: 0, output: '' });
@@ -235,7 +217,7 @@ describe('loonctl metrics', () => {
 
   it('--listen with a short cache collects again, and keeps counting enqueued messages', async () => {
     await fill();
-    const { base, child } = await listen([...urls(), '--cache', '0s', '--no-workers']);
+    const { base, child } = await listenMetrics([...urls(), '--cache', '0s', '--no-workers']);
     const first = await (await fetch(`${base}/metrics`)).text();
     await redis.client.lpush('loonflow', envelope({ id: 'late-1' }), envelope({ id: 'late-2' }));
     const second = await (await fetch(`${base}/metrics`)).text();

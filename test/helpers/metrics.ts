@@ -1,6 +1,7 @@
 // Reading loonctl's Prometheus text exposition back, and checking it with Prometheus' own promtool.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { spawnCli } from './cli.js';
 
 export interface ParsedSample {
   name: string;
@@ -55,4 +56,27 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+const listening: ChildProcess[] = [];
+
+/** Starts `metrics --listen 127.0.0.1:0` and resolves with its base URL once it says where it serves. */
+export async function listenMetrics(args: string[]): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawnCli(['metrics', ...args, '--listen', '127.0.0.1:0']);
+  listening.push(child);
+  let err = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const m = /serving (http:\/\/\S+)\/metrics/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`metrics --listen exited ${code}: ${err}`)));
+  });
+  return { base, child };
+}
+
+/** Kills every `metrics --listen` a test left running (for afterAll). */
+export function stopMetricsServers(): void {
+  for (const s of listening.splice(0)) if (s.exitCode === null && s.signalCode === null) s.kill('SIGKILL');
 }
