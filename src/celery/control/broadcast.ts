@@ -43,6 +43,11 @@ export interface BroadcastResult {
 /** The sweep must never take a live broadcast for a leftover: keep every broadcast well under its age limit. */
 export const MAX_DEADLINE_MS = 30_000;
 
+function noReplies(startedAt: number, calls: number): BroadcastResult {
+  const replies = Array.from({ length: calls }, () => []);
+  return { startedAt, receivers: 0, replies, unreadable: [], foreign: 0, deadlineHit: false };
+}
+
 /**
  * Whether any client could receive a broadcast: workers PSUBSCRIBE (kombu's fanout_patterns), so only no
  * pattern subscription on the server at all and no subscriber of the channel mean nobody. Then the census
@@ -109,10 +114,7 @@ export async function broadcast(
   if (o.destination && o.destination.length === 0) throw new UsageError('an empty destination would reach no worker');
   if (o.signal?.aborted) throw new InterruptedError();
   const deadlineMs = Math.min(o.deadlineMs ?? o.idleTimeoutMs * 10, MAX_DEADLINE_MS);
-  if (!(await anyoneListens(redis, requestChannel(m)))) {
-    const none = { receivers: 0, replies: calls.map(() => []), unreadable: [], foreign: 0, deadlineHit: false };
-    return { startedAt: await redisNow(redis), ...none };
-  }
+  if (!(await anyoneListens(redis, requestChannel(m)))) return noReplies(await redisNow(redis), calls.length);
   const connecting = openReplyConnection(redis);
   connecting.catch(() => {});
   let conn: Redis | undefined;
@@ -141,14 +143,7 @@ export async function broadcast(
     const expires = startedAt + Math.max(o.idleTimeoutMs, deadlineMs) / 1000;
     const requests = calls.map((c) => newRequest(c.method, c.arguments ?? {}, o.destination ?? null, oid, expires));
     const byTicket = new Map(requests.map((r, i) => [r.ticket, i]));
-    const res: BroadcastResult = {
-      startedAt,
-      receivers: 0,
-      replies: calls.map(() => []),
-      unreadable: [],
-      foreign: 0,
-      deadlineHit: false,
-    };
+    const res = noReplies(startedAt, calls.length);
     bound = { member, listKey };
     const p = redis.multi();
     p.sadd(replyBindingKey(m), member);
