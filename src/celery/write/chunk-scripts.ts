@@ -14,15 +14,23 @@ local function push(cmd, key, els, from, to)
     redis.call(cmd, key, unpack(els, i, math.min(i + 999, to)))
   end
 end
--- RPOP/LPOP with a count need Redis 6.2: pop one at a time.
+-- Up to n elements off a list's tail ('RPOP', oldest first) or head ('LPOP', head first), as that many pops
+-- would give them: one LRANGE and one LTRIM (RPOP/LPOP with a count need Redis 6.2; a call per element
+-- costs more than the rest of the step).
 local function pop(cmd, key, n)
-  local els = {}
-  for i = 1, n do
-    local el = redis.call(cmd, key)
-    if not el then break end
-    els[i] = el
+  if n <= 0 then return {} end
+  if cmd == 'LPOP' then
+    local els = redis.call('LRANGE', key, 0, n - 1)
+    if #els > 0 then redis.call('LTRIM', key, #els, -1) end
+    return els
   end
-  return els
+  local els = redis.call('LRANGE', key, -n, -1)
+  local m = #els
+  if m == 0 then return els end
+  redis.call('LTRIM', key, 0, -m - 1)
+  local out = {}
+  for i = 1, m do out[i] = els[m + 1 - i] end
+  return out
 end
 local function owned(lock, token, ttl)
   if redis.call('GET', lock) ~= token then return false end
@@ -56,7 +64,16 @@ if moving then
   if kind ~= 'list' and kind ~= 'none' then return {2} end
 end
 local taken = 0
-if n > 0 then
+if n > 0 and not string.find(decisions, '[kt]') then
+  -- Every pending message is taken with new bytes: nothing of pending is needed but its length.
+  redis.call('DEL', KEYS[2])
+  taken = n
+  if moving then
+    for i = 8, 7 + n, 1000 do
+      redis.call('LPUSH', KEYS[4], unpack(ARGV, i, math.min(i + 999, 7 + n)))
+    end
+  end
+elseif n > 0 then
   local els = pop('RPOP', KEYS[2], n)
   local kept, out = {}, {}
   local r = 8

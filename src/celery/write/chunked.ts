@@ -11,7 +11,7 @@ import type { BackupJournal } from './backup-journal.js';
 import { JOURNAL_TTL_S } from './backup-journal.js';
 import { BULK_LOCK_TTL_MS, lockLost, type BulkKeys } from './bulk-lock.js';
 import { RETURN_HELD, TAKE_CHUNK } from './chunk-scripts.js';
-import { rewriteRoutingKey } from './routing.js';
+import { routingKeyRewriter } from './routing.js';
 import type { BulkOptions, BulkResult } from './bulk.js';
 
 /** Most messages in one chunk (also bounded to about PAGE_BYTES by their sizes). */
@@ -60,6 +60,7 @@ export async function walkChunks(w: ChunkWalk): Promise<void> {
   let plan = NO_PLAN;
   let size = w.firstChunk;
   let open: { window: string; key: Buffer } | undefined;
+  const rewrite = o.mode === 'move' && !o.dst!.keepRouting ? routingKeyRewriter(o.dst!.queue) : undefined;
   for (;;) {
     const stop = r.matched >= w.limit || w.budget <= 0 || o.signal?.aborted;
     const want = stop ? 0 : Math.min(size, w.budget);
@@ -88,7 +89,7 @@ export async function walkChunks(w: ChunkWalk): Promise<void> {
     let bytes = 0;
     for (const e of chunk) bytes += e.length;
     size = nextPageSize(size, chunk.length, bytes, CHUNK);
-    plan = await decide(w, chunk);
+    plan = await decide(w, chunk, rewrite);
     r.scanned += chunk.length;
     o.progress?.(r.scanned);
     if (plan.records.length) {
@@ -99,7 +100,11 @@ export async function walkChunks(w: ChunkWalk): Promise<void> {
 }
 
 /** Keep ('k'), take ('t') or take with a rewritten routing key ('r') each message of a chunk, oldest first. */
-async function decide(w: ChunkWalk, chunk: Buffer[]): Promise<Plan> {
+async function decide(
+  w: ChunkWalk,
+  chunk: Buffer[],
+  rewrite: ((raw: Buffer) => Buffer | null) | undefined,
+): Promise<Plan> {
   const { o, r } = w;
   const backedUp = !!w.recordBase;
   const plan: Plan = { decisions: '', rewritten: [], records: [], shas: [] };
@@ -121,8 +126,8 @@ async function decide(w: ChunkWalk, chunk: Buffer[]): Promise<Plan> {
     }
     r.matched++;
     const position = r.scanned + i;
-    if (o.mode === 'move' && !o.dst!.keepRouting) {
-      const rewritten = rewriteRoutingKey(raw, o.dst!.queue);
+    if (rewrite) {
+      const rewritten = rewrite(raw);
       if (!rewritten) {
         r.failed.push({ position, reason: 'no delivery_info.routing_key to rewrite (use --keep-routing)' });
         decisions += 'k';

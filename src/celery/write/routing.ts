@@ -1,4 +1,5 @@
 import { pyJsonString } from '../pyjson.js';
+import { plainRoutingKeySpan } from './routing-span.js';
 import { applySplices, memberAt, parseObjectSpans, type JsonObjectSpan, type Splice } from '../json-spans.js';
 
 /**
@@ -7,11 +8,27 @@ import { applySplices, memberAt, parseObjectSpans, type JsonObjectSpan, type Spl
  * written as kombu's Python json writes strings. Null when that field is absent or not a string.
  */
 export function rewriteRoutingKey(raw: Buffer, queue: string): Buffer | null {
-  const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
-  const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
-  if (!v?.isString) return null;
-  const value = Buffer.from(pyJsonString(queue), 'utf8').toString('latin1');
-  return Buffer.from(text.slice(0, v.start) + value + text.slice(v.end), 'latin1');
+  return routingKeyRewriter(queue)(raw);
+}
+
+/**
+ * `rewriteRoutingKey` for one destination, for many messages: the common kombu shape is found by plain
+ * searches (routing-span.ts), anything else is parsed. A message already bearing the key keeps its bytes.
+ */
+export function routingKeyRewriter(queue: string): (raw: Buffer) => Buffer | null {
+  const value = Buffer.from(pyJsonString(queue), 'utf8');
+  return (raw) => {
+    const span = plainRoutingKeySpan(raw);
+    if (span) {
+      const [open, close] = span;
+      if (close + 1 - open === value.length && raw.compare(value, 0, value.length, open, close + 1) === 0) return raw;
+      return Buffer.concat([raw.subarray(0, open), value, raw.subarray(close + 1)]);
+    }
+    const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
+    const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
+    if (!v?.isString) return null;
+    return Buffer.from(text.slice(0, v.start) + value.toString('latin1') + text.slice(v.end), 'latin1');
+  };
 }
 
 /** Sets `"redelivered": true` in one object: the value replaced in place, or the member appended. */
