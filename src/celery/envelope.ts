@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { lazyZlib } from '../core/lazy-builtins.js';
 
 /** Where a Celery task message came from inside kombu's envelope, decoded as far as it can be. */
 export interface DecodedMessage {
@@ -270,7 +270,7 @@ export function decodeMessage(raw: Buffer): DecodedMessage {
       return m;
     }
     try {
-      bytes = inflateSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
+      bytes = lazyZlib().inflateSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       m.error =

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { lazyCrypto } from '../core/lazy-builtins.js';
 
 /**
  * A token in redis-py's shape: 32 lowercase hex characters (122 random bits). randomUUID draws from a
  * buffered pool: cheaper than randomBytes on every acquire. Version nibble 4: never taken for a uuid1.
  */
 export function newToken(): string {
-  return randomUUID().replace(/-/g, '');
+  return lazyCrypto().randomUUID().replace(/-/g, '');
 }
 
 export function isToken(s: string): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { lazyCrypto } from '../core/lazy-builtins.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -6,12 +6,15 @@ import type { Redis } from 'ioredis';
  * know it yet (first call after a restart). One round trip in the common case.
  */
 export class Script {
-  readonly sha: string;
+  private digest: string | undefined;
   constructor(
     readonly name: string,
     readonly source: string,
-  ) {
-    this.sha = createHash('sha1').update(source).digest('hex');
+  ) {}
+
+  /** Made on first use: defining a script loads no crypto. */
+  get sha(): string {
+    return (this.digest ??= lazyCrypto().createHash('sha1').update(this.source).digest('hex'));
   }
 
   async run(client: Redis, keys: (string | Buffer)[], args: (string | Buffer | number)[]): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { lazyCrypto } from '../../core/lazy-builtins.js';
 import { pyJsonDumps } from '../pyjson.js';
 import { exchangeName, replyExchangeName, type Mailbox } from './names.js';
 
@@ -25,7 +25,15 @@ export function newRequest(
   oid: string | null,
   expires: number,
 ): ControlRequest {
-  return { method, arguments: args, destination, oid, ticket: randomUUID(), expires, deliveryTag: randomUUID() };
+  return {
+    method,
+    arguments: args,
+    destination,
+    oid,
+    ticket: lazyCrypto().randomUUID(),
+    expires,
+    deliveryTag: lazyCrypto().randomUUID(),
+  };
 }
 
 /** A float that Python's json writes with a fraction (the `expires` header is `time() + timeout`). */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { lazyCrypto } from '../../core/lazy-builtins.js';
 import type { Transport } from '../transport.js';
 
 /**
@@ -74,7 +74,7 @@ export const OID_PREFIX = 'loonctl-';
 
 /** A recognisable reply id: `loonctl-<unix seconds>-<random>`, so a later run can sweep a killed one's leftovers. */
 export function makeOid(nowS: number): string {
-  return `${OID_PREFIX}${Math.floor(nowS)}-${randomBytes(8).toString('hex')}`;
+  return `${OID_PREFIX}${Math.floor(nowS)}-${lazyCrypto().randomBytes(8).toString('hex')}`;
 }
 
 /** The time an oid was made, or null when it is not loonctl's. */
