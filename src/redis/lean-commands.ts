@@ -60,7 +60,12 @@ export function namedCommands<R>(send: (name: string, args: Arg[], shape: Shape)
 
 /** ioredis accepts arrays among the arguments (`mget(['a', 'b'])`) and sends them flattened. */
 export function flatArgs(args: CommandArgs): Arg[] {
-  return args.flatMap((a): readonly Arg[] => (Array.isArray(a) ? (a as readonly Arg[]) : [a as Arg]));
+  const out: Arg[] = [];
+  for (const a of args) {
+    if (Array.isArray(a)) out.push(...(a as readonly Arg[]));
+    else out.push(a as Arg);
+  }
+  return out;
 }
 
 /** A server error reply, named as ioredis names it. */

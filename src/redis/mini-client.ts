@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { RedisOptions } from 'ioredis';
-import { encodeCommand, parseReply, type Arg, type Reply } from './resp.js';
+import { encodeCommands, parseReply, type Arg, type Reply } from './resp.js';
 
 export type { Reply } from './resp.js';
 
@@ -97,7 +97,7 @@ export class MiniRedis {
   send(commands: readonly (readonly Arg[])[]): Promise<Reply>[] {
     if (this.failure) return commands.map(() => Promise.reject(this.failure!));
     const replies = commands.map(() => new Promise<Reply>((resolve, reject) => this.waiting.push({ resolve, reject })));
-    if (commands.length) this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    if (commands.length) this.socket.write(encodeCommands(commands));
     return replies;
   }
 
