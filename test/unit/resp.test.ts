@@ -49,7 +49,7 @@ describe('RESP', () => {
       'error ERR bad é',
       '0',
       '-42',
-      String(12345678901234567890),
+      String(Number('12345678901234567890')),
       JSON.stringify(Buffer.from('')),
       'null',
       JSON.stringify(Buffer.from('a\r\nb')),
