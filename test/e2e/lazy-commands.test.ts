@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { loadedSources } from '../helpers/loaded-packages.js';
+import { commandPath, loadedCommandPaths, loadedSources } from '../helpers/loaded-packages.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loonctl-lazy-'));
@@ -21,6 +21,13 @@ const SPEC_FILES = readdirSync(COMMANDS_DIR, { withFileTypes: true })
       .map((f) => `src/commands/${d.name}/${f}`),
   )
   .sort();
+/** Each spec module's command path (`queue move`), read from its `path: [...]`. */
+const PATH_OF = new Map(
+  SPEC_FILES.map((f) => {
+    const m = /\bpath: \[([^\]]*)\]/.exec(readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8'));
+    return [f, m ? commandPath(m[1]) : f];
+  }),
+);
 const specsIn = (...dirs: string[]) => SPEC_FILES.filter((f) => dirs.some((d) => f.startsWith(`src/commands/${d}/`)));
 
 let runs = 0;
@@ -29,9 +36,10 @@ async function specsLoaded(args: string[]) {
   const log = join(dir, `modules-${++runs}.log`);
   writeFileSync(log, '');
   const r = await runCli(args, { nodeArgs: ['--import', HOOK], env: { LOONCTL_MODULE_LOG: log } });
-  const sources = loadedSources(readFileSync(log, 'utf8'));
-  expect(sources).toContain('src/cli.ts'); // the log saw the bundle's chunks
-  return { ...r, specs: SPEC_FILES.filter((f) => sources.has(f)) };
+  const text = readFileSync(log, 'utf8');
+  expect(loadedSources(text)).toContain('src/cli.ts'); // the log saw the bundle's chunks
+  const paths = loadedCommandPaths(text);
+  return { ...r, specs: SPEC_FILES.filter((f) => paths.has(PATH_OF.get(f)!)) };
 }
 
 let redis: TestRedis;

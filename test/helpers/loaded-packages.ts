@@ -1,6 +1,6 @@
 // Which npm packages a run of the CLI loaded, from the module log of helpers/module-log.mjs: packages
-// resolved from node_modules, and packages esbuild bundled into a chunk of dist/ that was loaded
-// (esbuild heads each bundled file with a `// node_modules/<package>/...` comment).
+// resolved from node_modules, and packages the bundler (rolldown) put into a chunk of dist/ that was loaded
+// (it heads each bundled file with a `// node_modules/<package>/...` comment).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,7 @@ export function loadedPackages(log: string): Set<string> {
 }
 
 /**
- * Which of our source files a run of the built CLI loaded, from the module log: esbuild heads each source
+ * Which of our source files a run of the built CLI loaded, from the module log: the bundler heads each source
  * file it bundled into a chunk of dist/ with a `// src/<path>` comment (e.g. `src/commands/lock/list.ts`).
  */
 export function loadedSources(log: string): Set<string> {
@@ -29,4 +29,24 @@ export function loadedSources(log: string): Set<string> {
     for (const m of text.matchAll(/^\/\/ (src\/\S+\.ts)$/gm)) found.add(m[1]);
   }
   return found;
+}
+
+/**
+ * The command paths (`queue move`) whose specs a run of the built CLI loaded: each spec's `path: [...]` as it
+ * stands in the loaded chunks of dist/. The bundler may inline a spec module into the one that lists it,
+ * leaving no `// src/...` comment of its own, but never drops its path.
+ */
+export function loadedCommandPaths(log: string): Set<string> {
+  const found = new Set<string>();
+  for (const url of log.split('\n').filter(Boolean)) {
+    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
+    const text = readFileSync(fileURLToPath(url), 'utf8');
+    for (const m of text.matchAll(/\bpath: \[([^\]]*)\]/g)) found.add(commandPath(m[1]));
+  }
+  return found;
+}
+
+/** `'queue', 'move'` or `"queue", "move"` as `queue move`. */
+export function commandPath(list: string): string {
+  return [...list.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]).join(' ');
 }
