@@ -1,6 +1,6 @@
 // Runs every benchmark in test/bench (files named *.bench.mjs), one after another, or only those
-// whose name contains the first argument. Each prints its own figures as ratios against a floor
-// measured in the same run.
+// whose name contains the first argument; further arguments go to each (`queue unfiltered`). Each prints
+// its own figures as ratios against a floor measured in the same run.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -12,7 +12,7 @@ const files = readdirSync(dir)
 let failed = 0;
 for (const f of files) {
   console.log(`\n### ${f}`);
-  const r = spawnSync(process.execPath, [dir + f], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [dir + f, ...process.argv.slice(3)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;
