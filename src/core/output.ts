@@ -7,6 +7,8 @@ import { fitColumns } from './table-fit.js';
 import { escapeControls, pad, truncate } from './text.js';
 import type { Column, CommandResult, Limited, Tone, View } from './view.js';
 
+const LINES_PER_WRITE = 4096;
+
 export type { Column, Tone } from './view.js';
 export type Format = 'table' | 'wide' | 'json' | 'jsonl' | 'plain';
 export const FORMATS: readonly Format[] = ['table', 'wide', 'json', 'jsonl', 'plain'];
@@ -238,7 +240,15 @@ export class Output {
   /** Plain lines of data (serials, tokens); JSON formats print `json` instead. */
   lines(list: readonly string[], json?: unknown): void {
     if (this.isJson) return this.json(json ?? list);
-    for (const l of list) this.line(formatCell(l));
+    // A write per batch: a write per line is a system call each (100,000 serials took half a second).
+    for (let i = 0; i < list.length; i += LINES_PER_WRITE) {
+      this.stdout.write(
+        list
+          .slice(i, i + LINES_PER_WRITE)
+          .map((l) => `${formatCell(l)}\n`)
+          .join(''),
+      );
+    }
   }
 
   /** A note for the person at the terminal; silenced by -q. */
