@@ -11,6 +11,7 @@ export type Arg = string | Buffer | number;
 export function encodeCommands(commands: readonly (readonly Arg[])[]): Buffer {
   let size = 0;
   const parts: (Buffer | string)[] = [];
+  const lengths: number[] = [];
   for (const args of commands) {
     size += 3 + decimalLength(args.length);
     for (const a of args) {
@@ -18,6 +19,7 @@ export function encodeCommands(commands: readonly (readonly Arg[])[]): Buffer {
       const n = typeof part === 'string' ? Buffer.byteLength(part) : part.length;
       size += 5 + decimalLength(n) + n;
       parts.push(part);
+      lengths.push(n);
     }
   }
   const out = Buffer.allocUnsafe(size);
@@ -26,9 +28,8 @@ export function encodeCommands(commands: readonly (readonly Arg[])[]): Buffer {
   for (const args of commands) {
     at = writeHeader(out, at, 0x2a, args.length); // '*'
     for (let i = 0; i < args.length; i++) {
-      const part = parts[k++];
-      const n = typeof part === 'string' ? Buffer.byteLength(part) : part.length;
-      at = writeHeader(out, at, 0x24, n); // '$'
+      const part = parts[k];
+      at = writeHeader(out, at, 0x24, lengths[k++]); // '$'
       at += typeof part === 'string' ? out.write(part, at) : part.copy(out, at);
       out[at++] = 0x0d;
       out[at++] = 0x0a;

@@ -6,14 +6,23 @@ import { fileURLToPath } from 'node:url';
 
 const PACKAGE = /node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//g;
 
+const logged = (log: string) => log.split('\n').filter(Boolean);
+
+/** The text of each chunk of dist/ the module log shows loaded. */
+function loadedChunks(log: string): string[] {
+  return logged(log)
+    .filter((url) => url.startsWith('file:') && /\/dist\/[^/]+\.js$/.test(url))
+    .map((url) => readFileSync(fileURLToPath(url), 'utf8'));
+}
+
+/** Every first capture of `re` in the loaded chunks, through `as`. */
+function inChunks(log: string, re: RegExp, as: (m: string) => string = (m) => m): Set<string> {
+  return new Set(loadedChunks(log).flatMap((text) => [...text.matchAll(re)].map((m) => as(m[1]))));
+}
+
 export function loadedPackages(log: string): Set<string> {
-  const found = new Set<string>();
-  for (const url of log.split('\n').filter(Boolean)) {
-    for (const m of url.matchAll(PACKAGE)) found.add(m[1]);
-    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
-    const text = readFileSync(fileURLToPath(url), 'utf8');
-    for (const m of text.matchAll(/^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)) found.add(m[1]);
-  }
+  const found = inChunks(log, /^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm);
+  for (const url of logged(log)) for (const m of url.matchAll(PACKAGE)) found.add(m[1]);
   return found;
 }
 
@@ -22,13 +31,7 @@ export function loadedPackages(log: string): Set<string> {
  * file it bundled into a chunk of dist/ with a `// src/<path>` comment (e.g. `src/commands/lock/list.ts`).
  */
 export function loadedSources(log: string): Set<string> {
-  const found = new Set<string>();
-  for (const url of log.split('\n').filter(Boolean)) {
-    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
-    const text = readFileSync(fileURLToPath(url), 'utf8');
-    for (const m of text.matchAll(/^\/\/ (src\/\S+\.ts)$/gm)) found.add(m[1]);
-  }
-  return found;
+  return inChunks(log, /^\/\/ (src\/\S+\.ts)$/gm);
 }
 
 /**
@@ -37,13 +40,7 @@ export function loadedSources(log: string): Set<string> {
  * leaving no `// src/...` comment of its own, but never drops its path.
  */
 export function loadedCommandPaths(log: string): Set<string> {
-  const found = new Set<string>();
-  for (const url of log.split('\n').filter(Boolean)) {
-    if (!url.startsWith('file:') || !/\/dist\/[^/]+\.js$/.test(url)) continue;
-    const text = readFileSync(fileURLToPath(url), 'utf8');
-    for (const m of text.matchAll(/\bpath: \[([^\]]*)\]/g)) found.add(commandPath(m[1]));
-  }
-  return found;
+  return inChunks(log, /\bpath: \[([^\]]*)\]/g, commandPath);
 }
 
 /** `'queue', 'move'` or `"queue", "move"` as `queue move`. */

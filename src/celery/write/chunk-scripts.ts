@@ -68,11 +68,7 @@ if n > 0 and not string.find(decisions, '[kt]') then
   -- Every pending message is taken with new bytes: nothing of pending is needed but its length.
   redis.call('DEL', KEYS[2])
   taken = n
-  if moving then
-    for i = 8, 7 + n, 1000 do
-      redis.call('LPUSH', KEYS[4], unpack(ARGV, i, math.min(i + 999, 7 + n)))
-    end
-  end
+  if moving then push('LPUSH', KEYS[4], ARGV, 8, 7 + n) end
 elseif n > 0 then
   local els = pop('RPOP', KEYS[2], n)
   local kept, out = {}, {}
