@@ -1,5 +1,6 @@
 // Real Celery (Debian's python3-celery for /usr/bin/python3): producer and worker processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { Redis } from 'ioredis';
 
 export const CELERY_DIR = new URL('../interop/celery/', import.meta.url).pathname;
 
@@ -78,6 +79,26 @@ export async function waitFor(cond: () => Promise<boolean> | boolean, ms: number
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until a solo-pool worker holds nothing: `unacked` is empty and its connection in `db` is blocked in
+ * BRPOP. An empty `unacked` alone is not enough: kombu appends to it only after reading a BRPOP reply, so a
+ * message Redis already handed out can sit unread in the worker's socket, and a worker stopped then loses
+ * it (kombu's loss on warm shutdown: celery#4354, addressed later by kombu#1733; Debian's kombu is 5.2.4).
+ * A BRPOP in progress means the last reply was read and its task run. Stop the worker's supply first
+ * (e.g. rename its queue), or it is never idle for long.
+ */
+export async function waitWorkerIdle(client: Redis, db: number, ms: number): Promise<void> {
+  const blocked = async () =>
+    String(await client.client('LIST'))
+      .split('\n')
+      .some((l) => / db=(\d+) /.exec(l)?.[1] === String(db) && / flags=\S*b/.test(l) && / cmd=brpop /.test(l));
+  await waitFor(
+    async () => (await client.hlen('unacked')) === 0 && (await blocked()) && (await client.hlen('unacked')) === 0,
+    ms,
+    'the worker to ack what it holds and wait in BRPOP',
+  );
 }
 
 export async function killWorker(w: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

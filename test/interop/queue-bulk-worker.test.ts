@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnackedValue } from '../../src/celery/read.js';
 import { runCli } from '../helpers/cli.js';
-import { killWorker, publish, startWorker, waitFor } from '../helpers/celery.js';
+import { killWorker, publish, startWorker, waitFor, waitWorkerIdle } from '../helpers/celery.js';
 import { claimRedisDb, type TestRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -64,7 +64,7 @@ describe('filtered purge with a live Celery worker on the queue', () => {
       // Stop it with nothing in flight (a worker stopped mid-task may run it twice or lose it, whatever loonctl
       // did): the rest out of its reach, then wait for what it holds to be run and acked.
       await redis.client.rename('bulkq', 'bulkq-rest');
-      await waitFor(async () => (await redis.client.hlen('unacked')) === 0, 60_000, 'the worker to ack what it holds');
+      await waitWorkerIdle(redis.client, redis.db, 60_000);
     } finally {
       await killWorker(worker, 'SIGTERM');
     }
