@@ -99,16 +99,22 @@ describe('loonctl metrics', () => {
     await redis.flush();
     expect(sampleValue(await clean(), 'loonctl_queues')).toBe(0);
     await fill();
+    // Queues over --exact-limit are sampled, that many messages each: 10 strata of loonflow's 31-message
+    // bucket, of which at most one can hold its one message of the most frequent task, so the others fall
+    // under 'other' whatever the random draw. (With --exact-limit 0 it read one message, the most frequent
+    // task's about once in 30 runs, and the test failed.)
     const text = await clean(
       '--no-workers',
       '--no-state',
       '--max-tasks',
       '1',
       '--exact-limit',
-      '0',
+      '10',
       '--read-budget',
-      '5',
+      '40',
     );
+    expect(sampleValue(text, 'loonctl_queue_task_ready_read_messages', { queue: 'loonflow' })).toBe(11);
+    expect(sampleValue(text, 'loonctl_queue_task_ready_exact', { queue: 'loonflow' })).toBe(0);
     expect(sampleValue(text, 'loonctl_queue_task_ready_messages', { queue: 'loonflow', task: 'other' })).toBeDefined();
     expect(parseExposition(text).some((s) => s.name === 'loonctl_queue_consumer_workers')).toBe(false);
     expect(parseExposition(text).some((s) => s.labels.collector === 'flow')).toBe(false);
