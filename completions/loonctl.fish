@@ -339,7 +339,7 @@ complete -c loonctl -n '__loonctl_at \'task send\'' -l priority-steps -x -d 'pri
 complete -c loonctl -n '__loonctl_at \'task send\'' -l visibility-timeout -x -d 'kombu\'s visibility_timeout (default 3600s)'
 complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'stuck' -d 'tickets whose automated step failed, was lost, is orphaned or duplicated, each with the command that fixes it'
 complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'trace' -d 'a ticket\'s row and every message about it in the broker (queued, unacked held or orphaned, ETA, running)'
-complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'retry' -d 'send a ticket\'s failed or lost script/hook task again as LoonFlow\'s retry does (refused while a message for it exists anywhere or it runs)'
+complete -c loonctl -n '__loonctl_at \'ticket\'' -f -a 'retry' -d 'send a ticket\'s failed or lost script/hook task again as LoonFlow\'s retry does (refused while a message for it exists anywhere or it runs; a 3.x hook node that has one is left alone, its failed siblings sent)'
 complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l since -x -d 'only tickets changed within this long'
 complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l workflow -x -d 'only tickets of this workflow'
 complete -c loonctl -n '__loonctl_at \'ticket stuck\'' -l tenant -x -d 'LoonFlow 3.x: only tickets of this tenant'

@@ -39,6 +39,8 @@ export interface RetryOutcome {
   /** The database change made first (2.x), or null. */
   dbUpdate: string | null;
   sends: RetrySend[];
+  /** Steps of the ticket left alone because a message for them exists or they run (3.x parallel hook nodes). */
+  skipped: string[];
 }
 
 export const RETRY_QUEUE = 'loonflow';
@@ -49,7 +51,16 @@ export function retryLockName(ticketKey: string): string {
   return `loonctl:ticket-retry:${ticketKey}`;
 }
 
-/** Why LoonFlow (or loonctl) will not send a step again; null when it may. */
+/** A step that has a message somewhere or runs, in words. */
+const busyText = (s: ClassifiedStep) =>
+  `${s.step.label} is ${s.status}: ${s.why}${s.messages[0]?.id ? ` (task ${s.messages[0].id})` : ''}`;
+
+const retryable = (s: ClassifiedStep) => s.status === 'failed' || s.status === 'lost';
+
+/**
+ * Why LoonFlow (or loonctl) will not send the ticket's steps again; null when it may send those that are
+ * failed or lost. A 2.x ticket has one step; a 3.x ticket's parallel hook nodes are judged one by one.
+ */
 function refusal(t: TicketRecord, steps: ClassifiedStep[]): string | null {
   if (t.line === '2.x') {
     const type = Number(t.participantType);
@@ -58,17 +69,15 @@ function refusal(t: TicketRecord, steps: ClassifiedStep[]): string | null {
       return `participant type ${type} is neither script (6) nor hook (10): nothing to retry`;
   } else if (!t.ongoing) return `ticket is not in progress (act_state ${t.actState})`;
   else if (steps.length === 0) return 'no active hook node: nothing to retry';
-  const busy = steps.filter((s) => s.status !== 'failed' && s.status !== 'lost');
-  if (busy.length === 0) return null;
-  return busy
-    .map((s) => `${s.step.label} is ${s.status}: ${s.why}${s.messages[0]?.id ? ` (task ${s.messages[0].id})` : ''}`)
-    .join('; ');
+  if (steps.some(retryable)) return null;
+  return steps.map(busyText).join('; ');
 }
 
 /**
  * `ticket retry` for one ticket: what LoonFlow's retry does (2.x `retry_ticket_script`: script_run_last_result
  * back to true, then `run_flow_task(id, participant, state_id, '<user>_retry')` or `flow_hook_task(id)`; 3.x
- * the hook task of each active hook node), refused while any message for the step exists or it runs.
+ * the hook task of each active hook node that failed or was lost), refused while any message for the step exists
+ * or it runs; a 3.x hook node that has one is left alone while its failed or lost siblings are sent.
  *
  * Order, under a per-ticket loonctl lock (two loonctl retries cannot both find "no message"):
  * 1. look for the step's messages everywhere (queues, unacked, running on a live worker); any: refuse;
@@ -81,7 +90,7 @@ function refusal(t: TicketRecord, steps: ClassifiedStep[]): string | null {
  */
 export async function retryTicket(s: TicketSources, o: RetryOptions, id: string): Promise<RetryOutcome> {
   const out = (status: RetryOutcome['status'], reason: string | null, extra: Partial<RetryOutcome> = {}) =>
-    ({ ticketId: id, status, reason, dbUpdate: null, sends: [], ...extra }) satisfies RetryOutcome;
+    ({ ticketId: id, status, reason, dbUpdate: null, sends: [], skipped: [], ...extra }) satisfies RetryOutcome;
   if (s.line === '2.x') wholeNumber(id, 'ticket id');
   const owner = currentOwner(`loonctl ticket retry ${id}`);
   const lockName = retryLockName(argKey(id) ?? id);
@@ -96,7 +105,8 @@ export async function retryTicket(s: TicketSources, o: RetryOptions, id: string)
     const why = refusal(t, steps);
     if (why) return out('refused', why);
     const dbUpdate = t.line === '2.x' ? 'script_run_last_result = 1' : null;
-    const plan = steps.map((c) => ({
+    const skipped = steps.filter((c) => !retryable(c)).map(busyText);
+    const plan = steps.filter(retryable).map((c) => ({
       c,
       args: c.step.kind === 'script' ? [...c.step.args, `${o.username}_retry`] : c.step.args,
     }));
@@ -109,7 +119,7 @@ export async function retryTicket(s: TicketSources, o: RetryOptions, id: string)
         queue: RETRY_QUEUE,
         key: '',
       }));
-      return out('would-send', null, { dbUpdate, sends });
+      return out('would-send', null, { dbUpdate, sends, skipped });
     }
     if (t.line === '2.x') await resetLastResult(s, Number(t.id));
     const sends: RetrySend[] = [];
@@ -124,7 +134,7 @@ export async function retryTicket(s: TicketSources, o: RetryOptions, id: string)
       });
       sends.push({ step: c.step.label, task: p.task, id: p.id, args, queue: p.queue, key: p.key.toString('utf8') });
     }
-    return out('sent', null, { dbUpdate, sends });
+    return out('sent', null, { dbUpdate, sends, skipped });
   } finally {
     await release(o.locks, lockName, got.acquired.token).catch(() => {});
   }

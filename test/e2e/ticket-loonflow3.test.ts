@@ -104,18 +104,32 @@ describe('ticket trace (3.x)', () => {
 });
 
 describe('ticket retry (3.x)', () => {
-  it('sends flow_hook_task(tenant, ticket, node) once; a second retry refuses; a real worker runs it once', async () => {
+  it('sends flow_hook_task(tenant, ticket, node) once, per parallel node; a second retry refuses; a worker runs each once', async () => {
     const r = await cli('ticket', 'retry', T(2), '--yes', '--json');
     expect(r.code, r.stderr).toBe(0);
     const sent = JSON.parse(r.stdout).results[0];
     expect(sent).toMatchObject({ status: 'sent', db_update: null, sent: [{ args: [A, T(2), N('02')] }] });
     expect((await cli('ticket', 'retry', T(2), '--yes')).code).toBe(1);
     expect((await cli('ticket', 'retry', T(4), '--yes')).code).toBe(1);
+    // Parallel hook nodes are judged one by one: 5a (lost) is sent, 5b (two messages queued) left alone.
+    const parallel = await cli('ticket', 'retry', T(5), '--yes', '--json');
+    expect(parallel.code, parallel.stderr).toBe(0);
+    const five = JSON.parse(parallel.stdout).results[0];
+    expect(five).toMatchObject({ status: 'sent', sent: [{ args: [A, T(5), N('5a')] }] });
+    expect(five.sent).toHaveLength(1);
+    expect(five.skipped).toEqual([expect.stringContaining(`hook node ${N('5b')} is duplicated`)]);
+    const again = await cli('ticket', 'retry', T(5), '--yes', '--json');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).results[0]).toMatchObject({ status: 'refused', sent: [] });
     worker = startLoonflowWorker(redis.url, '3', log);
     await waitFor(() => taskRuns(log).some((x) => x.id === sent.sent[0].id), 30_000, 'the worker to run the retry');
     await waitFor(async () => (await redis.client.llen('loonflow')) === 0, 30_000, 'the queue to drain');
     const runs = taskRuns(log).filter((x) => x.params.ticket_id === T(2));
     expect(runs).toHaveLength(1);
     expect(runs[0].params).toEqual({ tenant_id: A, ticket_id: T(2), node_id: N('02') });
+    const fives = () => taskRuns(log).filter((x) => x.params.ticket_id === T(5));
+    await waitFor(() => fives().length >= 3, 30_000, 'the worker to run the three hook messages of ticket 5');
+    const ranFive = fives();
+    expect(ranFive.map((x) => x.params.node_id).sort()).toEqual([N('5a'), N('5b'), N('5b')]);
   });
 });

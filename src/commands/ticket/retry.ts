@@ -23,7 +23,7 @@ export const ticketRetry = defineCommand<Input>({
   path: ['ticket', 'retry'],
   summary:
     "send a ticket's failed or lost script/hook task again as LoonFlow's retry does (refused while a message " +
-    'for it exists anywhere or it runs)',
+    'for it exists anywhere or it runs; a 3.x hook node that has one is left alone, its failed siblings sent)',
   args: [{ name: 'ids', required: true, variadic: true, description: 'ticket ids' }],
   options: [
     {
@@ -66,7 +66,10 @@ export const ticketRetry = defineCommand<Input>({
       { header: 'TASK', value: ({ x }) => x?.task ?? '-' },
       { header: 'TASK ID', value: ({ x }) => x?.id ?? '-' },
       { header: 'ARGS', priority: 2, value: ({ x }) => (x ? JSON.stringify(x.args) : '-') },
-      { header: 'REASON', value: ({ r }) => r.reason ?? r.dbUpdate ?? '-' },
+      {
+        header: 'REASON',
+        value: ({ r }) => r.reason ?? (r.skipped.length ? `left alone: ${r.skipped.join('; ')}` : (r.dbUpdate ?? '-')),
+      },
     ]);
     const refused = results.filter((r) => r.status === 'refused');
     const sent = results.filter((r) => r.status !== 'refused');
@@ -80,6 +83,7 @@ export const ticketRetry = defineCommand<Input>({
         reason: r.reason,
         db_update: r.dbUpdate,
         sent: r.sends,
+        skipped: r.skipped,
       })),
     };
     const after = refused.length ? new ProblemFound(`${refused.length} ticket(s) refused`, true) : undefined;
