@@ -69,7 +69,11 @@ function observeQueue(
   const moves: Movement[] = [];
   for (const { step, probe } of probes) {
     const old = prev?.buckets[String(step)];
-    const ends = { length: probe.length, tail: probe.tail, head: probe.head };
+    // Unchanged ends: the previous windows stand (the probe did not read them again).
+    const ends =
+      probe.unchanged && old
+        ? { length: probe.length, tail: old.tail, head: old.head }
+        : { length: probe.length, tail: probe.tail, head: probe.head };
     let cohorts = probe.length > 0 ? ([[now, probe.length]] as BucketState['cohorts']) : [];
     if (old) {
       const m = align(old, ends, probe.found, WINDOW + SEARCH);
@@ -127,12 +131,13 @@ export async function observeFlow(
     return { label: queueLabel(bytes), buckets: bucketKeys(t, bytes) };
   });
   const flat = names.flatMap((n) => n.buckets.map((b) => ({ ...b, label: n.label })));
-  const previousHeads = flat.map((b) => state.queues[b.label]?.buckets[String(b.step)]?.head[0] ?? '');
+  const before = flat.map((b) => state.queues[b.label]?.buckets[String(b.step)]);
   const [probes, at] = await Promise.all([
     probeBuckets(
       redis,
       flat.map((b) => b.key),
-      previousHeads,
+      before.map((b) => b?.head[0] ?? ''),
+      { previous: before.map((b) => ({ length: b?.length ?? -1, tail: b?.tail[0] ?? '' })) },
     ),
     now === undefined ? redisMs(redis) : Promise.resolve(now),
   ]);

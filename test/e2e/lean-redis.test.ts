@@ -50,6 +50,24 @@ describe('the lean Redis client', () => {
     for (const r of [exp, mv]) expect(r.packages).not.toContain('ioredis');
   });
 
+  it('metrics for stdout loads no ioredis and every collector succeeds on the lean client', async () => {
+    await redis.client.lpush('lean-metrics', envelope({ id: 'lean-m', queue: 'lean-metrics' }));
+    const log = join(dir, 'metrics.log');
+    writeFileSync(log, '');
+    const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
+    const r = await runCli(['metrics', '--broker-url', redis.url, '--redis-url', redis.url], {
+      nodeArgs: ['--import', hook],
+      env: { LOONCTL_MODULE_LOG: log },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(loadedPackages(readFileSync(log, 'utf8'))).not.toContain('ioredis');
+    const success = r.stdout.split('\n').filter((l) => l.startsWith('loonctl_scrape_collector_success{'));
+    expect(success.length).toBeGreaterThanOrEqual(7);
+    for (const l of success) expect(l).toMatch(/ 1$/);
+    expect(r.stdout).toMatch(/^loonctl_queue_ready_messages\{queue="lean-metrics",priority="0"\} 1$/m);
+  });
+
   it('a command that did not opt in (lock acquire) still loads ioredis', async () => {
     const r = await packagesOf(['lock', 'acquire', 'lean-probe', '--ttl', '5s', '--redis-url', redis.url]);
     expect(r.code).toBe(0);

@@ -204,3 +204,21 @@ describe('flow stores', () => {
     expect(s).toMatchObject({ enqueued: 2, enqueue_rate_per_second: 1 });
   });
 });
+
+describe('looks at a backlog whose ends did not move', () => {
+  it('keep the previous windows, so the next movement is measured exactly', async () => {
+    const store = memoryFlowStore();
+    await push(200);
+    await observeFlow(redis.client, t, ['loonflow'], store, 0);
+    for (let s = 1; s <= 3; s++) {
+      const [still] = await observeFlow(redis.client, t, ['loonflow'], store, s * 1000);
+      expect(still).toMatchObject({ ready: 200, enqueued: 0, dequeued: 0, exact: true });
+    }
+    await pop(7);
+    await push(5);
+    const [after] = await observeFlow(redis.client, t, ['loonflow'], store, 4000);
+    expect(after).toMatchObject({ ready: 198, enqueued: 5, dequeued: 7, exact: true });
+    // The oldest message first seen at 0 is still there after 4 s: the lower bound keeps growing.
+    expect(after.oldest_age_seconds).toBe(4);
+  });
+});
