@@ -59,8 +59,9 @@ export interface CommandSpec<I = Record<string, unknown>> {
   /**
    * `lean`: Redis through the lean client (src/redis/lean-client.ts), which skips loading ioredis. Only
    * for commands whose code paths use what it offers (its e2e tests run on it): short, read-mostly ones.
+   * A function decides per invocation (a long-running server keeps ioredis for its reconnects).
    */
-  redis?: 'lean';
+  redis?: 'lean' | ((input: I) => 'lean' | 'ioredis');
   run(ctx: Context, input: I): Promise<CommandResult | undefined>;
 }
 
@@ -72,8 +73,10 @@ export interface GroupSpec {
 
 /** Keeps the input type of a command next to its spec. */
 export function defineCommand<I>(spec: CommandSpec<I>): CommandSpec<I> {
-  if (spec.redis !== 'lean') return spec;
-  return { ...spec, run: (ctx, input) => ((ctx.redisKind = 'lean'), spec.run(ctx, input)) };
+  const kind = spec.redis;
+  if (kind === undefined) return spec;
+  const pick = typeof kind === 'function' ? kind : () => kind;
+  return { ...spec, run: (ctx, input) => ((ctx.redisKind = pick(input)), spec.run(ctx, input)) };
 }
 
 /** `eta-before` -> `etaBefore`. */

@@ -95,7 +95,7 @@ export async function waitWorkerIdle(client: Redis, db: number, ms: number): Pro
       .split('\n')
       .some((l) => / db=(\d+) /.exec(l)?.[1] === String(db) && / flags=\S*b/.test(l) && / cmd=brpop /.test(l));
   await waitFor(
-    async () => (await client.hlen('unacked')) === 0 && (await blocked()) && (await client.hlen('unacked')) === 0,
+    async () => (await blocked()) && (await client.hlen('unacked')) === 0,
     ms,
     'the worker to ack what it holds and wait in BRPOP',
   );

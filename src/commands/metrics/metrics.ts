@@ -11,6 +11,8 @@ export const metrics = defineCommand<MetricsInput>({
     'Prometheus metrics from the broker alone: queues, unacked, ETA, backlog by task, flow, workers, locks, ' +
     'serial counter (stdout, --textfile or --listen)',
   options: METRICS_OPTIONS,
+  // One collection needs no ioredis; a --listen server keeps it for its reconnects.
+  redis: (o) => (o.listen === undefined ? 'lean' : 'ioredis'),
   examples: [
     'loonctl metrics',
     '* * * * * loonctl metrics --textfile /var/lib/node_exporter/textfile/loonctl.prom',
@@ -23,9 +25,6 @@ export const metrics = defineCommand<MetricsInput>({
       throw new UsageError("--format openmetrics: node_exporter's textfile collector reads only the Prometheus format");
     if (o.format !== undefined && o.listen !== undefined)
       throw new UsageError("--format does not go with --listen: each scrape's Accept header picks the format");
-    // One collection needs no ioredis (the lean client skips loading it); a --listen server keeps it for
-    // its reconnects.
-    if (o.listen === undefined) ctx.redisKind = 'lean';
     const [{ collect, newCollectorState }, { encodeAs }, { contextSource }, flow] = await Promise.all([
       import('../../metrics/collect.js'),
       import('../../metrics/format.js'),
