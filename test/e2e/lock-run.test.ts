@@ -64,12 +64,14 @@ describe('lock run', () => {
   });
 
   it('a run longer than 3 TTLs keeps the lock the whole time', async () => {
-    const { done } = start(['longjob', '--ttl', '600ms', '--', 'sleep', '2.5']);
+    // Renewals run every ttl/3, so the process may stall up to 2/3 of a TTL unharmed: a 1.5 s TTL leaves 1 s
+    // (with 600 ms, one 400 ms stall of a loaded CI machine expired the lock: exit 76).
+    const { done } = start(['longjob', '--ttl', '1500ms', '--', 'sleep', '5']);
     await until(async () => (await redis.client.exists('longjob')) === 1);
     const token = await redis.client.get('longjob');
-    for (let i = 0; i < 8; i++) {
-      await sleep(250);
-      if (i < 7) expect(await redis.client.get('longjob')).toBe(token);
+    for (let i = 0; i < 10; i++) {
+      await sleep(500);
+      if (i < 9) expect(await redis.client.get('longjob')).toBe(token);
     }
     const r = await done;
     expect(r.code).toBe(0);
