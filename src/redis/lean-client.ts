@@ -98,6 +98,12 @@ export class LeanCore extends EventEmitter {
     return commands.map(() => Promise.reject(new Error(why)));
   }
 
+  /** `sendRaw` for commands already encoded as RESP, one decoder (or null) per reply: see MiniRedis. */
+  sendEncoded(bytes: Buffer, decoders: readonly (((r: Reply) => unknown) | null)[]): Promise<unknown>[] {
+    if (this.conn && this.status === 'ready') return this.conn.sendEncoded(bytes, decoders);
+    return this.sendRaw(decoders.map(() => []));
+  }
+
   async request(name: string, args: Arg[], shape: Shape): Promise<unknown> {
     const [reply] = this.sendRaw([[name, ...args]]);
     const r = await reply;

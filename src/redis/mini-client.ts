@@ -10,7 +10,15 @@ export const CONNECTION_CLOSED = 'Connection is closed.';
 interface Waiter {
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
+  /**
+   * Turns the reply into what the caller keeps, while its bytes are still valid: the reply may then be
+   * read from a receive buffer that is reused (see onData).
+   */
+  decode?: (r: Reply) => unknown;
 }
+
+/** Replies up to this size may be received into the reused buffer. */
+const SCRATCH_MAX = 16 * 1024 * 1024;
 
 /**
  * A minimal RESP2 connection: commands written in order, replies as Buffers (server errors as Error
@@ -20,6 +28,8 @@ interface Waiter {
 export class MiniRedis {
   private buffer: Buffer = Buffer.alloc(0);
   private chunks: Buffer[] = [];
+  /** The receive buffer reused for replies that are decoded as they are parsed (see onData). */
+  private scratch?: Buffer;
   private readonly waiting: Waiter[] = [];
   private failure?: Error;
   /** The socket's own error (ECONNRESET, a TLS alert), which says more than "Connection is closed.". */
@@ -101,6 +111,20 @@ export class MiniRedis {
     return replies;
   }
 
+  /**
+   * Writes commands already encoded as RESP, one `decoders` entry per reply (null: the reply as it is).
+   * A decoder runs as the reply is parsed; its reply's Buffers must not be kept beyond it.
+   */
+  sendEncoded(bytes: Buffer, decoders: readonly (((r: Reply) => unknown) | null)[]): Promise<unknown>[] {
+    if (this.failure) return decoders.map(() => Promise.reject(this.failure!));
+    const out = decoders.map(
+      (decode) =>
+        new Promise<unknown>((resolve, reject) => this.waiting.push({ resolve, reject, decode: decode ?? undefined })),
+    );
+    this.socket.write(bytes);
+    return out;
+  }
+
   /** Sends one command; rejects on a Redis error reply. */
   async call(...args: Arg[]): Promise<Reply> {
     const [reply] = this.send([args]);
@@ -126,7 +150,9 @@ export class MiniRedis {
     // Every reply ends in CR LF: a chunk that does not cannot complete one. Parsing (and joining) only
     // then keeps a 50 MB reply from being copied again on every 64 KB that arrives.
     if (d[d.length - 1] !== 0x0a || this.byteBeforeLast() !== 0x0d) return;
-    this.buffer = this.buffer.length || this.chunks.length > 1 ? Buffer.concat([this.buffer, ...this.chunks]) : d;
+    const reuse = this.waiting[0]?.decode !== undefined && this.received() <= SCRATCH_MAX;
+    if (reuse) this.buffer = this.intoScratch();
+    else this.buffer = this.buffer.length || this.chunks.length > 1 ? Buffer.concat([this.buffer, ...this.chunks]) : d;
     this.chunks = [];
     for (;;) {
       let parsed: ReturnType<typeof parseReply>;
@@ -140,9 +166,49 @@ export class MiniRedis {
       }
       if (!parsed) return;
       this.buffer = this.buffer.subarray(parsed.end);
-      this.waiting.shift()?.resolve(parsed.value);
+      const w = this.waiting.shift();
+      if (!w) continue;
+      if (w.decode) w.resolve(w.decode(parsed.value) as Reply);
+      // A reply read into the reused buffer is copied out for a caller that may keep it.
+      else w.resolve(reuse ? copyReply(parsed.value) : parsed.value);
     }
   }
+
+  private received(): number {
+    let n = this.buffer.length;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
+  /**
+   * The unparsed bytes and the new chunks, copied into the reused receive buffer: a reply of a megabyte in
+   * a fresh Buffer each time costs more in page faults than parsing it.
+   */
+  private intoScratch(): Buffer {
+    const total = this.received();
+    let scratch = this.scratch;
+    const left = this.buffer;
+    if (!scratch || scratch.length < total) {
+      scratch = Buffer.allocUnsafeSlow(Math.max(total, 2 * (scratch?.length ?? 0), 1 << 16));
+      left.copy(scratch, 0);
+      this.scratch = scratch;
+    } else if (left.length) {
+      // The unparsed tail may itself lie in the scratch buffer: copyWithin handles the overlap.
+      if (left.buffer === scratch.buffer)
+        scratch.copyWithin(0, left.byteOffset - scratch.byteOffset, left.byteOffset - scratch.byteOffset + left.length);
+      else left.copy(scratch, 0);
+    }
+    let at = left.length;
+    for (const c of this.chunks) at += c.copy(scratch, at);
+    return scratch.subarray(0, at);
+  }
+}
+
+/** A reply whose Buffers are copies (it was read into a buffer that is reused). */
+function copyReply(r: Reply): Reply {
+  if (Buffer.isBuffer(r)) return Buffer.from(r);
+  if (Array.isArray(r)) return r.map(copyReply);
+  return r;
 }
 
 /** A connected socket (TCP, unix or TLS: node:tls loaded only for rediss://), within `timeoutMs`. */

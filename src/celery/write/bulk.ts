@@ -15,6 +15,7 @@ import { TAKE_FROM_TAIL } from './scripts.js';
 import { BackupJournal, type BackupSink } from './backup-journal.js';
 import { acquireBulkLock, bulkKeys, type BulkKeys } from './bulk-lock.js';
 import { CHUNK, heldCount, returnHeld, walkChunks } from './chunked.js';
+import { stagedMove } from './staged-move.js';
 
 export interface BulkOptions {
   mode: 'move' | 'purge';
@@ -176,7 +177,7 @@ async function walkBuckets(
     let budget = await redis.llen(b.key);
     if (!o.filter && !backedUp) {
       const before = r.scanned;
-      const stopped = await takeAll(redis, b.key, dstKey, o, r, limit, budget);
+      const stopped = await takeWhole(b.key, dstKey, keys, token, what, budget);
       if (!stopped) return;
       budget -= r.scanned - before;
     }
@@ -204,6 +205,42 @@ async function walkBuckets(
       wrongType: () => wrongTypeMidway(dstKey, r),
       what,
     });
+  }
+
+  /**
+   * No filter, no backup: a move that rewrites routing keys is staged (staged-move.ts), anything else
+   * runs inside Redis (takeAll). True when it stopped at a message it cannot rewrite, now back in the
+   * source for the window walk to report.
+   */
+  async function takeWhole(
+    key: Buffer,
+    dstKey: Buffer,
+    keys: BulkKeys,
+    token: string,
+    what: string,
+    budget: number,
+  ): Promise<boolean> {
+    if (o.mode === 'move' && !o.dst!.keepRouting) {
+      const wrongType = () => wrongTypeMidway(dstKey, r);
+      const staged = await stagedMove({
+        redis,
+        src: key,
+        dst: dstKey,
+        keys,
+        token,
+        o,
+        r,
+        left: limit - r.matched,
+        wrongType,
+        what,
+      });
+      if (staged === 'finished') return false;
+      if (staged === 'unrewritable') {
+        await returnHeld(redis, key, keys, token, what);
+        return true;
+      }
+    }
+    return takeAll(redis, key, dstKey, o, r, limit, budget);
   }
 }
 

@@ -16,18 +16,30 @@ export function rewriteRoutingKey(raw: Buffer, queue: string): Buffer | null {
  * searches (routing-span.ts), anything else is parsed. A message already bearing the key keeps its bytes.
  */
 export function routingKeyRewriter(queue: string): (raw: Buffer) => Buffer | null {
-  const value = Buffer.from(pyJsonString(queue), 'utf8');
+  const rewrite = routingKeyTextRewriter(queue);
   return (raw) => {
-    const span = plainRoutingKeySpan(raw);
+    const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
+    const out = rewrite(text);
+    return out === null ? null : out === text ? raw : Buffer.from(out, 'latin1');
+  };
+}
+
+/**
+ * The same on messages as latin1 text (one char per byte), for callers that write the result straight
+ * into a command: returns `text` itself when the key is already the destination's.
+ */
+export function routingKeyTextRewriter(queue: string): (text: string) => string | null {
+  const value = Buffer.from(pyJsonString(queue), 'utf8').toString('latin1');
+  return (text) => {
+    const span = plainRoutingKeySpan(text);
     if (span) {
       const [open, close] = span;
-      if (close + 1 - open === value.length && raw.compare(value, 0, value.length, open, close + 1) === 0) return raw;
-      return Buffer.concat([raw.subarray(0, open), value, raw.subarray(close + 1)]);
+      if (close + 1 - open === value.length && text.startsWith(value, open)) return text;
+      return text.slice(0, open) + value + text.slice(close + 1);
     }
-    const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
     const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
     if (!v?.isString) return null;
-    return Buffer.from(text.slice(0, v.start) + value.toString('latin1') + text.slice(v.end), 'latin1');
+    return text.slice(0, v.start) + value + text.slice(v.end);
   };
 }
 
