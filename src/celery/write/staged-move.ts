@@ -62,7 +62,7 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
   while (next) {
     const chunk = await next;
     next = undefined;
-    if (chunk.length === 0) return 'finished';
+    if (chunk.length === 0 || o.signal?.aborted) return 'finished';
     // LRANGE lists head to tail: the oldest message is the last.
     const out: string[] = [];
     let bytes = 0;
