@@ -59,8 +59,7 @@ describe('routingKeyRewriter', () => {
 
   it('finds the plain shape without a parse, and refuses what is not plainly it', () => {
     expect(plainRoutingKeySpan(SHAPES[0][1])).not.toBeNull();
-    for (const i of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
-      expect(plainRoutingKeySpan(SHAPES[i][1])).toBeNull();
+    for (const i of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]) expect(plainRoutingKeySpan(SHAPES[i][1])).toBeNull();
   });
 
   // Plain searches do not validate what lies around the routing key: a message that is no JSON at all

@@ -55,119 +55,129 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
   if (staged === -3) throw new Error(`${m.what}: loonctl's pending or held key is not empty`);
   await confirmWrites(redis);
   const rewrite = routingKeyTextRewriter(o.dst!.queue);
-  const send = committer(redis);
+  const wire = connection(redis);
   let pendingLength = staged;
   let size = STAGED_CHUNK;
-  let next: Promise<string[]> | undefined = redis.lrangeBuffer(keys.pending, -size, -1).then(latin1Texts);
-  while (next) {
-    const chunk = await next;
-    next = undefined;
-    if (chunk.length === 0 || o.signal?.aborted) return 'finished';
-    // LRANGE lists head to tail: the oldest message is the last.
-    const out: string[] = [];
-    let bytes = 0;
-    let stopped = false;
-    for (let i = chunk.length - 1; i >= 0; i--) {
-      const moved = rewrite(chunk[i]);
-      if (moved === null) {
-        stopped = true;
-        break;
-      }
-      out.push(moved);
-      bytes += moved.length;
-    }
-    size = nextPageSize(size, out.length, bytes, STAGED_CHUNK);
-    if (out.length === 0) return 'unrewritable';
-    // Read the next chunk in the same round trip: it is pending's tail once this commit is applied.
-    const more = !stopped && pendingLength > out.length && !o.signal?.aborted;
-    const step = send(
-      m.dst,
-      out,
-      [keys.lock, m.dst, keys.pending, m.token, BULK_LOCK_TTL_MS, out.length, pendingLength],
-      more ? [keys.pending, -size, -1] : undefined,
-    );
-    next = step.next;
-    next?.catch(() => {}); // judged only when the commit went through
-    const status = await step.status;
-    if (status === 1) throw lockLost(m.what);
-    if (status === 2) throw m.wrongType();
+  let read: Promise<string[]> | undefined = wire.read(keys.pending, -size, -1);
+  let inflight: { status: Promise<number>; count: number } | undefined;
+  // While a chunk is rewritten, Redis serves the read of the next one and applies the commit before.
+  const settle = async () => {
+    if (!inflight) return;
+    const { status, count } = inflight;
+    inflight = undefined;
+    const s = await status;
+    if (s === 1) throw lockLost(m.what);
+    if (s === 2) throw m.wrongType();
     await confirmWrites(redis);
-    pendingLength -= out.length;
-    r.scanned += out.length;
-    r.matched += out.length;
-    r.done += out.length;
+    pendingLength -= count;
+    r.scanned += count;
+    r.matched += count;
+    r.done += count;
     o.progress?.(r.scanned);
-    if (stopped) return 'unrewritable';
+  };
+  try {
+    while (read) {
+      const chunk = await read;
+      read = undefined;
+      if (chunk.length === 0 || o.signal?.aborted) break;
+      let bytes = 0;
+      for (const t of chunk) bytes += t.length;
+      size = nextPageSize(size, chunk.length, bytes, STAGED_CHUNK);
+      // The next chunk sits just above this one until this one's commit (sent after the read) applies.
+      const after = pendingLength - (inflight?.count ?? 0) - chunk.length;
+      if (after > 0) read = wire.read(keys.pending, -(chunk.length + Math.min(size, after)), -(chunk.length + 1));
+      read?.catch(() => {}); // judged only when the commits before it went through
+      // LRANGE lists head to tail: the oldest message is the last.
+      const out: string[] = [];
+      for (let i = chunk.length - 1; i >= 0; i--) {
+        const moved = rewrite(chunk[i]);
+        if (moved === null) break;
+        out.push(moved);
+      }
+      await settle();
+      if (o.signal?.aborted) break;
+      if (out.length) {
+        const commitArgs = [keys.lock, m.dst, keys.pending, m.token, BULK_LOCK_TTL_MS, out.length, pendingLength];
+        inflight = { status: wire.commit(m.dst, out, commitArgs), count: out.length };
+      }
+      if (out.length < chunk.length) {
+        await settle();
+        return 'unrewritable';
+      }
+    }
+    await settle();
+    return 'finished';
+  } finally {
+    inflight?.status.catch(() => {});
   }
-  return 'finished';
 }
 
-type Committer = (
-  dst: Buffer,
-  messages: string[],
-  commitArgs: Arg[],
-  nextRange: Arg[] | undefined,
-) => { status: Promise<number>; next?: Promise<string[]> };
+interface Wire {
+  /** LRANGE of messages as latin1 text. */
+  read(key: Buffer, from: number, to: number): Promise<string[]>;
+  /** MULTI, LPUSH dst of the messages, EVAL COMMIT_STAGED, EXEC; the script's status. */
+  commit(dst: Buffer, messages: string[], commitArgs: Arg[]): Promise<number>;
+}
 
 /**
- * MULTI, LPUSH of the messages, EVAL COMMIT_STAGED, EXEC, then (optionally) LRANGE of the next chunk, in
- * one write. On the lean client the LPUSH is encoded here straight from the latin1 texts (one string
- * joined and written once, no Buffer per message); on ioredis each message becomes a Buffer argument.
+ * The reads and commits of a staged move. On the lean client the LPUSH is encoded here straight from the
+ * latin1 texts into a reused buffer, and reads are decoded as they are parsed (so the client may read them
+ * into a reused buffer too); on ioredis each message becomes a Buffer argument.
  */
-function committer(redis: Redis): Committer {
+function connection(redis: Redis): Wire {
   const lean = redis as unknown as Partial<LeanCore>;
   if (typeof lean.sendEncoded === 'function') {
     const sendEncoded = lean.sendEncoded.bind(lean);
-    const wire = new Wire();
-    return (dst, messages, commitArgs, nextRange) => {
-      const commit = ['EVAL', COMMIT_STAGED, 3, ...commitArgs];
-      const tail = encodeCommands(nextRange ? [commit, ['EXEC'], ['LRANGE', ...nextRange]] : [commit, ['EXEC']]);
-      // The next chunk is decoded as it is parsed, so the client may read it into a reused buffer.
-      const decoders = [null, null, null, null, ...(nextRange ? [decodeTexts] : [])];
-      const replies = sendEncoded(wire.encode(dst, messages, tail), decoders);
-      replies.forEach((p) => p.catch(() => {}));
-      const status = replies[3].then((exec) => {
-        if (exec instanceof Error) throw exec;
-        if (!Array.isArray(exec)) throw new Error('the staged move transaction was cancelled');
-        return scriptStatus(exec[1]);
-      });
-      const next = nextRange
-        ? replies[4].then((r) => {
-            if (r instanceof Error) throw r;
-            return r as string[];
-          })
-        : undefined;
-      return { status, next };
+    const encoder = new CommitEncoder();
+    return {
+      read: (key, from, to) =>
+        sendEncoded(encodeCommands([['LRANGE', key, from, to]]), [decodeTexts])[0].then((r) => {
+          if (r instanceof Error) throw r;
+          return r as string[];
+        }),
+      commit: (dst, messages, commitArgs) => {
+        const replies = sendEncoded(encoder.encode(dst, messages, ['EVAL', COMMIT_STAGED, 3, ...commitArgs]), [
+          null,
+          null,
+          null,
+          null,
+        ]);
+        replies.forEach((p) => p.catch(() => {}));
+        return replies[3].then((exec) => {
+          if (exec instanceof Error) throw exec;
+          if (!Array.isArray(exec)) throw new Error('the staged move transaction was cancelled');
+          return scriptStatus(exec[1]);
+        });
+      },
     };
   }
-  return (dst, messages, commitArgs, nextRange) => {
-    const status = redis
-      .multi()
-      .lpush(dst, ...messages.map((t) => Buffer.from(t, 'latin1')))
-      .eval(COMMIT_STAGED, 3, ...(commitArgs as (string | Buffer | number)[]))
-      .exec()
-      .then((replies) => {
-        if (!replies) throw new Error('the staged move transaction was cancelled');
-        const [err, value] = replies[1];
-        if (err) throw err;
-        return scriptStatus(value);
-      });
-    const next = nextRange
-      ? redis.lrangeBuffer(nextRange[0] as Buffer, nextRange[1] as number, nextRange[2] as number).then(latin1Texts)
-      : undefined;
-    return { status, next };
+  return {
+    read: (key, from, to) => redis.lrangeBuffer(key, from, to).then(latin1Texts),
+    commit: (dst, messages, commitArgs) =>
+      redis
+        .multi()
+        .lpush(dst, ...messages.map((t) => Buffer.from(t, 'latin1')))
+        .eval(COMMIT_STAGED, 3, ...(commitArgs as (string | Buffer | number)[]))
+        .exec()
+        .then((replies) => {
+          if (!replies) throw new Error('the staged move transaction was cancelled');
+          const [err, value] = replies[1];
+          if (err) throw err;
+          return scriptStatus(value);
+        }),
   };
 }
 
 /**
- * `MULTI`, `LPUSH dst m1 m2 ...` and `tail` as RESP in one Buffer, reused from commit to commit: a fresh
- * megabyte per commit costs more in page faults than the copying. Reuse is safe because the next commit is
- * encoded only after this one's EXEC reply came, when Redis has read every byte of it.
+ * `MULTI`, `LPUSH dst m1 m2 ...`, the commit script and `EXEC` as RESP in one Buffer, reused from commit to
+ * commit: a fresh megabyte per commit costs more in page faults than the copying. Reuse is safe because a
+ * commit is encoded only after the one before has replied, when Redis has read every byte of it.
  */
-class Wire {
+class CommitEncoder {
   private buf = Buffer.allocUnsafeSlow(1 << 20);
 
-  encode(dst: Buffer, messages: string[], tail: Buffer): Buffer {
+  encode(dst: Buffer, messages: string[], script: Arg[]): Buffer {
+    const tail = encodeCommands([script, ['EXEC']]);
     let size = 64 + dst.length + tail.length;
     for (const t of messages) size += t.length + 16;
     if (size > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(size, this.buf.length * 2));
