@@ -13,7 +13,10 @@ export interface FilterSpec {
   tenant?: string;
 }
 
-export type MessageFilter = (m: DecodedMessage, raw: Buffer) => boolean;
+export type MessageFilter = ((m: DecodedMessage, raw: Buffer) => boolean) & {
+  /** False when every check reads headers or properties only (see decodeMessage's headersOnly). */
+  needsBody?: boolean;
+};
 
 /** Shell-style glob (`*`, `?`, `[...]`) as an anchored regular expression. */
 export function globToRegExp(glob: string): RegExp {
@@ -87,5 +90,7 @@ export function makeFilter(spec: FilterSpec): MessageFilter | null {
     });
   }
   if (checks.length === 0) return null;
-  return (m, raw) => checks.every((c) => c(m, raw));
+  const filter: MessageFilter = (m, raw) => checks.every((c) => c(m, raw));
+  filter.needsBody = spec.grep !== undefined || spec.tenant !== undefined;
+  return filter;
 }

@@ -78,7 +78,7 @@ export async function discoverQueues(redis: Redis, t: Transport): Promise<{ name
 
 /**
  * Whether a queue exists: a bucket list with messages, messages an interrupted move or purge held aside
- * (its loonctl:pending/held keys: a whole-bucket move holds them all), or a name in a binding (compared byte
+ * (its loonctl:pending/next/held keys: a whole-bucket move holds them all), or a name in a binding (compared byte
  * for byte).
  */
 export async function queueExists(
@@ -89,7 +89,7 @@ export async function queueExists(
   const p = redis.pipeline();
   for (const b of bucketKeys(t, queue)) {
     const held = bulkKeys(t, b.key);
-    p.llen(b.key).llen(held.pending).llen(held.held);
+    p.llen(b.key).llen(held.pending).llen(held.next).llen(held.held);
   }
   const lens = (await p.exec()) ?? [];
   const { names, declared } = await discoverQueues(redis, t);

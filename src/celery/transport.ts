@@ -158,6 +158,8 @@ export interface BulkKeys {
   lock: Buffer;
   /** The chunk taken from the tail that loonctl is deciding on (a whole-bucket move: the whole bucket). */
   pending: Buffer;
+  /** The chunk after pending, read ahead (newer than pending). */
+  next: Buffer;
   /** Messages examined and kept, oldest at the tail; put back at the end. */
   held: Buffer;
 }
@@ -165,5 +167,5 @@ export interface BulkKeys {
 export function bulkKeys(t: Transport, bucketKey: Buffer): BulkKeys {
   const name = bucketKey.subarray(t.keyPrefix.length);
   const key = (what: string) => Buffer.concat([t.keyPrefix, Buffer.from(`loonctl:${what}:`), name]);
-  return { lock: key('bulk-lock'), pending: key('pending'), held: key('held') };
+  return { lock: key('bulk-lock'), pending: key('pending'), next: key('next'), held: key('held') };
 }

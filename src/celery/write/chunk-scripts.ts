@@ -2,8 +2,9 @@ import { Script } from '../../redis/script.js';
 
 /**
  * Scripts of the chunked walk of a filtered move or purge (see chunked.ts). The logical queue is always
- * source ++ pending ++ held (head to tail): `pending` is the chunk loonctl is deciding on, `held` the
- * messages it examined and kept, oldest at its tail. Every script first checks that the caller still owns
+ * source ++ next ++ pending ++ held (head to tail): `pending` is the chunk loonctl is deciding on, `next`
+ * the chunk after it (read ahead, so loonctl decides on it while Redis applies the decisions on pending),
+ * `held` the messages it examined and kept, oldest at its tail. Every script first checks that the caller still owns
  * the bucket's lock (and extends it), so a run that lost its lock changes nothing.
  */
 
@@ -40,12 +41,12 @@ end
 `;
 
 /**
- * Applies the decisions on the pending chunk, then takes the next chunk from the source's tail into
- * pending and returns it, in one atomic step. Decisions, one character per pending element, oldest first:
- * 'k' keep (pushed onto held's head), 't' take (purge: dropped; move: pushed onto the destination's head
+ * Applies the decisions on the pending chunk, makes `next` the pending chunk, then takes a chunk from the
+ * source's tail into `next` and returns it, in one atomic step. Decisions, one character per pending
+ * element, oldest first: 'k' keep (pushed onto held's head), 't' take (purge: dropped; move: pushed onto the destination's head
  * as it is), 'r' take with new bytes (the next of the trailing arguments). With a journal TTL, the journal
  * key gets ARGV[5] (what was taken) in the same step.
- * KEYS: source, pending, held, destination (source for a purge), journal key (source for none), lock.
+ * KEYS: source, pending, held, destination (source for a purge), journal key (source for none), lock, next.
  * ARGV: token, lock TTL ms, mode ('move' or 'purge'), journal TTL s ('0': none), journal value,
  * decisions, how many to take next, then the new bytes of each 'r'.
  * Returns {0, taken, next chunk... (oldest first)}, {1} lock lost, {2} destination not a list,
@@ -91,21 +92,22 @@ elseif n > 0 then
   if moving then push('LPUSH', KEYS[4], out, 1, #out) end
 end
 if ARGV[4] ~= '0' then redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[4]) end
+if redis.call('EXISTS', KEYS[7]) == 1 then redis.call('RENAME', KEYS[7], KEYS[2]) end
 local result = {0, taken}
 local want = tonumber(ARGV[7])
 if want > 0 then
   local next = pop('RPOP', KEYS[1], want)
-  push('LPUSH', KEYS[2], next, 1, #next)
+  push('LPUSH', KEYS[7], next, 1, #next)
   for i = 1, #next do result[i + 2] = next[i] end
 end
 return result`,
 );
 
 /**
- * Puts pending and held back into the source, order kept: pending onto held's head, then either held onto
- * the source's tail (when held is small) or the source onto held's head and held renamed to the source
+ * Puts pending, next and held back into the source, order kept: pending then next onto held's head, then
+ * either held onto the source's tail (when held is small) or the source onto held's head and held renamed to the source
  * (when the source is small), else `max` elements of the source onto held's head and the caller calls again.
- * KEYS: source, pending, held, lock. ARGV: token, lock TTL ms, max.
+ * KEYS: source, pending, held, lock, next. ARGV: token, lock TTL ms, max.
  * Returns 0 done, 1 call again, -1 lock lost.
  */
 export const RETURN_HELD = new Script(
@@ -113,10 +115,12 @@ export const RETURN_HELD = new Script(
   `${PUSH_LUA}
 if not owned(KEYS[4], ARGV[1], ARGV[2]) then return -1 end
 local max = tonumber(ARGV[3])
-local p = redis.call('LLEN', KEYS[2])
-if p > 0 then
-  local els = pop('RPOP', KEYS[2], p)
-  push('LPUSH', KEYS[3], els, 1, #els)
+for _, key in ipairs({KEYS[2], KEYS[5]}) do
+  local p = redis.call('LLEN', key)
+  if p > 0 then
+    local els = pop('RPOP', key, p)
+    push('LPUSH', KEYS[3], els, 1, #els)
+  end
 end
 local h = redis.call('LLEN', KEYS[3])
 if h == 0 then return 0 end

@@ -57,10 +57,22 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
  */
 export async function walkChunks(w: ChunkWalk): Promise<void> {
   const { o, r } = w;
+  /** Decisions on what is in pending (sent with the next step). */
   let plan = NO_PLAN;
+  /** What the last step took into `next`: pending once the next step applies. */
+  let ahead: Buffer[] = [];
   let size = w.firstChunk;
   let open: { window: string; key: Buffer } | undefined;
   const rewrite = o.mode === 'move' && !o.dst!.keepRouting ? routingKeyRewriter(o.dst!.queue) : undefined;
+  // Without a backup, the chunk ahead is decided on while Redis applies the step before it. A backup's
+  // records are written only once the step before has committed its window.
+  const overlap = !w.journal && !o.backup;
+  const decideAhead = async (chunk: Buffer[]) => {
+    const p = await decide(w, chunk, rewrite);
+    r.scanned += chunk.length;
+    o.progress?.(r.scanned);
+    return p;
+  };
   for (;;) {
     const stop = r.matched >= w.limit || w.budget <= 0 || o.signal?.aborted;
     const want = stop ? 0 : Math.min(size, w.budget);
@@ -74,8 +86,12 @@ export async function walkChunks(w: ChunkWalk): Promise<void> {
       want,
       ...plan.rewritten,
     ];
-    const keys = [w.src, w.keys.pending, w.keys.held, w.dst, open?.key ?? w.src, w.keys.lock];
-    const res = (await TAKE_CHUNK.runBuffer(w.redis, keys, args)) as [number, number, ...Buffer[]];
+    const keys = [w.src, w.keys.pending, w.keys.held, w.dst, open?.key ?? w.src, w.keys.lock, w.keys.next];
+    const step = TAKE_CHUNK.runBuffer(w.redis, keys, args) as Promise<[number, number, ...Buffer[]]>;
+    step.catch(() => {}); // awaited below
+    let next: Plan | undefined;
+    if (overlap && ahead.length && !o.signal?.aborted) next = await decideAhead(ahead);
+    const res = await step;
     if (res[0] === 1) throw lockLost(w.what);
     if (res[0] === 2) throw w.wrongType();
     if (res[0] !== 0) throw new Error(`${w.what}: the pending chunk changed under loonctl (status ${res[0]})`);
@@ -83,19 +99,25 @@ export async function walkChunks(w: ChunkWalk): Promise<void> {
     r.done += res[1];
     if (open) await w.journal!.commit(open.window, []);
     open = undefined;
-    const chunk = res.slice(2) as Buffer[];
-    if (chunk.length === 0) return;
-    w.budget -= chunk.length;
-    let bytes = 0;
-    for (const e of chunk) bytes += e.length;
-    size = nextPageSize(size, chunk.length, bytes, CHUNK);
-    plan = await decide(w, chunk, rewrite);
-    r.scanned += chunk.length;
-    o.progress?.(r.scanned);
-    if (plan.records.length) {
-      if (w.journal) open = await w.journal.begin(plan.records);
-      if (o.backup) await o.backup(plan.records);
+    if (!overlap && ahead.length && !o.signal?.aborted) {
+      next = await decideAhead(ahead);
+      if (next.records.length) {
+        if (w.journal) open = await w.journal.begin(next.records);
+        if (o.backup) await o.backup(next.records);
+      }
     }
+    // Interrupted before deciding on it: the chunk now in pending goes back with returnHeld.
+    if (ahead.length && !next) return;
+    plan = next ?? NO_PLAN;
+    const chunk = res.slice(2) as Buffer[];
+    if (chunk.length) {
+      w.budget -= chunk.length;
+      let bytes = 0;
+      for (const e of chunk) bytes += e.length;
+      size = nextPageSize(size, chunk.length, bytes, CHUNK);
+    }
+    ahead = chunk;
+    if (chunk.length === 0 && plan === NO_PLAN) return;
   }
 }
 
@@ -118,7 +140,7 @@ async function decide(
     let m: DecodedMessage | undefined;
     if (o.filter || backedUp) {
       if (needsYaml(raw)) await prepareDecode(raw);
-      m = decodeMessage(raw);
+      m = decodeMessage(raw, { headersOnly: !backedUp && o.filter?.needsBody === false });
     }
     if (o.filter && !o.filter(m!, raw)) {
       decisions += 'k';
@@ -153,11 +175,11 @@ async function decide(
 
 /** How many messages the bucket's pending and held keys hold (left by an interrupted run, or this one's). */
 export async function heldCount(redis: Redis, keys: BulkKeys): Promise<number> {
-  const [[, p], [, h]] = ((await redis.pipeline().llen(keys.pending).llen(keys.held).exec()) ?? []) as [
+  const lens = ((await redis.pipeline().llen(keys.pending).llen(keys.next).llen(keys.held).exec()) ?? []) as [
     unknown,
     number,
   ][];
-  return Number(p ?? 0) + Number(h ?? 0);
+  return lens.reduce((n, [, len]) => n + Number(len ?? 0), 0);
 }
 
 /**
@@ -173,7 +195,11 @@ export async function returnHeld(
 ): Promise<void> {
   for (;;) {
     const status = Number(
-      await RETURN_HELD.run(redis, [src, keys.pending, keys.held, keys.lock], [token, BULK_LOCK_TTL_MS, RETURN_MAX]),
+      await RETURN_HELD.run(
+        redis,
+        [src, keys.pending, keys.held, keys.lock, keys.next],
+        [token, BULK_LOCK_TTL_MS, RETURN_MAX],
+      ),
     );
     await confirmWrites(redis);
     if (status === -1) throw lockLost(what);

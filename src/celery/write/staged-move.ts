@@ -46,13 +46,13 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
   const staged = Number(
     await STAGE_BUCKET.run(
       redis,
-      [m.src, keys.pending, keys.held, keys.lock],
+      [m.src, keys.pending, keys.held, keys.lock, keys.next],
       [m.token, BULK_LOCK_TTL_MS, Number.isFinite(m.left) ? m.left : -1],
     ),
   );
   if (staged === -1) throw lockLost(m.what);
   if (staged === -2) return 'declined';
-  if (staged === -3) throw new Error(`${m.what}: loonctl's pending or held key is not empty`);
+  if (staged === -3) throw new Error(`${m.what}: loonctl's pending, next or held key is not empty`);
   await confirmWrites(redis);
   const rewrite = routingKeyTextRewriter(o.dst!.queue);
   const wire = connection(redis);

@@ -8,16 +8,16 @@ import { Script } from '../../redis/script.js';
  */
 
 /**
- * Renames the source into pending when the caller owns the lock, pending and held are empty, and the
+ * Renames the source into pending when the caller owns the lock, pending, next and held are empty, and the
  * source holds at most `max` messages ('-1': any number).
- * KEYS: source, pending, held, lock. ARGV: token, lock TTL ms, max.
- * Returns how many were staged (0: none), -1 lock lost, -2 more than max, -3 pending or held not empty.
+ * KEYS: source, pending, held, lock, next. ARGV: token, lock TTL ms, max.
+ * Returns how many were staged (0: none), -1 lock lost, -2 more than max, -3 pending, next or held not empty.
  */
 export const STAGE_BUCKET = new Script(
   'queue_stage_bucket',
   `if redis.call('GET', KEYS[4]) ~= ARGV[1] then return -1 end
 redis.call('PEXPIRE', KEYS[4], ARGV[2])
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return -3 end
+if redis.call('EXISTS', KEYS[2], KEYS[3], KEYS[5]) > 0 then return -3 end
 local n = redis.call('LLEN', KEYS[1])
 if n == 0 then return 0 end
 local max = tonumber(ARGV[3])
