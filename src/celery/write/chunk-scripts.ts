@@ -44,8 +44,8 @@ end
  * Applies the decisions on the pending chunk, makes `next` the pending chunk, then takes a chunk from the
  * source's tail into `next` and returns it, in one atomic step. Decisions, one character per pending
  * element, oldest first: 'k' keep (pushed onto held's head), 't' take (purge: dropped; move: pushed onto
- * the destination's head as it is), 'r' take with new bytes (the next of the trailing arguments). With a journal TTL, the journal
- * key gets ARGV[5] (what was taken) in the same step.
+ * the destination's head as it is), 'r' take with new bytes (the next of the trailing arguments). With a
+ * journal TTL, the journal key gets ARGV[5] (what was taken) in the same step.
  * KEYS: source, pending, held, destination (source for a purge), journal key (source for none), lock, next.
  * ARGV: token, lock TTL ms, mode ('move' or 'purge'), journal TTL s ('0': none), journal value,
  * decisions, how many to take next, then the new bytes of each 'r'.
