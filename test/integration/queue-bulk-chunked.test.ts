@@ -116,29 +116,36 @@ describe('held messages of an interrupted run are put back, in order, before any
     it(
       label,
       async () => {
-        // The logical queue is source ++ pending ++ held (head to tail): s* newest, then p*, then h* oldest.
+        // The logical queue is source ++ next ++ pending ++ held (head to tail): s* newest, then n*, p*, and
+        // h* oldest.
         const src = Array.from({ length: sourceN }, (_, i) => `s${i}`);
+        const next = ['n2', 'n1', 'n0'];
         const pending = ['p1', 'p0'];
         const held = Array.from({ length: heldN }, (_, i) => `h${heldN - 1 - i}`);
         const el = (id: string) => envelope({ id, task: 'tasks.flow_hook_task' });
         for (const [key, ids] of [
           ['loonflow', src],
+          ['loonctl:next:loonflow', next],
           ['loonctl:pending:loonflow', pending],
           ['loonctl:held:loonflow', held],
         ] as const)
           for (let i = 0; i < ids.length; i += 1000) await redis.client.rpush(key, ...ids.slice(i, i + 1000).map(el));
         await redis.client.set('loonctl:bulk-lock:loonflow', `${hostname()} ${deadPid()} dead`, 'PX', 60_000);
-        const expected = [...src, ...pending, ...held].reverse();
+        const expected = [...src, ...next, ...pending, ...held].reverse();
 
         const listed = await listQueues(redis.client, t, true);
         expect(listed.map((q) => q.name.toString())).toEqual(['loonflow']);
 
         const dry = await bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: notices, dryRun: true });
-        expect(dry.recovered).toBe(pending.length + heldN);
+        expect(dry.recovered).toBe(next.length + pending.length + heldN);
         expect(await redis.client.llen('loonctl:held:loonflow')).toBe(heldN);
 
         const r = await bulkTake(redis.client, t, 'loonflow', { mode: 'purge', filter: notices, dryRun: false });
-        expect(r).toMatchObject({ recovered: pending.length + heldN, scanned: expected.length, matched: 0 });
+        expect(r).toMatchObject({
+          recovered: next.length + pending.length + heldN,
+          scanned: expected.length,
+          matched: 0,
+        });
         expect(await idsOf('loonflow')).toEqual(expected);
         expect(await loonctlKeys()).toEqual([]);
       },

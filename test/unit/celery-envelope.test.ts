@@ -171,6 +171,35 @@ describe('transport layout and filters', () => {
     expect(makeFilter({})).toBeNull();
     expect(() => makeFilter({ etaBefore: 'soon' })).toThrow(/not a date-time/);
   });
+  it('a header-only filter decides as the full decode does, and asks for the body only when it needs it', () => {
+    const messages = [
+      envelope({ id: 'a', task: 'tasks.send_ticket_notice', priority: 3, eta: '2025-01-01T00:00:00+00:00' }),
+      envelope({ id: 'b', task: 'tasks.flow_hook_task' }),
+      envelope({ id: 'c', task: 'tasks.send_x', body: Buffer.from('not json') }), // broken body, good headers
+      envelope({ id: 'd', task: 'tasks.send_x', protocol: 1 }), // the task is in the body
+      envelope({ id: 'e', task: 'tasks.send_x', compress: true }),
+    ];
+    const filters = [
+      { task: 'tasks.send_*' },
+      { id: 'd' },
+      { priority: 3 },
+      { etaBefore: '2025-06-01T00:00:00Z' },
+      { task: 'tasks.*', etaAfter: '2024-06-01T00:00:00Z' },
+    ];
+    for (const spec of filters) {
+      const f = makeFilter(spec)!;
+      expect(f.needsBody, JSON.stringify(spec)).toBe(false);
+      for (const raw of messages) {
+        expect(f(decodeMessage(raw, { headersOnly: true }), raw), `${JSON.stringify(spec)} ${raw}`).toBe(
+          f(decodeMessage(raw), raw),
+        );
+      }
+    }
+    expect(decodeMessage(messages[3], { headersOnly: true }).task).toBe('tasks.send_x');
+    expect(decodeMessage(messages[0], { headersOnly: true }).args).toBeNull();
+    expect(makeFilter({ grep: 'x' })!.needsBody).toBe(true);
+    expect(makeFilter({ task: 'x', tenant: 'y' })!.needsBody).toBe(true);
+  });
   it('pyJsonDumps writes what Python json.dumps writes', () => {
     expect(pyJsonDumps({ a: [1, 'é工', null, true], b: 1.5 })).toBe(
       '{"a": [1, "\\u00e9\\u5de5", null, true], "b": 1.5}',
