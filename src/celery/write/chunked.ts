@@ -19,7 +19,8 @@ export const CHUNK = 1000;
 /** Most elements one call of RETURN_HELD moves (a few milliseconds of Redis time). */
 const RETURN_MAX = 5000;
 
-export interface ChunkWalk {
+/** One bucket's move or purge, under its lock: what the walks below share. */
+export interface BucketWork {
   redis: Redis;
   src: Buffer;
   /** Where moved messages go (the source for a purge). */
@@ -28,6 +29,13 @@ export interface ChunkWalk {
   token: string;
   o: BulkOptions;
   r: BulkResult;
+  /** The destination stopped being a list. */
+  wrongType: () => LoonError;
+  /** The bucket, for messages. */
+  what: string;
+}
+
+export interface ChunkWalk extends BucketWork {
   limit: number;
   /** Stop after taking this many from the source: its length at the start (new arrivals are not chased). */
   budget: number;
@@ -35,8 +43,6 @@ export interface ChunkWalk {
   journal?: BackupJournal;
   /** What a backed-up record says about where the message was. */
   recordBase?: Pick<ExportRecord, 'v' | 'source' | 'queue' | 'queue_b64' | 'bucket'>;
-  wrongType: () => LoonError;
-  what: string;
 }
 
 interface Plan {

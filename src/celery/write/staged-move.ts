@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { LoonError } from '../../core/errors.js';
 import { confirmWrites } from '../../redis/durability.js';
 import { nextPageSize } from '../read.js';
-import { BULK_LOCK_TTL_MS, lockLost, type BulkKeys } from './bulk-lock.js';
-import type { BulkOptions, BulkResult } from './bulk.js';
+import { BULK_LOCK_TTL_MS, lockLost } from './bulk-lock.js';
+import type { BucketWork } from './chunked.js';
 import { routingKeyTextRewriter } from './routing.js';
 import type { LeanCore } from '../../redis/lean-client.js';
 import { encodeCommands, type Arg, type Reply } from '../../redis/resp.js';
@@ -12,18 +11,9 @@ import { COMMIT_STAGED, STAGE_BUCKET } from './staged-scripts.js';
 /** Most messages one commit pushes (also bounded to about PAGE_BYTES by their sizes). */
 const STAGED_CHUNK = 2000;
 
-export interface StagedMove {
-  redis: Redis;
-  src: Buffer;
-  dst: Buffer;
-  keys: BulkKeys;
-  token: string;
-  o: BulkOptions;
-  r: BulkResult;
+export interface StagedMove extends BucketWork {
   /** How many more may be moved (Infinity: no --limit). */
   left: number;
-  wrongType: () => LoonError;
-  what: string;
 }
 
 /**
