@@ -88,15 +88,18 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
     // Every step is atomic and counted only once a replica has it (Sentinel), so a re-run is always safe.
     const verb = o.mode === 'move' ? 'moved' : 'removed';
     const base = o.mode === 'move' ? 'move' : 'remove';
-    // Only a filtered or backed-up run holds kept messages aside (chunked.ts); a whole-run move holds none.
-    const holds = !!o.filter || !!o.backup || !!o.backupTo;
+    // A filtered or backed-up run holds kept messages aside (chunked.ts), a staged move what it has not
+    // moved yet (staged-move.ts); a move or purge inside Redis holds none.
+    const walks = !!o.filter || !!o.backup || !!o.backupTo;
+    const staged = !walks && o.mode === 'move' && !o.dst?.keepRouting && !o.limit;
+    const where = walks ? 'loonctl:held:, loonctl:pending: or loonctl:next:' : 'loonctl:pending:';
     throw interrupted(
       e,
       `${r.done} message(s) ${verb} before that; the step in flight (up to ${CHUNK * 2}) may or may not ` +
         'have been applied; ' +
-        (holds ? 'messages examined and kept may still be held in a loonctl:held: key; ' : '') +
+        (walks || staged ? `messages not done yet may still be held in a ${where} key; ` : '') +
         'nothing is lost or duplicated',
-      holds
+      walks
         ? `run the same command again: it puts held messages back first, then ${base}s the rest`
         : `run the same command again to ${base} the rest`,
     );
