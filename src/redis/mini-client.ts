@@ -105,10 +105,11 @@ export class MiniRedis {
 
   /** Writes `commands` at once; one promise per reply (a server error resolves as an Error value). */
   send(commands: readonly (readonly Arg[])[]): Promise<Reply>[] {
-    if (this.failure) return commands.map(() => Promise.reject(this.failure!));
-    const replies = commands.map(() => new Promise<Reply>((resolve, reject) => this.waiting.push({ resolve, reject })));
-    if (commands.length) this.socket.write(encodeCommands(commands));
-    return replies;
+    if (!commands.length) return [];
+    return this.sendEncoded(
+      encodeCommands(commands),
+      commands.map(() => null),
+    ) as Promise<Reply>[];
   }
 
   /**

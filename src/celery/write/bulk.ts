@@ -91,7 +91,7 @@ export async function bulkTake(redis: Redis, t: Transport, src: string | Buffer,
     // A filtered or backed-up run holds kept messages aside (chunked.ts), a staged move what it has not
     // moved yet (staged-move.ts); a move or purge inside Redis holds none.
     const walks = !!o.filter || !!o.backup || !!o.backupTo;
-    const staged = !walks && o.mode === 'move' && !o.dst?.keepRouting && !o.limit;
+    const staged = !walks && stagesMove(o) && !o.limit;
     const where = walks ? 'loonctl:held:, loonctl:pending: or loonctl:next:' : 'loonctl:pending:';
     throw interrupted(
       e,
@@ -223,7 +223,7 @@ async function walkBuckets(
     what: string,
     budget: number,
   ): Promise<boolean> {
-    if (o.mode === 'move' && !o.dst!.keepRouting) {
+    if (stagesMove(o)) {
       const wrongType = () => wrongTypeMidway(dstKey, r);
       const staged = await stagedMove({
         redis,
@@ -245,6 +245,11 @@ async function walkBuckets(
     }
     return takeAll(redis, key, dstKey, o, r, limit, budget);
   }
+}
+
+/** A move that rewrites routing keys: without a filter or backup it is staged (staged-move.ts). */
+function stagesMove(o: BulkOptions): boolean {
+  return o.mode === 'move' && !o.dst?.keepRouting;
 }
 
 /** Counts what a filtered move or purge would take, reading windows from the tail (changes nothing). */
