@@ -87,18 +87,20 @@ export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 const OPEN_SQUARE = 0x5b;
 const OPEN_CURLY = 0x7b;
 
-/** Whether JSON text nests arrays/objects deeper than `limit` (brackets inside strings do not count). */
-export function jsonTooDeep(text: Buffer, limit = MAX_DEPTH): boolean {
+/** Whether JSON text (bytes or string) nests arrays/objects deeper than `limit` (brackets in strings do not count). */
+export function jsonTooDeep(text: Buffer | string, limit = MAX_DEPTH): boolean {
   // Cheap common case, in native code: fewer opening brackets than the limit cannot nest that deep.
   let opens = 0;
-  for (const b of [OPEN_SQUARE, OPEN_CURLY]) {
+  for (const b of ['[', '{']) {
     for (let at = text.indexOf(b); at !== -1 && opens <= limit; at = text.indexOf(b, at + 1)) opens++;
   }
   if (opens <= limit) return false;
+  // UTF-8 continuation bytes are never ASCII, so bytes and UTF-16 units give the same answer.
+  const codeAt = typeof text === 'string' ? (i: number) => text.charCodeAt(i) : (i: number) => text[i];
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = codeAt(i);
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
@@ -204,14 +206,19 @@ function decodeBody(bytes: Buffer, contentType: string | null): { body?: unknown
  * filter whose `needsBody` is false).
  */
 export function decodeMessage(raw: Buffer, o: { headersOnly?: boolean } = {}): DecodedMessage {
-  const m = empty(raw.length);
+  return decodeMessageText(raw.toString('utf8'), raw.length, o);
+}
+
+/** The same from the element's UTF-8 text and its size in bytes (a reader that holds no Buffer per message). */
+export function decodeMessageText(text: string, size: number, o: { headersOnly?: boolean } = {}): DecodedMessage {
+  const m = empty(size);
   let env: unknown;
-  if (jsonTooDeep(raw)) {
+  if (jsonTooDeep(text)) {
     m.error = `message ${tooDeep}`;
     return m;
   }
   try {
-    env = JSON.parse(raw.toString('utf8'));
+    env = JSON.parse(text);
   } catch {
     m.error = 'not JSON';
     return m;

@@ -2,10 +2,11 @@ import type { Redis } from 'ioredis';
 import { withSoFar } from '../core/errors.js';
 import { redisFailure } from '../redis/errors.js';
 import { decode, prepareDecode } from './decode.js';
-import { decodeMessage, missedYaml, type DecodedMessage } from './envelope.js';
-import { exportLine, queueExportLine, queueLineHead } from './export-format.js';
+import { decodeMessageText, missedYaml, type DecodedMessage } from './envelope.js';
+import { exportLine, type ExportRecord, queueExportLine, queueLineHead } from './export-format.js';
 import type { MessageFilter } from './filter.js';
-import { readQueuePages, readUnacked } from './read.js';
+import { readUnacked } from './read.js';
+import { readQueueSpans } from './read-spans.js';
 import { unackedRecord } from './unacked-record.js';
 import { nameOf, summarize } from './summary.js';
 import type { Transport } from './transport.js';
@@ -24,8 +25,9 @@ const EXPORT_PAGE = 5000;
 
 /**
  * Streams a queue's messages (or its unacked entries) as export lines through `write` (a page of
- * lines at a time), which may wait for the output to drain: memory stays bounded. Returns how many
- * were written.
+ * lines at a time), which may wait for the output to drain: memory stays bounded. A Buffer given to
+ * `write` is filled again once its promise resolves: by then it must have been written out (or copied).
+ * Returns how many were written.
  */
 export async function exportQueue(
   redis: Redis,
@@ -68,26 +70,50 @@ async function exportMessages(
     }
     return n;
   }
+  const out = new LineBuffer(write);
+  try {
+    n = await exportPages(redis, t, queue, o, base, out);
+  } catch (e) {
+    await out.settle(); // the count in the error then includes the write in flight
+    throw e;
+  }
+  await out.end();
+  return n;
+}
+
+async function exportPages(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer,
+  o: { filter: MessageFilter | null; limit?: number; summary?: boolean },
+  base: Pick<ExportRecord, 'v' | 'queue' | 'queue_b64'>,
+  out: LineBuffer,
+): Promise<number> {
   // A page at a time, decoding synchronously: per-message promises would cost more than the decoding.
   const decoded = !!o.filter || o.summary !== false;
+  const limit = o.limit ?? Infinity;
+  let n = 0;
   const heads = new Map<number, string>();
-  const out = new LineBuffer(write);
-  for await (const page of readQueuePages(redis, t, queue, 0, EXPORT_PAGE)) {
-    for (const e of page) {
+  for await (const page of readQueueSpans(redis, t, queue, EXPORT_PAGE)) {
+    const { bytes, starts, ends } = page;
+    let head = heads.get(page.bucket);
+    if (head === undefined) heads.set(page.bucket, (head = queueLineHead(base, page.bucket)));
+    for (let k = 0; k < page.count; k++) {
+      const start = starts[k];
+      const end = ends[k];
       let m: DecodedMessage | undefined;
       if (decoded) {
-        m = decodeMessage(e.raw);
+        m = decodeMessageText(bytes.toString('utf8', start, end), end - start);
         // The first YAML body loads the parser (as prepareDecode would have before decoding), then again.
         if (missedYaml(m)) {
-          await prepareDecode(e.raw);
-          m = decodeMessage(e.raw);
+          await prepareDecode(bytes.subarray(start, end));
+          m = decodeMessageText(bytes.toString('utf8', start, end), end - start);
         }
       }
-      if (o.filter && !o.filter(m!, e.raw)) continue;
-      let head = heads.get(e.bucket);
-      if (head === undefined) heads.set(e.bucket, (head = queueLineHead(base, e.bucket)));
+      if (o.filter && !o.filter(m!, bytes.subarray(start, end))) continue;
       const summary = o.summary !== false ? summarize(m!) : undefined;
-      const line = queueExportLine(head, e.position, m?.deliveryTag ?? null, e.raw.toString('base64'), summary);
+      const b64 = bytes.toString('base64', start, end);
+      const line = queueExportLine(head, page.position + k, m?.deliveryTag ?? null, b64, summary);
       if (!out.add(line)) await out.flushWith(line);
       if (++n >= limit) break;
     }
@@ -97,11 +123,18 @@ async function exportMessages(
   return n;
 }
 
-/** Lines gathered into WRITE_BYTES Buffers (UTF-8, as the output would encode them). */
+/**
+ * Lines gathered into WRITE_BYTES Buffers (UTF-8, as the output would encode them). Two Buffers take turns:
+ * one is filled while the other is written, and a Buffer is filled again only once its write has completed
+ * (`write` resolves when the bytes are out): a fresh megabyte per write costs more in page faults than the
+ * encoding. One write is in flight at a time, so the output gets the lines in order.
+ */
 class LineBuffer {
-  private buf = Buffer.allocUnsafe(WRITE_BYTES);
+  private bufs = [Buffer.allocUnsafeSlow(WRITE_BYTES), Buffer.allocUnsafeSlow(WRITE_BYTES)];
+  private buf = this.bufs[0];
   private at = 0;
   private count = 0;
+  private inflight: Promise<void> = Promise.resolve();
   constructor(private readonly write: (lines: string | Buffer, count: number) => Promise<void>) {}
 
   /** Adds a line if it surely fits (UTF-8 takes at most 3 bytes per UTF-16 unit); false if it may not. */
@@ -115,17 +148,33 @@ class LineBuffer {
   /** Writes what is gathered, then the line: into the next Buffer, or on its own when too long for one. */
   async flushWith(line: string): Promise<void> {
     await this.flush();
-    if (!this.add(line)) await this.write(line, 1);
+    if (!this.add(line)) {
+      await this.inflight;
+      await this.write(line, 1);
+    }
   }
 
+  /** Starts writing what is gathered (after the write before it) and hands over the other Buffer. */
   async flush(): Promise<void> {
+    await this.inflight;
     if (this.count === 0) return;
-    // A new Buffer each time: the output may still hold the last one.
     const chunk = this.buf.subarray(0, this.at);
     const count = this.count;
-    this.buf = Buffer.allocUnsafe(WRITE_BYTES);
+    this.buf = this.buf === this.bufs[0] ? this.bufs[1] : this.bufs[0];
     this.at = 0;
     this.count = 0;
-    await this.write(chunk, count);
+    this.inflight = this.write(chunk, count);
+    this.inflight.catch(() => {}); // seen by the next flush or end; never an unhandled rejection meanwhile
+  }
+
+  /** Waits for the write in flight, whatever its outcome (after another failure). */
+  async settle(): Promise<void> {
+    await this.inflight.catch(() => {});
+  }
+
+  /** Waits for the last write. */
+  async end(): Promise<void> {
+    await this.flush();
+    await this.inflight;
   }
 }

@@ -5,7 +5,7 @@ import { OutputError, UsageError } from './errors.js';
 export interface OutputFile {
   /** Where the bytes are going now: `<path>.partial` until `commit()` when opened with `partial`. */
   readonly path: string;
-  /** A Buffer is written as it is (after any text gathered before it). */
+  /** A Buffer is written as it is (after any text gathered before it), and may be reused once this resolves. */
   write(text: string | Uint8Array): Promise<void>;
   /** fsync: everything written so far is on disk. */
   flush(): Promise<void>;

@@ -116,12 +116,13 @@ export class Output {
     return paints[tone](text);
   }
 
-  /** Raw data to stdout (a line is added by the caller). Resolves once the stream accepted it. */
+  /**
+   * Raw data to stdout (a line is added by the caller). Resolves once the stream has written it out: the
+   * caller may then reuse a Buffer it passed, and waiting for each write is the back-pressure.
+   */
   write(text: string | Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ok = this.stdout.write(text, (err) => (err ? reject(err) : undefined));
-      if (ok) resolve();
-      else this.stdout.once('drain', resolve);
+      this.stdout.write(text, (err) => (err ? reject(err) : resolve()));
     });
   }
 

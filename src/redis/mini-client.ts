@@ -1,5 +1,6 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type OnReadOpts, type Socket } from 'node:net';
 import type { RedisOptions } from 'ioredis';
+import { ReceiveBuffer } from './receive-buffer.js';
 import { encodeCommands, parseReply, type Arg, type Reply } from './resp.js';
 
 export type { Reply } from './resp.js';
@@ -11,14 +12,11 @@ interface Waiter {
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
   /**
-   * Turns the reply into what the caller keeps, while its bytes are still valid: the reply may then be
-   * read from a receive buffer that is reused (see onData).
+   * Turns the reply into what the caller keeps, while its bytes are still valid: it is read in place from
+   * the receive buffer, which is reused (any other reply is copied out of it).
    */
   decode?: (r: Reply) => unknown;
 }
-
-/** Replies up to this size may be received into the reused buffer. */
-const SCRATCH_MAX = 16 * 1024 * 1024;
 
 /**
  * A minimal RESP2 connection: commands written in order, replies as Buffers (server errors as Error
@@ -26,20 +24,32 @@ const SCRATCH_MAX = 16 * 1024 * 1024;
  * node, this costs nothing); the lean client (lean-client.ts) builds ioredis' reply shapes on it.
  */
 export class MiniRedis {
-  private buffer: Buffer = Buffer.alloc(0);
-  private chunks: Buffer[] = [];
-  /** The receive buffer reused for replies that are decoded as they are parsed (see onData). */
-  private scratch?: Buffer;
+  private readonly received = new ReceiveBuffer();
+  private socket!: Socket;
   private readonly waiting: Waiter[] = [];
   private failure?: Error;
   /** The socket's own error (ECONNRESET, a TLS alert), which says more than "Connection is closed.". */
   lastError?: Error;
 
-  private constructor(
-    private readonly socket: Socket,
-    private readonly onEnd?: (socketError?: Error) => void,
-  ) {
-    socket.on('data', (d: Buffer) => this.onData(d));
+  private constructor(private readonly onEnd?: (socketError?: Error) => void) {}
+
+  /** What a TCP or unix socket reads into, and what it calls when it has (net's `onread`). */
+  private readonly reader: OnReadOpts = {
+    buffer: () => this.received.room(),
+    callback: (n: number) => {
+      this.received.wrote(n);
+      this.onReceived();
+      return true;
+    },
+  };
+
+  private attach(socket: Socket, tls: boolean): void {
+    this.socket = socket;
+    if (tls)
+      socket.on('data', (d: Buffer) => {
+        this.received.push(d);
+        this.onReceived();
+      });
     socket.on('error', (e) => (this.lastError ??= e));
     socket.on('close', () => this.fail(new Error(CONNECTION_CLOSED)));
   }
@@ -74,8 +84,9 @@ export class MiniRedis {
       timer = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
     });
     const run = async () => {
-      socket = await openSocket(opts, timeoutMs);
-      client = new MiniRedis(socket, onEnd);
+      client = new MiniRedis(onEnd);
+      socket = await openSocket(opts, timeoutMs, client.reader);
+      client.attach(socket, !!opts.tls);
       return { client, replies: await Promise.all(client.send(setup)) };
     };
     try {
@@ -138,89 +149,55 @@ export class MiniRedis {
     this.socket.destroy();
   }
 
-  /** The byte before the last one received (CR LF may arrive split across two chunks). */
-  private byteBeforeLast(): number | undefined {
-    const last = this.chunks[this.chunks.length - 1];
-    if (last.length >= 2) return last[last.length - 2];
-    const before = this.chunks.length > 1 ? this.chunks[this.chunks.length - 2] : this.buffer;
-    return before[before.length - 1];
-  }
-
-  private onData(d: Buffer): void {
-    this.chunks.push(d);
-    // Every reply ends in CR LF: a chunk that does not cannot complete one. Parsing (and joining) only
-    // then keeps a 50 MB reply from being copied again on every 64 KB that arrives.
-    if (d[d.length - 1] !== 0x0a || this.byteBeforeLast() !== 0x0d) return;
-    const reuse = this.waiting[0]?.decode !== undefined && this.received() <= SCRATCH_MAX;
-    if (reuse) this.buffer = this.intoScratch();
-    else this.buffer = this.buffer.length || this.chunks.length > 1 ? Buffer.concat([this.buffer, ...this.chunks]) : d;
-    this.chunks = [];
+  private onReceived(): void {
+    // Every reply ends in CR LF: bytes that do not cannot complete one. Parsing only then keeps a 50 MB
+    // reply from being parsed again on every 64 KB that arrives.
+    if (!this.received.mayEndReply()) return;
+    const bytes = this.received.bytes();
+    let at = 0;
     for (;;) {
       let parsed: ReturnType<typeof parseReply>;
       try {
-        parsed = parseReply(this.buffer, 0);
+        parsed = parseReply(bytes, at);
       } catch (e) {
         // Not Redis on the other end (an HTTP server, a TLS port): fail quietly, never throw from an event.
         this.lastError ??= e as Error;
         this.socket.destroy();
         return;
       }
-      if (!parsed) return;
-      this.buffer = this.buffer.subarray(parsed.end);
+      if (!parsed) break;
       const w = this.waiting.shift();
-      if (!w) continue;
-      if (w.decode) w.resolve(w.decode(parsed.value) as Reply);
-      // A reply read into the reused buffer is copied out for a caller that may keep it.
-      else w.resolve(reuse ? copyReply(parsed.value) : parsed.value);
+      if (w) w.resolve(w.decode ? (w.decode(parsed.value) as Reply) : copiedOut(parsed.value, bytes, at, parsed.end));
+      at = parsed.end;
     }
-  }
-
-  private received(): number {
-    let n = this.buffer.length;
-    for (const c of this.chunks) n += c.length;
-    return n;
-  }
-
-  /**
-   * The unparsed bytes and the new chunks, copied into the reused receive buffer: a reply of a megabyte in
-   * a fresh Buffer each time costs more in page faults than parsing it.
-   */
-  private intoScratch(): Buffer {
-    const total = this.received();
-    let scratch = this.scratch;
-    const left = this.buffer;
-    if (!scratch || scratch.length < total) {
-      scratch = Buffer.allocUnsafeSlow(Math.max(total, 2 * (scratch?.length ?? 0), 1 << 16));
-      left.copy(scratch, 0);
-      this.scratch = scratch;
-    } else if (left.length) {
-      // The unparsed tail may itself lie in the scratch buffer: copyWithin handles the overlap.
-      if (left.buffer === scratch.buffer)
-        scratch.copyWithin(0, left.byteOffset - scratch.byteOffset, left.byteOffset - scratch.byteOffset + left.length);
-      else left.copy(scratch, 0);
-    }
-    let at = left.length;
-    for (const c of this.chunks) at += c.copy(scratch, at);
-    return scratch.subarray(0, at);
+    this.received.consume(at);
   }
 }
 
-/** A reply whose Buffers are copies (it was read into a buffer that is reused). */
-function copyReply(r: Reply): Reply {
-  if (Buffer.isBuffer(r)) return Buffer.from(r);
-  if (Array.isArray(r)) return r.map(copyReply);
-  return r;
+/**
+ * A reply parsed in place in `bytes` (from `start` to `end`), with its Buffers moved to one copy of those
+ * bytes: the receive buffer is reused, the caller may keep the reply.
+ */
+function copiedOut(r: Reply, bytes: Buffer, start: number, end: number): Reply {
+  if (!Buffer.isBuffer(r) && !Array.isArray(r)) return r;
+  const copy = Buffer.from(bytes.subarray(start, end));
+  const shift = bytes.byteOffset + start;
+  const rebase = (v: Reply): Reply => {
+    if (Buffer.isBuffer(v)) return copy.subarray(v.byteOffset - shift, v.byteOffset - shift + v.length);
+    return Array.isArray(v) ? v.map(rebase) : v;
+  };
+  return rebase(r);
 }
 
 /** A connected socket (TCP, unix or TLS: node:tls loaded only for rediss://), within `timeoutMs`. */
-async function openSocket(opts: RedisOptions, timeoutMs: number): Promise<Socket> {
+async function openSocket(opts: RedisOptions, timeoutMs: number, onread: OnReadOpts): Promise<Socket> {
   const tls = opts.tls ? await import('node:tls') : undefined;
   return new Promise<Socket>((resolve, reject) => {
     const s: Socket = opts.path
-      ? netConnect(opts.path)
+      ? netConnect({ path: opts.path, onread })
       : tls
         ? tls.connect({ host: opts.host, port: opts.port, ...opts.tls })
-        : netConnect(opts.port ?? 6379, opts.host ?? '127.0.0.1');
+        : netConnect({ port: opts.port ?? 6379, host: opts.host ?? '127.0.0.1', onread });
     const timer = setTimeout(() => {
       s.destroy();
       reject(new Error('connect timeout'));
