@@ -48,7 +48,15 @@ const plain = (n: number) => Array.from({ length: n }, (_, i) => envelope({ id: 
 async function fill(key: string, els: Buffer[]): Promise<void> {
   for (let i = 0; i < els.length; i += 1000) await redis.client.lpush(key, ...els.slice(i, i + 1000));
 }
-const all = async (key: string) => (await redis.client.lrangeBuffer(key, 0, -1)) as Buffer[];
+/** The whole list, head to tail, in pages: one LRANGE of 300,000 would stop the shared Redis for a second. */
+async function all(key: string): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (let from = 0; ; from += 10_000) {
+    const page = (await redis.client.lrangeBuffer(key, from, from + 9_999)) as Buffer[];
+    out.push(...page);
+    if (page.length < 10_000) return out;
+  }
+}
 /** Ids in worker order (the tail, which runs next, first). */
 const ids = (els: Buffer[]) => els.map((e) => JSON.parse(e.toString()).headers.id as string).reverse();
 const idList = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);

@@ -104,9 +104,11 @@ return result`,
 );
 
 /**
- * Puts pending, next and held back into the source, order kept: pending then next onto held's head, then
- * either held onto the source's tail (when held is small) or the source onto held's head and held renamed to the source
- * (when the source is small), else `max` elements of the source onto held's head and the caller calls again.
+ * Puts pending, next and held back into the source, order kept: pending then next onto held's head (renamed to
+ * held when held is empty: a staged move's pending may hold millions), then either held onto the source's tail
+ * (when held is small) or the source onto held's head and held renamed to the source (when the source is small).
+ * No call moves more than `max` elements from any one list: it returns 1 and the caller calls again, so Redis
+ * never stops for one long script.
  * KEYS: source, pending, held, lock, next. ARGV: token, lock TTL ms, max.
  * Returns 0 done, 1 call again, -1 lock lost.
  */
@@ -118,8 +120,13 @@ local max = tonumber(ARGV[3])
 for _, key in ipairs({KEYS[2], KEYS[5]}) do
   local p = redis.call('LLEN', key)
   if p > 0 then
-    local els = pop('RPOP', key, p)
-    push('LPUSH', KEYS[3], els, 1, #els)
+    if redis.call('EXISTS', KEYS[3]) == 0 then
+      redis.call('RENAME', key, KEYS[3])
+    else
+      local els = pop('RPOP', key, math.min(p, max))
+      push('LPUSH', KEYS[3], els, 1, #els)
+      if p > max then return 1 end
+    end
   end
 end
 local h = redis.call('LLEN', KEYS[3])
