@@ -36,7 +36,7 @@ export async function* readQueueSpans(
   let position = 0;
   let size = 1;
   for (const b of await bucketLengths(redis, t, queue)) {
-    const fetch = (from: number, n: number): Promise<Omit<SpanPage, 'bucket' | 'position'>> | undefined => {
+    const fetch = (from: number, n: number): Promise<Spans> | undefined => {
       if (from >= b.length) return undefined;
       const arena = arenas[turn];
       turn ^= 1;
@@ -58,15 +58,13 @@ export async function* readQueueSpans(
   }
 }
 
-type RangeReader = (
-  key: Buffer,
-  from: number,
-  to: number,
-  arena: PageArena,
-) => Promise<Omit<SpanPage, 'bucket' | 'position'>>;
+/** A range of one list held in an arena: message k is `bytes` from `starts[k]` to `ends[k]`, oldest first. */
+export type Spans = Omit<SpanPage, 'bucket' | 'position'>;
+
+export type RangeReader = (key: Buffer, from: number, to: number, arena: PageArena) => Promise<Spans>;
 
 /** LRANGE into an arena: on the lean client as the reply is parsed, on ioredis from the Buffers it made. */
-function rangeReader(redis: Redis): RangeReader {
+export function rangeReader(redis: Redis): RangeReader {
   const lean = redis as unknown as Partial<LeanCore>;
   if (typeof lean.sendEncoded === 'function') {
     const sendEncoded = lean.sendEncoded.bind(lean);
@@ -75,7 +73,7 @@ function rangeReader(redis: Redis): RangeReader {
       const [reply] = sendEncoded(encodeCommands([['LRANGE', key, from, to]]), [hold]);
       const r = await reply;
       if (r instanceof Error) throw r;
-      return r as Omit<SpanPage, 'bucket' | 'position'>;
+      return r as Spans;
     };
   }
   return async (key, from, to, arena) => arena.hold(await redis.lrangeBuffer(key, from, to));
@@ -85,10 +83,10 @@ function rangeReader(redis: Redis): RangeReader {
  * One reused Buffer that holds a page's reply: its elements lie in order in one stretch of the reply (with
  * RESP's length lines between them), copied at once; the spans list them in worker order (LRANGE's reversed).
  */
-class PageArena {
+export class PageArena {
   private buf = Buffer.allocUnsafeSlow(1 << 20);
 
-  hold(items: Buffer[]): Omit<SpanPage, 'bucket' | 'position'> {
+  hold(items: Buffer[]): Spans {
     const n = items.length;
     const starts = new Int32Array(n);
     const ends = new Int32Array(n);

@@ -29,18 +29,32 @@ export function routingKeyRewriter(queue: string): (raw: Buffer) => Buffer | nul
  * into a command: returns `text` itself when the key is already the destination's.
  */
 export function routingKeyTextRewriter(queue: string): (text: string) => string | null {
-  const value = Buffer.from(pyJsonString(queue), 'utf8').toString('latin1');
+  const value = routingKeyValue(queue);
   return (text) => {
-    const span = plainRoutingKeySpan(text);
-    if (span) {
-      const [open, close] = span;
-      if (close + 1 - open === value.length && text.startsWith(value, open)) return text;
-      return text.slice(0, open) + value + text.slice(close + 1);
-    }
-    const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
-    if (!v?.isString) return null;
-    return text.slice(0, v.start) + value + text.slice(v.end);
+    const span = routingKeyValueSpan(text, value);
+    if (span === null) return null;
+    return span === 'same' ? text : text.slice(0, span[0]) + value + text.slice(span[1]);
   };
+}
+
+/** The JSON string a routing key is written as, as latin1 text of its UTF-8 bytes. */
+export function routingKeyValue(queue: string): string {
+  return Buffer.from(pyJsonString(queue), 'utf8').toString('latin1');
+}
+
+/**
+ * Where `properties.delivery_info.routing_key`'s JSON string sits in a message (latin1 text): [start, end) to
+ * replace with `value`; 'same' when it already is `value`; null when the message has no such string.
+ */
+export function routingKeyValueSpan(text: string, value: string): [number, number] | 'same' | null {
+  const span = plainRoutingKeySpan(text);
+  if (span) {
+    const [open, close] = span;
+    if (close + 1 - open === value.length && text.startsWith(value, open)) return 'same';
+    return [open, close + 1];
+  }
+  const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
+  return v?.isString ? [v.start, v.end] : null;
 }
 
 /** Sets `"redelivered": true` in one object: the value replaced in place, or the member appended. */

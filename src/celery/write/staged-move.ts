@@ -3,9 +3,10 @@ import { confirmWrites } from '../../redis/durability.js';
 import { nextPageSize } from '../read.js';
 import { BULK_LOCK_TTL_MS, lockLost } from './bulk-lock.js';
 import type { BucketWork } from './chunked.js';
-import { routingKeyTextRewriter } from './routing.js';
+import { routingKeyValue, routingKeyValueSpan } from './routing.js';
 import type { LeanCore } from '../../redis/lean-client.js';
-import { encodeCommands, type Arg, type Reply } from '../../redis/resp.js';
+import { encodeCommands, type Arg } from '../../redis/resp.js';
+import { PageArena, rangeReader, type Spans } from '../read-spans.js';
 import { COMMIT_STAGED, STAGE_BUCKET } from './staged-scripts.js';
 
 /** Most messages one commit pushes (also bounded to about PAGE_BYTES by their sizes). */
@@ -44,11 +45,19 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
   if (staged === -2) return 'declined';
   if (staged === -3) throw new Error(`${m.what}: loonctl's pending, next or held key is not empty`);
   await confirmWrites(redis);
-  const rewrite = routingKeyTextRewriter(o.dst!.queue);
-  const wire = connection(redis);
+  const value = routingKeyValue(o.dst!.queue);
+  const wire = connection(redis, Buffer.from(value, 'latin1'));
+  // Chunks are read into two arenas that take turns: a chunk's bytes stay put until its commit is encoded.
+  const arenas = [new PageArena(), new PageArena()];
+  let turn = 0;
+  const readChunk = (from: number, to: number) => {
+    const p = wire.read(keys.pending, from, to, arenas[(turn ^= 1)]);
+    p.catch(() => {}); // judged only when the commits before it went through
+    return p;
+  };
   let pendingLength = staged;
   let size = STAGED_CHUNK;
-  let read: Promise<string[]> | undefined = wire.read(keys.pending, -size, -1);
+  let read: Promise<Spans> | undefined = readChunk(-size, -1);
   let inflight: { status: Promise<number>; count: number } | undefined;
   // While a chunk is rewritten, Redis serves the read of the next one and applies the commit before.
   const settle = async () => {
@@ -69,28 +78,19 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
     while (read) {
       const chunk = await read;
       read = undefined;
-      if (chunk.length === 0 || o.signal?.aborted) break;
-      let bytes = 0;
-      for (const t of chunk) bytes += t.length;
-      size = nextPageSize(size, chunk.length, bytes, STAGED_CHUNK);
+      if (chunk.count === 0 || o.signal?.aborted) break;
+      size = nextPageSize(size, chunk.count, chunk.size, STAGED_CHUNK);
       // The next chunk sits just above this one until this one's commit (sent after the read) applies.
-      const after = pendingLength - (inflight?.count ?? 0) - chunk.length;
-      if (after > 0) read = wire.read(keys.pending, -(chunk.length + Math.min(size, after)), -(chunk.length + 1));
-      read?.catch(() => {}); // judged only when the commits before it went through
-      // LRANGE lists head to tail: the oldest message is the last.
-      const out: string[] = [];
-      for (let i = chunk.length - 1; i >= 0; i--) {
-        const moved = rewrite(chunk[i]);
-        if (moved === null) break;
-        out.push(moved);
-      }
+      const after = pendingLength - (inflight?.count ?? 0) - chunk.count;
+      if (after > 0) read = readChunk(-(chunk.count + Math.min(size, after)), -(chunk.count + 1));
+      const edits = routingEdits(chunk, value);
       await settle();
       if (o.signal?.aborted) break;
-      if (out.length) {
-        const commitArgs = [keys.lock, m.dst, keys.pending, m.token, BULK_LOCK_TTL_MS, out.length, pendingLength];
-        inflight = { status: wire.commit(m.dst, out, commitArgs), count: out.length };
+      if (edits.count) {
+        const commitArgs = [keys.lock, m.dst, keys.pending, m.token, BULK_LOCK_TTL_MS, edits.count, pendingLength];
+        inflight = { status: wire.commit(m.dst, chunk, edits, commitArgs), count: edits.count };
       }
-      if (out.length < chunk.length) {
+      if (edits.count < chunk.count) {
         await settle();
         return 'unrewritable';
       }
@@ -102,31 +102,54 @@ export async function stagedMove(m: StagedMove): Promise<StagedOutcome> {
   }
 }
 
+/**
+ * Where each message of a chunk (oldest first) has its routing key replaced: `cutFrom[k]` to `cutTo[k]` in the
+ * chunk's bytes, or cutFrom -1 when it already is the destination's. `count`: how many, from the first, can be
+ * moved; the message after them has no routing key to rewrite.
+ */
+interface RoutingEdits {
+  count: number;
+  cutFrom: Int32Array;
+  cutTo: Int32Array;
+}
+
+/** Each message is searched as latin1 text that lives only while it is searched: nothing is kept on the heap. */
+function routingEdits(chunk: Spans, value: string): RoutingEdits {
+  const cutFrom = new Int32Array(chunk.count);
+  const cutTo = new Int32Array(chunk.count);
+  let count = 0;
+  for (; count < chunk.count; count++) {
+    const start = chunk.starts[count];
+    const span = routingKeyValueSpan(chunk.bytes.toString('latin1', start, chunk.ends[count]), value);
+    if (span === null) break;
+    cutFrom[count] = span === 'same' ? -1 : start + span[0];
+    cutTo[count] = span === 'same' ? -1 : start + span[1];
+  }
+  return { count, cutFrom, cutTo };
+}
+
 interface Wire {
-  /** LRANGE of messages as latin1 text. */
-  read(key: Buffer, from: number, to: number): Promise<string[]>;
-  /** MULTI, LPUSH dst of the messages, EVAL COMMIT_STAGED, EXEC; the script's status. */
-  commit(dst: Buffer, messages: string[], commitArgs: Arg[]): Promise<number>;
+  /** LRANGE of pending into an arena. */
+  read(key: Buffer, from: number, to: number, arena: PageArena): Promise<Spans>;
+  /** MULTI, LPUSH dst of the edited messages, EVAL COMMIT_STAGED, EXEC; the script's status. */
+  commit(dst: Buffer, chunk: Spans, edits: RoutingEdits, commitArgs: Arg[]): Promise<number>;
 }
 
 /**
- * The reads and commits of a staged move. On the lean client the LPUSH is encoded here straight from the
- * latin1 texts into a reused buffer, and reads are decoded as they are parsed (so the client may read them
- * into a reused buffer too); on ioredis each message becomes a Buffer argument.
+ * The reads and commits of a staged move. On the lean client a chunk is read in place and copied into its
+ * arena, and the LPUSH is encoded straight from the arena into a reused buffer; on ioredis each message becomes
+ * a Buffer argument.
  */
-function connection(redis: Redis): Wire {
+function connection(redis: Redis, value: Buffer): Wire {
   const lean = redis as unknown as Partial<LeanCore>;
+  const read = rangeReader(redis);
   if (typeof lean.sendEncoded === 'function') {
     const sendEncoded = lean.sendEncoded.bind(lean);
-    const encoder = new CommitEncoder();
+    const encoder = new CommitEncoder(value);
     return {
-      read: (key, from, to) =>
-        sendEncoded(encodeCommands([['LRANGE', key, from, to]]), [decodeTexts])[0].then((r) => {
-          if (r instanceof Error) throw r;
-          return r as string[];
-        }),
-      commit: (dst, messages, commitArgs) => {
-        const replies = sendEncoded(encoder.encode(dst, messages, ['EVAL', COMMIT_STAGED, 3, ...commitArgs]), [
+      read,
+      commit: (dst, chunk, edits, commitArgs) => {
+        const replies = sendEncoded(encoder.encode(dst, chunk, edits, ['EVAL', COMMIT_STAGED, 3, ...commitArgs]), [
           null,
           null,
           null,
@@ -142,19 +165,25 @@ function connection(redis: Redis): Wire {
     };
   }
   return {
-    read: (key, from, to) => redis.lrangeBuffer(key, from, to).then(latin1Texts),
-    commit: (dst, messages, commitArgs) =>
-      redis
+    read,
+    commit: (dst, chunk, edits, commitArgs) => {
+      const messages = Array.from({ length: edits.count }, (_, k) => {
+        const [start, end, from] = [chunk.starts[k], chunk.ends[k], edits.cutFrom[k]];
+        if (from < 0) return Buffer.from(chunk.bytes.subarray(start, end));
+        return Buffer.concat([chunk.bytes.subarray(start, from), value, chunk.bytes.subarray(edits.cutTo[k], end)]);
+      });
+      return redis
         .multi()
-        .lpush(dst, ...messages.map((t) => Buffer.from(t, 'latin1')))
+        .lpush(dst, ...messages)
         .eval(COMMIT_STAGED, 3, ...(commitArgs as (string | Buffer | number)[]))
         .exec()
         .then((replies) => {
           if (!replies) throw new Error('the staged move transaction was cancelled');
-          const [err, value] = replies[1];
+          const [err, status] = replies[1];
           if (err) throw err;
-          return scriptStatus(value);
-        }),
+          return scriptStatus(status);
+        });
+    },
   };
 }
 
@@ -165,34 +194,35 @@ function connection(redis: Redis): Wire {
  */
 class CommitEncoder {
   private buf = Buffer.allocUnsafeSlow(1 << 20);
+  constructor(private readonly value: Buffer) {}
 
-  encode(dst: Buffer, messages: string[], script: Arg[]): Buffer {
+  encode(dst: Buffer, chunk: Spans, edits: RoutingEdits, script: Arg[]): Buffer {
+    const { bytes, starts, ends } = chunk;
+    const { count, cutFrom, cutTo } = edits;
+    const value = this.value;
     const tail = encodeCommands([script, ['EXEC']]);
     let size = 64 + dst.length + tail.length;
-    for (const t of messages) size += t.length + 16;
+    for (let k = 0; k < count; k++) size += ends[k] - starts[k] + value.length + 16;
     if (size > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(size, this.buf.length * 2));
     const b = this.buf;
-    let at = b.write(`*1\r\n$5\r\nMULTI\r\n*${messages.length + 2}\r\n$5\r\nLPUSH\r\n$${dst.length}\r\n`, 0, 'latin1');
+    let at = b.write(`*1\r\n$5\r\nMULTI\r\n*${count + 2}\r\n$5\r\nLPUSH\r\n$${dst.length}\r\n`, 0, 'latin1');
     at += dst.copy(b, at);
     at += b.write('\r\n', at, 'latin1');
-    for (const t of messages) {
-      at += b.write(`$${t.length}\r\n`, at, 'latin1');
-      at += b.write(t, at, 'latin1');
+    for (let k = 0; k < count; k++) {
+      const [start, end, from, to] = [starts[k], ends[k], cutFrom[k], cutTo[k]];
+      at += b.write(`$${from < 0 ? end - start : end - start - (to - from) + value.length}\r\n`, at, 'latin1');
+      if (from < 0) at += bytes.copy(b, at, start, end);
+      else {
+        at += bytes.copy(b, at, start, from);
+        at += value.copy(b, at);
+        at += bytes.copy(b, at, to, end);
+      }
       b[at++] = 0x0d;
       b[at++] = 0x0a;
     }
     at += tail.copy(b, at);
     return b.subarray(0, at);
   }
-}
-
-/** Messages as latin1 text: one char per byte, every byte kept. */
-function latin1Texts(messages: Buffer[]): string[] {
-  return messages.map((b) => b.toString('latin1'));
-}
-
-function decodeTexts(r: Reply): unknown {
-  return Array.isArray(r) ? latin1Texts(r as Buffer[]) : r;
 }
 
 function scriptStatus(v: unknown): number {
