@@ -31,6 +31,19 @@ await build({
   external: [/^pg($|\/)/, /^mysql2($|\/)/, /^kysely($|\/)/],
   plugins: [
     {
+      // commander requires node:child_process (and dgram with it) as it loads, for executable subcommands,
+      // which loonctl has none of: every start-up paid for it. It is required on first use instead.
+      name: 'lazy-child-process',
+      transform(code, id) {
+        const eager = "const childProcess = require('node:child_process');";
+        if (!id.includes('node_modules/commander/lib/command.js') || !code.includes(eager)) return null;
+        return code.replace(
+          eager,
+          "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+        );
+      },
+    },
+    {
       // src/top imports './ui-vendor.js': at run time that is dist/ui-vendor.js, built on its own.
       name: 'ui-vendor',
       resolveId: (id) => (id === './ui-vendor.js' ? { id: resolve('dist/ui-vendor.js'), external: true } : null),

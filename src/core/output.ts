@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
 import type { ChalkInstance } from 'chalk';
 import { UsageError } from './errors.js';
 import { Progress } from './progress.js';
@@ -286,6 +285,8 @@ export class Output {
         'add --yes, or --dry-run to see what would change',
       );
     }
+    // Loaded only to ask: readline and what it pulls in cost every other command's start-up.
+    const { createInterface } = await import('node:readline');
     const rl = createInterface({ input: this.stdin, output: this.stderr });
     try {
       const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
