@@ -35,23 +35,23 @@ function purgeScript(name: string): string {
   return path;
 }
 
-it("'n' at the question deletes nothing and exits 1; 'y' purges", async () => {
-  term.start(purgeScript('no'));
+/** Runs the purge in a terminal, answers `key` at its question, and returns the screen once it exited. */
+async function answer(key: string): Promise<string> {
+  term.start(purgeScript(key));
   await term.waitScreen('[y/N]');
-  term.type('n');
+  term.type(key);
   term.keys('Enter');
-  const declined = await term.waitScreen(/EXIT=\d+/);
+  const screen = await term.waitScreen(/EXIT=\d+/);
   term.endSession();
+  return screen;
+}
+
+it("'n' at the question deletes nothing and exits 1; 'y' purges", async () => {
+  const declined = await answer('n');
   expect(declined).toContain('nothing deleted');
   expect(declined).toContain('EXIT=1');
   expect(await redis.client.llen('q')).toBe(2);
 
-  term.start(purgeScript('yes'));
-  await term.waitScreen('[y/N]');
-  term.type('y');
-  term.keys('Enter');
-  const done = await term.waitScreen(/EXIT=\d+/);
-  term.endSession();
-  expect(done).toContain('EXIT=0');
+  expect(await answer('y')).toContain('EXIT=0');
   expect(await redis.client.exists('q')).toBe(0);
 });
