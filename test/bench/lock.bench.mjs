@@ -5,7 +5,7 @@
 // - `lock run NAME -- true` end to end vs `node -e 0`.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { connectRedis } from '../../dist/redis/connect.js';
+import { connectLeanRedis } from '../../dist/redis/lean-connect.js';
 import { currentOwner, release, tryAcquire } from '../../dist/lock/locks.js';
 import { BIN, benchRedis, report, timeCommands } from './lib.mjs';
 
@@ -47,7 +47,8 @@ for line in sys.stdin:
 }
 
 try {
-  const c = await connectRedis(REDIS, { timeoutMs: 5000, role: 'redis' });
+  // The client the lock commands use (their specs say redis: 'lean').
+  const c = await connectLeanRedis(REDIS, { timeoutMs: 5000, role: 'redis' });
   const owner = currentOwner('bench');
   const py = redisPy();
   const floorPair = async () => {

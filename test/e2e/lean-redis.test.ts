@@ -18,12 +18,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function packagesOf(args: string[]): Promise<{ code: number; packages: Set<string> }> {
+async function packagesOf(args: string[]): Promise<{ code: number; stdout: string; packages: Set<string> }> {
   const log = join(dir, `${args.slice(0, 2).join('-')}.log`);
   writeFileSync(log, '');
   const hook = new URL('../helpers/module-log.mjs', import.meta.url).pathname;
   const r = await runCli(args, { nodeArgs: ['--import', hook], env: { LOONCTL_MODULE_LOG: log } });
-  return { code: r.code, packages: loadedPackages(readFileSync(log, 'utf8')) };
+  return { code: r.code, stdout: r.stdout, packages: loadedPackages(readFileSync(log, 'utf8')) };
 }
 
 describe('the lean Redis client', () => {
@@ -35,6 +35,21 @@ describe('the lean Redis client', () => {
     expect(r.code).toBe(0);
     expect(r.packages).toContain('commander');
     expect(r.packages).not.toContain('ioredis');
+  });
+
+  it('lock acquire, release and run, which cron calls, load no ioredis', async () => {
+    const url = ['--redis-url', redis.url];
+    const acquired = await packagesOf(['lock', 'acquire', 'lean-lock', '--ttl', '30s', '--json', ...url]);
+    expect(acquired.code).toBe(0);
+    const token = JSON.parse(acquired.stdout).token as string;
+    const released = await packagesOf(['lock', 'release', 'lean-lock', '--token', token, ...url]);
+    const ran = await packagesOf(['lock', 'run', 'lean-run', ...url, '--', 'true']);
+    for (const r of [acquired, released, ran]) {
+      expect(r.code).toBe(0);
+      expect(r.packages).toContain('commander');
+      expect(r.packages).not.toContain('ioredis');
+    }
+    expect(await redis.client.exists('lean-lock', 'lean-run')).toBe(0);
   });
 
   it('queue move and queue export, which read and rewrite whole queues, load no ioredis', async () => {
@@ -68,8 +83,9 @@ describe('the lean Redis client', () => {
     expect(r.stdout).toMatch(/^loonctl_queue_ready_messages\{queue="lean-metrics",priority="0"\} 1$/m);
   });
 
-  it('a command that did not opt in (lock acquire) still loads ioredis', async () => {
-    const r = await packagesOf(['lock', 'acquire', 'lean-probe', '--ttl', '5s', '--redis-url', redis.url]);
+  it('a command that did not opt in (queue stats) still loads ioredis', async () => {
+    await redis.client.lpush('lean-stats', envelope({ id: 'st', queue: 'lean-stats' }));
+    const r = await packagesOf(['queue', 'stats', 'lean-stats', '--broker-url', redis.url]);
     expect(r.code).toBe(0);
     expect(r.packages).toContain('ioredis');
   });

@@ -13,6 +13,7 @@ interface Input {
 
 export const lockAcquire = defineCommand<Input>({
   path: ['lock', 'acquire'],
+  redis: 'lean',
   summary: 'take a lock and print its token (busy: exit 75 naming the holder)',
   args: [NAME_ARG],
   options: [

@@ -14,6 +14,7 @@ interface Input {
 
 export const lockExtend = defineCommand<Input>({
   path: ['lock', 'extend'],
+  redis: 'lean',
   summary: "redis-py's extend: add to the remaining TTL (or replace it with --replace); fails on a key without expiry",
   args: [NAME_ARG],
   options: [

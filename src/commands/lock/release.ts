@@ -14,6 +14,7 @@ interface Input extends WriteInput {
 
 export const lockRelease = defineCommand<Input>({
   path: ['lock', 'release'],
+  redis: 'lean',
   summary: 'compare-and-delete with your token; --force deletes a stale lock whoever holds it',
   args: [NAME_ARG],
   options: [

@@ -21,6 +21,7 @@ interface Input {
 
 export const lockRun = defineCommand<Input>({
   path: ['lock', 'run'],
+  redis: 'lean',
   summary: 'hold a lock while a command runs: renewed every ttl/3; if lost, the command is stopped (exit 76)',
   args: [
     { name: 'name', required: true, complete: 'locks' },
