@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { LeanCore } from '../redis/lean-client.js';
+import { encodedSender } from '../redis/lean-client.js';
 import { encodeCommands, type Reply } from '../redis/resp.js';
-import { bucketLengths, nextPageSize } from './read.js';
+import { walkQueuePages } from './read.js';
 import type { Transport } from './transport.js';
 
 /** A page of a queue's messages, in worker order: message k is `bytes` from `starts[k]` to `ends[k]`. */
@@ -20,9 +20,9 @@ export interface SpanPage {
 /**
  * readQueuePages for a reader that looks at each message once and keeps nothing of its bytes (export).
  * A page is copied, as its reply is parsed, into one of two Buffers that take turns, so its bytes stay
- * valid while the next page arrives, until the reader asks for that one. No fresh memory per page and no Buffer per
- * message: on the lean client the reply is parsed in the reused receive buffer, and a fresh 3 MB per page
- * costs more in page faults than the copying.
+ * valid while the next page arrives, until the reader asks for that one. No fresh memory per page and no
+ * Buffer per message: on the lean client the reply is parsed in the reused receive buffer, and a fresh 3 MB
+ * per page costs more in page faults than the copying.
  */
 export async function* readQueueSpans(
   redis: Redis,
@@ -33,29 +33,9 @@ export async function* readQueueSpans(
   const arenas = [new PageArena(), new PageArena()];
   let turn = 0;
   const lrange = rangeReader(redis);
-  let position = 0;
-  let size = 1;
-  for (const b of await bucketLengths(redis, t, queue)) {
-    const fetch = (from: number, n: number): Promise<Spans> | undefined => {
-      if (from >= b.length) return undefined;
-      const arena = arenas[turn];
-      turn ^= 1;
-      const p = lrange(b.key, -(from + n), -(from + 1), arena);
-      p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
-      return p;
-    };
-    let i = 0;
-    let next = fetch(0, size);
-    while (next) {
-      const page = await next;
-      if (page.count === 0) break;
-      size = nextPageSize(size, page.count, page.size, pageSize);
-      next = fetch(i + page.count, size);
-      yield { ...page, bucket: b.step, position: position + i };
-      i += page.count;
-    }
-    position += b.length;
-  }
+  const read = (key: Buffer, start: number, stop: number) => lrange(key, start, stop, arenas[(turn ^= 1)]);
+  for await (const { page, bucket, position } of walkQueuePages(redis, t, queue, { skip: 0, pageSize }, read))
+    yield { ...page, bucket: bucket.step, position };
 }
 
 /** A range of one list held in an arena: message k is `bytes` from `starts[k]` to `ends[k]`, oldest first. */
@@ -65,9 +45,8 @@ export type RangeReader = (key: Buffer, from: number, to: number, arena: PageAre
 
 /** LRANGE into an arena: on the lean client as the reply is parsed, on ioredis from the Buffers it made. */
 export function rangeReader(redis: Redis): RangeReader {
-  const lean = redis as unknown as Partial<LeanCore>;
-  if (typeof lean.sendEncoded === 'function') {
-    const sendEncoded = lean.sendEncoded.bind(lean);
+  const sendEncoded = encodedSender(redis);
+  if (sendEncoded) {
     return async (key, from, to, arena) => {
       const hold = (r: Reply) => (Array.isArray(r) ? arena.hold(r as Buffer[]) : r);
       const [reply] = sendEncoded(encodeCommands([['LRANGE', key, from, to]]), [hold]);

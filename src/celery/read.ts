@@ -40,12 +40,53 @@ export function nextPageSize(current: number, count: number, bytes: number, max:
   return Math.max(1, Math.min(max, current * 2, Math.floor(PAGE_BYTES / perElement)));
 }
 
+/** One LRANGE page of a bucket, as a reader holds it: `count` elements of `size` bytes in all. */
+export interface RangePage {
+  count: number;
+  size: number;
+}
+
 /**
- * Reads a queue in worker order (bucket by bucket, oldest first within a bucket) in LRANGE pages,
- * so memory stays bounded whatever the length; yields a page at a time. Pages hold at most
- * `pageSize` messages and about PAGE_BYTES (one message when messages are larger than that).
- * `skip` jumps over that many messages without reading them.
+ * Walks a queue in worker order (bucket by bucket, oldest first within a bucket) in LRANGE pages read by
+ * `read`, so memory stays bounded whatever the length. Pages start small and double while the messages are
+ * small, up to `pageSize` messages and about PAGE_BYTES. The next page is asked for before this one is
+ * handed out, so Redis works while the caller decodes. `skip` jumps over that many messages unread.
  */
+export async function* walkQueuePages<P extends RangePage>(
+  redis: Redis,
+  t: Transport,
+  queue: Buffer | string,
+  o: { skip: number; pageSize: number },
+  read: (key: Buffer, start: number, stop: number) => Promise<P>,
+): AsyncGenerator<{ page: P; bucket: { step: number; key: Buffer }; position: number; fromTail: number }> {
+  let position = 0;
+  let size = Math.min(FIRST_PAGE, o.pageSize);
+  for (const b of await bucketLengths(redis, t, queue)) {
+    if (o.skip >= position + b.length) {
+      position += b.length;
+      continue;
+    }
+    let i = Math.max(0, o.skip - position);
+    const fetch = (from: number, n: number): Promise<P> | undefined => {
+      if (from >= b.length) return undefined;
+      const p = read(b.key, -(from + n), -(from + 1));
+      p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
+      return p;
+    };
+    let next = fetch(i, size);
+    while (next) {
+      const page = await next;
+      if (page.count === 0) break;
+      size = nextPageSize(size, page.count, page.size, o.pageSize);
+      next = fetch(i + page.count, size);
+      yield { page, bucket: b, position: position + i, fromTail: i };
+      i += page.count;
+    }
+    position += b.length;
+  }
+}
+
+/** Walks a queue as walkQueuePages does; yields each page as messages that own their bytes. */
 export async function* readQueuePages(
   redis: Redis,
   t: Transport,
@@ -53,44 +94,27 @@ export async function* readQueuePages(
   skip = 0,
   pageSize = PAGE,
 ): AsyncGenerator<QueueMessage[]> {
-  let position = 0;
-  let size = Math.min(FIRST_PAGE, pageSize);
-  for (const b of await bucketLengths(redis, t, queue)) {
-    if (skip >= position + b.length) {
-      position += b.length;
-      continue;
+  const read = async (key: Buffer, start: number, stop: number) => {
+    const items = await redis.lrangeBuffer(key, start, stop);
+    let size = 0;
+    for (const e of items) size += e.length;
+    return { count: items.length, size, items };
+  };
+  for await (const { page, bucket, position, fromTail } of walkQueuePages(redis, t, queue, { skip, pageSize }, read)) {
+    const { items } = page;
+    const out = new Array<QueueMessage>(items.length);
+    // LRANGE lists head to tail: the oldest message is the last.
+    for (let j = items.length - 1, k = 0; j >= 0; j--, k++) {
+      out[k] = {
+        source: 'queue',
+        bucket: bucket.step,
+        key: bucket.key,
+        position: position + k,
+        fromTail: fromTail + k,
+        raw: items[j],
+      };
     }
-    let i = Math.max(0, skip - position);
-    // Ask for the next page before handing out this one, so Redis works while we decode.
-    const fetch = (from: number, n: number): Promise<Buffer[]> => {
-      if (from >= b.length) return Promise.resolve([]);
-      const p = redis.lrangeBuffer(b.key, -(from + n), -(from + 1));
-      p.catch(() => {}); // a reader that stops early leaves one page unread; never an unhandled rejection
-      return p;
-    };
-    let next = fetch(i, size);
-    while (i < b.length) {
-      const page = await next;
-      if (page.length === 0) break;
-      let bytes = 0;
-      for (const e of page) bytes += e.length;
-      size = nextPageSize(size, page.length, bytes, pageSize);
-      next = fetch(i + page.length, size);
-      const out = new Array<QueueMessage>(page.length);
-      for (let j = page.length - 1, k = 0; j >= 0; j--, k++) {
-        out[k] = {
-          source: 'queue',
-          bucket: b.step,
-          key: b.key,
-          position: position + i + k,
-          fromTail: i + k,
-          raw: page[j],
-        };
-      }
-      i += page.length;
-      yield out;
-    }
-    position += b.length;
+    yield out;
   }
 }
 

@@ -143,3 +143,12 @@ export function leanRedis(options: LeanOptions): LeanRedis {
     namedCommands((name, args, shape) => core.request(name, args, shape)),
   );
 }
+
+/**
+ * The lean client's `sendEncoded`, bound, or undefined for an ioredis client: bulk readers and writers that
+ * encode commands themselves and decode replies in place use it where they can.
+ */
+export function encodedSender(redis: unknown): LeanCore['sendEncoded'] | undefined {
+  const send = (redis as Partial<LeanCore>).sendEncoded;
+  return typeof send === 'function' ? send.bind(redis) : undefined;
+}

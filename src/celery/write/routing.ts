@@ -16,24 +16,12 @@ export function rewriteRoutingKey(raw: Buffer, queue: string): Buffer | null {
  * searches (routing-span.ts), anything else is parsed. A message already bearing the key keeps its bytes.
  */
 export function routingKeyRewriter(queue: string): (raw: Buffer) => Buffer | null {
-  const rewrite = routingKeyTextRewriter(queue);
+  const value = routingKeyValue(queue);
   return (raw) => {
     const text = raw.toString('latin1'); // byte-preserving: every byte maps to one char and back
-    const out = rewrite(text);
-    return out === null ? null : out === text ? raw : Buffer.from(out, 'latin1');
-  };
-}
-
-/**
- * The same on messages as latin1 text (one char per byte), for callers that write the result straight
- * into a command: returns `text` itself when the key is already the destination's.
- */
-export function routingKeyTextRewriter(queue: string): (text: string) => string | null {
-  const value = routingKeyValue(queue);
-  return (text) => {
     const span = routingKeyValueSpan(text, value);
     if (span === null) return null;
-    return span === 'same' ? text : text.slice(0, span[0]) + value + text.slice(span[1]);
+    return span === 'same' ? raw : Buffer.from(text.slice(0, span[0]) + value + text.slice(span[1]), 'latin1');
   };
 }
 
@@ -54,7 +42,8 @@ export function routingKeyValueSpan(text: string, value: string): [number, numbe
     return [open, close + 1];
   }
   const v = memberAt(parseObjectSpans(text), ['properties', 'delivery_info', 'routing_key']);
-  return v?.isString ? [v.start, v.end] : null;
+  if (!v?.isString) return null;
+  return text.slice(v.start, v.end) === value ? 'same' : [v.start, v.end];
 }
 
 /** Sets `"redelivered": true` in one object: the value replaced in place, or the member appended. */

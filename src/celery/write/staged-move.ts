@@ -4,7 +4,7 @@ import { nextPageSize } from '../read.js';
 import { BULK_LOCK_TTL_MS, lockLost } from './bulk-lock.js';
 import type { BucketWork } from './chunked.js';
 import { routingKeyValue, routingKeyValueSpan } from './routing.js';
-import type { LeanCore } from '../../redis/lean-client.js';
+import { encodedSender } from '../../redis/lean-client.js';
 import { encodeCommands, type Arg } from '../../redis/resp.js';
 import { PageArena, rangeReader, type Spans } from '../read-spans.js';
 import { COMMIT_STAGED, STAGE_BUCKET } from './staged-scripts.js';
@@ -141,10 +141,9 @@ interface Wire {
  * a Buffer argument.
  */
 function connection(redis: Redis, value: Buffer): Wire {
-  const lean = redis as unknown as Partial<LeanCore>;
   const read = rangeReader(redis);
-  if (typeof lean.sendEncoded === 'function') {
-    const sendEncoded = lean.sendEncoded.bind(lean);
+  const sendEncoded = encodedSender(redis);
+  if (sendEncoded) {
     const encoder = new CommitEncoder(value);
     return {
       read,
